@@ -1,0 +1,1 @@
+"""The answering agent: tools, offline planner and LLM mode."""

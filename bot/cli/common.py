@@ -1,0 +1,31 @@
+"""Helpers shared by the CLI commands: settings, JSON output, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.config import Settings, load_settings
+from bot.errors import NotReadyError
+
+
+def settings() -> Settings:
+    """Load and validate the settings; a bad value raises a one-line ConfigError."""
+    return load_settings()
+
+
+def print_json(payload: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json")
+    elif isinstance(payload, list):
+        payload = [p.model_dump(mode="json") if isinstance(p, BaseModel) else p for p in payload]
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def not_available(command: str) -> NotReadyError:
+    """The error for a command whose implementation has not landed yet."""
+    return NotReadyError(f"`scout {command}` is not available yet")

@@ -1,0 +1,1 @@
+"""Channel digests of shortlist changes."""

@@ -1,0 +1,1 @@
+"""Guidance corpus: loading, chunking, indexing and hybrid search."""

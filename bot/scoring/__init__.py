@@ -1,0 +1,1 @@
+"""Roster, pinned metrics, explainable scores and the budget planner."""

@@ -1,0 +1,91 @@
+"""Typed records for the roster and the score cards built from it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NonNegative = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+Platform = Literal["instagram", "tiktok", "youtube", "threads"]
+Tier = Literal["nano", "micro", "mid", "macro", "mega"]
+
+
+class Creator(BaseModel):
+    """One roster row in the canonical columns (DESIGN.md, "Roster file")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    handle: Annotated[str, Field(pattern=r"^@[a-z0-9_.]{1,64}$")]
+    name: str = ""
+    platform: Platform
+    niches: list[str] = Field(default_factory=list)
+    followers: Annotated[int, Field(ge=0)]
+    avg_likes: NonNegative = 0
+    avg_comments: NonNegative = 0
+    avg_shares: NonNegative = 0
+    avg_saves: NonNegative = 0
+    avg_views: NonNegative | None = None
+    posts_per_week: NonNegative = 0
+    sponsored_ratio: Fraction = 0
+    rate_usd: NonNegative = 0
+    audience_top_country: str = ""
+    follower_growth_30d: Annotated[float, Field(ge=-1)] = 0
+    bio: str = ""
+
+
+class Component(BaseModel):
+    """One weighted part of a score, with the reason a marketer reads."""
+
+    name: str
+    value: Annotated[float, Field(ge=0, le=1)]
+    weight: Annotated[float, Field(ge=0)]
+    reason: str
+
+
+class Flag(BaseModel):
+    """A caution raised about a creator, with its code and reason."""
+
+    code: str
+    reason: str
+
+
+class ScoreCard(BaseModel):
+    """The pinned score card shape (DESIGN.md, "JSON shapes")."""
+
+    handle: str
+    name: str
+    platform: Platform
+    niches: list[str]
+    followers: int
+    tier: Tier
+    in_micro_range: bool
+    engagements_per_post: float
+    engagement_rate: float
+    engagement_rate_by_views: float | None = None
+    cost_per_engagement: float | None
+    cpm: float | None
+    rate_usd: float
+    flags: list[Flag]
+    score: Annotated[float, Field(ge=0, le=100)]
+    breakdown: list[Component]
+
+
+class PlanPick(BaseModel):
+    """A creator chosen by the planner and what it adds."""
+
+    card: ScoreCard
+    adds_engagements: float
+    cost: float
+
+
+class PlanResult(BaseModel):
+    """The pinned plan shape: the chosen set within the budget."""
+
+    creators: list[ScoreCard]
+    total_cost: float
+    expected_engagements: float
+    budget: float
+    remaining: float

@@ -1,0 +1,1 @@
+"""Slack listeners and Block Kit builders, each folder with register(app)."""

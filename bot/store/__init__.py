@@ -1,0 +1,1 @@
+"""Persistence: shortlists, change log, feedback, history, events, digests."""

@@ -1,0 +1,100 @@
+"""Settings: defaults, `.env`, URL normalisation, and one-line errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import SAMPLE_ROSTER, load_settings
+from bot.errors import ConfigError
+
+
+def test_defaults_are_offline_and_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCOUT_DATA_DIR")
+    settings = load_settings()
+    assert settings.scout_data_dir == Path(".scout")
+    assert settings.port == 3000
+    assert not settings.llm_enabled
+    assert not settings.chroma_server
+    assert settings.sqlalchemy_url.startswith("sqlite:///")
+    assert settings.sqlalchemy_url.endswith("/.scout/scout.db")
+    assert settings.roster_path == SAMPLE_ROSTER
+
+
+def test_reads_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PORT=4100\nOPENAI_MODEL=local-model\nOPENAI_API_KEY=sk-test\n")
+    settings = load_settings()
+    assert settings.port == 4100
+    assert settings.openai_model == "local-model"
+    assert settings.llm_enabled
+
+
+def test_environment_beats_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("PORT=4100\n")
+    monkeypatch.setenv("PORT", "4200")
+    assert load_settings().port == 4200
+
+
+def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    monkeypatch.setenv("CHROMA_HOST", "")
+    settings = load_settings()
+    assert not settings.llm_enabled
+    assert not settings.chroma_server
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@db:5432/app", "postgresql+psycopg://u@db:5432/app"),
+        ("postgresql://u@db/app", "postgresql+psycopg://u@db/app"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_database_url_forms(monkeypatch: pytest.MonkeyPatch, url: str, expected: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert load_settings().sqlalchemy_url == expected
+
+
+def test_imported_roster_beats_sample(isolated_env: Path) -> None:
+    isolated_env.mkdir(parents=True)
+    (isolated_env / "roster.json").write_text("[]")
+    assert load_settings().roster_path == isolated_env / "roster.json"
+
+
+def test_scout_roster_beats_everything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SCOUT_ROSTER", str(tmp_path / "mine.csv"))
+    assert load_settings().roster_path == tmp_path / "mine.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORT", "eighty"),
+        ("PORT", "70000"),
+        ("CHROMA_PORT", "0"),
+        ("DATABASE_URL", "mysql://root@localhost/db"),
+        ("OPENAI_BASE_URL", "localhost:8080/v1"),
+        ("SLACK_API_URL", "ftp://slack"),
+        ("OPENAI_TIMEOUT_S", "-1"),
+        ("LOG_LEVEL", "chatty"),
+    ],
+)
+def test_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = str(info.value)
+    assert message.startswith(f"invalid setting {name}:")
+    assert "\n" not in message
+
+
+def test_secrets_are_hidden_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-not-a-real-token")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-a-real-key")
+    settings = load_settings()
+    assert "xoxb-not-a-real-token" not in repr(settings)
+    assert "sk-not-a-real-key" not in repr(settings)
