@@ -1,0 +1,56 @@
+"""Shortlist store on real SQLite and PostgreSQL: scoping, idempotence, change log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.config import load_settings
+from bot.store.db import open_database
+from bot.store.shortlists import ShortlistStore
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'scout.db'}"
+    else:
+        url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
+    engine = open_database(url)
+    yield engine
+    if request.param == "postgres":
+        with engine.begin() as conn:
+            for table in ("shortlist_changes", "shortlist_entries"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+    engine.dispose()
+
+
+def test_add_list_remove_logs_each_change(engine: Engine) -> None:
+    store = ShortlistStore(engine)
+    assert store.add("T1", "Spring Launch", "@a", "U1", score=71.5)
+    assert store.add("T1", "spring launch", "@b", "U2")
+    assert not store.add("T1", "SPRING  launch", "@a", "U3")  # already there: no new log row
+    assert [i.handle for i in store.entries("T1", "spring launch")] == ["@a", "@b"]
+    assert store.remove("T1", "Spring Launch", "@a", "U1")
+    assert not store.remove("T1", "Spring Launch", "@a", "U1")
+    changes = store.changes_since("T1", "spring launch", 0)
+    assert [(c.handle, c.kind, c.actor) for c in changes] == [
+        ("@a", "added", "U1"),
+        ("@b", "added", "U2"),
+        ("@a", "removed", "U1"),
+    ]
+    assert changes[2].old_score == 71.5
+    assert store.changes_since("T1", "spring launch", changes[1].id)[0].kind == "removed"
+
+
+def test_workspaces_never_see_each_other(engine: Engine) -> None:
+    store = ShortlistStore(engine)
+    store.add("T1", "launch", "@a", "U1")
+    assert store.entries("T2", "launch") == []
+    assert store.campaigns("T2") == []
+    assert store.changes_since("T2", "launch", 0) == []
+    assert not store.remove("T2", "launch", "@a", "U9")
+    assert store.campaigns("T1") == ["launch"]
