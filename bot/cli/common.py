@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from bot.config import Settings, load_settings
 from bot.errors import NotReadyError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def settings() -> Settings:
     """Load and validate the settings; a bad value raises a one-line ConfigError."""
+    from bot.config import load_settings
+
     return load_settings()
 
 
 def print_json(payload: Any) -> None:
     """Print exactly one JSON document on stdout."""
+    from pydantic import BaseModel
+
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     elif isinstance(payload, list):
