@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from bot.embeddings import Embedder
+    from bot.store.events import EventLedger
+    from bot.store.feedback import FeedbackStore
+    from bot.store.shortlists import ShortlistStore
 
 
 @dataclass
@@ -36,3 +39,21 @@ class Deps:
         from bot.store.db import open_database
 
         return open_database(self.settings.sqlalchemy_url)
+
+    @cached_property
+    def shortlists(self) -> ShortlistStore:
+        from bot.store.shortlists import ShortlistStore
+
+        return ShortlistStore(self.engine)
+
+    @cached_property
+    def events(self) -> EventLedger:
+        from bot.store.events import EventLedger
+
+        return EventLedger(self.engine)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        from bot.store.feedback import FeedbackStore
+
+        return FeedbackStore(self.engine)
