@@ -98,7 +98,6 @@ class HistoryStore:
                 .limit(max_turns)
             ).all()
             turns = [
-                Turn(role=r.role, content=r.content, created_at=_aware(r.created_at))  # type: ignore[arg-type]
-                for r in rows
+                Turn(role=r.role, content=r.content, created_at=_aware(r.created_at)) for r in rows
             ]
         return turns[::-1]
