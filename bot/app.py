@@ -1,0 +1,91 @@
+"""Build the Bolt app: a Web API client that retries, the signing secret, the listeners."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.deps import Deps
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+# Answers run in this many worker threads; acks never wait for them.
+ANSWER_WORKERS = 8
+
+
+def require(value: SecretStr | None, name: str) -> str:
+    """The secret's value, or a ConfigError naming the missing variable."""
+    if value is None or not value.get_secret_value():
+        raise ConfigError(f"{name} is not set; the Slack app needs it to serve")
+    return value.get_secret_value()
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    """A WebClient on `SLACK_API_URL` that retries 429s (honouring Retry-After) and 5xx."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        RateLimitErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+    from slack_sdk.http_retry.handler import RetryHandler
+    from slack_sdk.http_retry.request import HttpRequest
+    from slack_sdk.http_retry.response import HttpResponse
+    from slack_sdk.http_retry.state import RetryState
+
+    class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+        """slack_sdk's handler retries 500 and 503 only; Slack's edge also answers 502/504."""
+
+        def _can_retry(
+            self,
+            *,
+            state: RetryState,
+            request: HttpRequest,
+            response: HttpResponse | None = None,
+            error: Exception | None = None,
+        ) -> bool:
+            return response is not None and 500 <= response.status_code < 600
+
+    handlers: list[RetryHandler] = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        AnyServerErrorRetryHandler(max_retry_count=3),
+    ]
+    return WebClient(
+        token=require(settings.slack_bot_token, "SLACK_BOT_TOKEN"),
+        base_url=settings.slack_api_url or WebClient.BASE_URL,
+        retry_handlers=handlers,
+        timeout=30,
+    )
+
+
+def create_app(settings: Settings, deps: Deps) -> App:
+    """The Bolt app with every listener registered; fails fast on missing settings."""
+    from slack_bolt import App
+
+    from bot.slack import actions, commands, events
+
+    signing_secret = require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
+    client = build_web_client(settings)
+    deps.engine  # noqa: B018 - open and migrate the database now, not on the first event
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        # auth.test runs on the first request instead, so start-up needs no network.
+        token_verification_enabled=False,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=ANSWER_WORKERS, thread_name_prefix="scout-answer"
+        ),
+        logger=logging.getLogger("bot.slack"),
+    )
+    for module in (events, commands, actions):
+        module.register(app, deps)
+    return app

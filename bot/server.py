@@ -1,0 +1,60 @@
+"""Serve the Bolt app: HTTP (Starlette under uvicorn, through Bolt's adapter) or Socket Mode."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from starlette.applications import Starlette
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def create_asgi_app(bolt_app: App) -> Starlette:
+    """`POST /slack/events` (events, commands, interactivity) and `GET /healthz`."""
+    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        # Bolt's dispatch is synchronous (signature check, auth, ack); keep it off the event loop
+        # so one slow request never holds up the others' acks.
+        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(bolt_response)
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[
+            Route(EVENTS_PATH, slack_events, methods=["POST"]),
+            Route(HEALTH_PATH, healthz, methods=["GET"]),
+        ]
+    )
+
+
+def serve_http(bolt_app: App, *, host: str, port: int, log_level: str = "info") -> None:
+    """Run the HTTP app under uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(
+        create_asgi_app(bolt_app),
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+def serve_socket_mode(bolt_app: App, app_token: str) -> None:
+    """Connect over Socket Mode (no public URL needed) until interrupted."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    SocketModeHandler(bolt_app, app_token).start()

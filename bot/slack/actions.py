@@ -1,0 +1,143 @@
+"""Buttons and pickers: add to a shortlist, 👍/👎 feedback, share a command's answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.deps import Deps
+from bot.errors import ScoutError
+from bot.slack.blocks import (
+    ACTION_FEEDBACK_DOWN,
+    ACTION_FEEDBACK_UP,
+    ACTION_SHARE,
+    ACTION_SHORTLIST_ADD,
+    CREATOR_BLOCK_PREFIX,
+    NEW_CAMPAIGN_VALUE,
+    VIEW_NEW_CAMPAIGN,
+    build_new_campaign_modal,
+    escape,
+)
+from bot.slack.commands import MAX_CAMPAIGN_LENGTH, Invocation, run
+from bot.store.feedback import Vote
+from bot.store.shortlists import normalise_campaign
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App, Respond
+    from slack_sdk import WebClient
+
+logger = logging.getLogger(__name__)
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a (signed) interaction came from."""
+    team = body.get("team") or {}
+    return str(team.get("id") or body.get("user", {}).get("team_id") or "")
+
+
+def add_to_shortlist(deps: Deps, team_id: str, campaign: str, handle: str, user_id: str) -> str:
+    """Add and say what happened, in one line for the clicking user."""
+    try:
+        score: float | None = deps.scout.card(handle).score
+    except ScoutError:
+        score = None
+    added = deps.shortlists.add(team_id, campaign, handle, user_id, score=score)
+    where = escape(normalise_campaign(campaign))
+    return f"Added {handle} to *{where}*." if added else f"{handle} is already on *{where}*."
+
+
+def ack_action(ack: Ack) -> None:
+    ack()
+
+
+def ack_new_campaign(ack: Ack, view: dict[str, Any]) -> None:
+    """Validate the campaign name in the modal before closing it."""
+    name = view["state"]["values"]["campaign"]["name"].get("value") or ""
+    if not normalise_campaign(name) or len(name) > MAX_CAMPAIGN_LENGTH:
+        ack(response_action="errors", errors={"campaign": "Give the campaign a name."})
+    else:
+        ack()
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for the buttons and pickers the answers carry."""
+
+    def handle_shortlist_add(
+        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        handle = action["block_id"].removeprefix(CREATOR_BLOCK_PREFIX)
+        campaign = action["selected_option"]["value"]
+        user_id = body["user"]["id"]
+        if campaign == NEW_CAMPAIGN_VALUE:
+            context = {
+                "channel_id": body.get("channel", {}).get("id", ""),
+                "thread_ts": body.get("container", {}).get("thread_ts")
+                or body.get("container", {}).get("message_ts", ""),
+            }
+            client.views_open(
+                trigger_id=body["trigger_id"], view=build_new_campaign_modal(handle, context)
+            )
+            return
+        text = add_to_shortlist(deps, team_of(body), campaign, handle, user_id)
+        respond(text=text, response_type="ephemeral", replace_original=False)
+
+    def handle_new_campaign_submission(
+        body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        context = json.loads(view["private_metadata"])
+        campaign = view["state"]["values"]["campaign"]["name"]["value"]
+        user_id = body["user"]["id"]
+        text = add_to_shortlist(deps, team_of(body), campaign, context["handle"], user_id)
+        if context.get("channel_id"):
+            client.chat_postEphemeral(
+                channel=context["channel_id"],
+                user=user_id,
+                thread_ts=context.get("thread_ts") or None,
+                text=text,
+            )
+
+    def handle_feedback(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        vote: Vote = "up" if action["action_id"] == ACTION_FEEDBACK_UP else "down"
+        deps.feedback.record(
+            team_of(body),
+            body.get("channel", {}).get("id", ""),
+            body.get("container", {}).get("message_ts", ""),
+            body["user"]["id"],
+            vote,
+            question=action.get("value", ""),
+        )
+        thanks = (
+            "Thanks, glad it helped."
+            if vote == "up"
+            else "Thanks, noted; we'll use it to do better."
+        )
+        respond(text=thanks, response_type="ephemeral", replace_original=False)
+
+    def handle_share(
+        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        from bot.slack.charts import render_score_chart, upload_chart
+
+        channel_id = body.get("channel", {}).get("id", "")
+        who = Invocation(team_of(body), channel_id, body["user"]["id"])
+        reply = run(action.get("value", ""), who, deps, client)
+        shared_by = {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": f"Shared by <@{who.user_id}>"}],
+        }
+        message = {**reply.message, "blocks": [*reply.message.get("blocks", []), shared_by]}
+        respond(response_type="in_channel", replace_original=False, **message)
+        if reply.chart:
+            try:
+                png = render_score_chart(reply.chart, reply.chart_title)
+                upload_chart(client, channel_id, png, reply.chart_title)
+            except Exception:
+                logger.exception("sharing the chart failed")
+        respond(delete_original=True)
+
+    app.action(ACTION_SHORTLIST_ADD)(ack=ack_action, lazy=[handle_shortlist_add])
+    app.action(ACTION_FEEDBACK_UP)(ack=ack_action, lazy=[handle_feedback])
+    app.action(ACTION_FEEDBACK_DOWN)(ack=ack_action, lazy=[handle_feedback])
+    app.action(ACTION_SHARE)(ack=ack_action, lazy=[handle_share])
+    app.view(VIEW_NEW_CAMPAIGN)(ack=ack_new_campaign, lazy=[handle_new_campaign_submission])

@@ -1,0 +1,241 @@
+"""`/scout ...`: ack at once, run the subcommand in a worker, answer through `respond`."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.deps import Deps
+from bot.errors import ScoutError
+from bot.scoring.models import ScoreCard
+from bot.slack.blocks import (
+    APOLOGY,
+    USAGE,
+    Block,
+    build_cards_message,
+    build_plan_message,
+    build_shortlist_message,
+    build_text_message,
+    escape,
+    with_share_button,
+)
+from bot.store.shortlists import normalise_campaign
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App, Respond
+    from slack_sdk import WebClient
+
+logger = logging.getLogger(__name__)
+
+_BUDGET = re.compile(r"^\$?(\d[\d,]*(?:\.\d+)?)(k)?$", re.IGNORECASE)
+_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+MAX_CAMPAIGN_LENGTH = 80
+
+
+class UsageError(ScoutError):
+    """The command text did not parse; the reply adds the usage message."""
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who ran a command, and where."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+
+
+@dataclass
+class Reply:
+    """A message for `respond`, with an optional chart and whether it can be shared."""
+
+    message: Block
+    chart: list[ScoreCard] = field(default_factory=list)
+    chart_title: str = ""
+    shareable: bool = True
+
+
+def split_args(text: str) -> list[str]:
+    """Words of the command; quotes group words ("spring launch"), Slack's smart quotes too."""
+    text = text.translate(_SMART_QUOTES)
+    try:
+        return shlex.split(text)
+    except ValueError:
+        raise UsageError("Unbalanced quotes in the command.") from None
+
+
+def normalise_handle(word: str) -> str:
+    """`GreenRunner`, `@GreenRunner` -> `@greenrunner`."""
+    word = word.strip().strip(",").lower()
+    return word if word.startswith("@") else f"@{word}"
+
+
+def parse_budget(word: str) -> float:
+    """`2000`, `$2,000`, `2k` -> 2000.0."""
+    match = _BUDGET.match(word.strip())
+    if not match:
+        raise UsageError(f"{word!r} is not a budget; write it like $2000 or 2k.")
+    amount = float(match.group(1).replace(",", ""))
+    return amount * 1000 if match.group(2) else amount
+
+
+def parse_rank(words: list[str]) -> tuple[str, int]:
+    """`vegan fitness [-n 5 | n=5]` -> ("vegan fitness", 5); n defaults to 10, at most 50."""
+    count = "10"
+    if len(words) >= 2 and words[-2] == "-n":
+        words, count = words[:-2], words[-1]
+    elif words and words[-1].lower().startswith("n="):
+        words, count = words[:-1], words[-1][2:]
+    if not count.isdigit() or not 1 <= int(count) <= 50:
+        raise UsageError(f"{count!r} is not a count from 1 to 50.")
+    if not words:
+        raise UsageError("`rank` needs a niche, e.g. `/scout rank vegan fitness`.")
+    return " ".join(words), int(count)
+
+
+def parse_campaign(word: str) -> str:
+    campaign = normalise_campaign(word)
+    if not campaign or len(campaign) > MAX_CAMPAIGN_LENGTH:
+        raise UsageError(f"Campaign names are 1 to {MAX_CAMPAIGN_LENGTH} characters.")
+    return campaign
+
+
+def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
+    """Run one `/scout` command line and return the reply to show."""
+    args = split_args(text)
+    if not args or args[0].lower() in {"help", "-h", "--help"}:
+        return Reply(build_text_message(USAGE), shareable=False)
+    sub, rest = args[0].lower(), args[1:]
+    if sub == "score":
+        if len(rest) != 1:
+            raise UsageError("`score` takes one handle.")
+        handle = normalise_handle(rest[0])
+        card = deps.scout.card(handle)
+        return Reply(build_cards_message([card], f"Score card for {handle}"))
+    if sub == "compare":
+        if len(rest) < 2:
+            raise UsageError("`compare` takes two or more handles.")
+        cards = deps.scout.compare([normalise_handle(h) for h in rest])
+        title = "Compared, best first"
+        return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
+    if sub == "rank":
+        niche, n = parse_rank(rest)
+        cards = deps.scout.rank(niche, n)
+        title = f"Best for {niche}"
+        return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
+    if sub == "plan":
+        if len(rest) < 2:
+            raise UsageError(
+                "`plan` needs a niche and a budget, e.g. `/scout plan vegan fitness $2000`."
+            )
+        budget = parse_budget(rest[-1])
+        niche = " ".join(rest[:-1])
+        return Reply(build_plan_message(deps.scout.plan(niche, budget), niche))
+    if sub == "shortlist":
+        return Reply(shortlist(rest, who, deps))
+    if sub == "digest":
+        from bot.slack.digests import handle_digest_command
+
+        message = handle_digest_command(
+            rest,
+            team_id=who.team_id,
+            channel_id=who.channel_id,
+            user_id=who.user_id,
+            client=client,
+            deps=deps,
+        )
+        return Reply(message, shareable=False)
+    raise UsageError(f"I don't know `{escape(args[0])}`.")
+
+
+def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
+    """`shortlist [list|add|remove CAMPAIGN [@handle ...]]`, within the caller's workspace."""
+    store = deps.shortlists
+    if not args:
+        campaigns = store.campaigns(who.team_id)
+        if not campaigns:
+            return build_text_message("No shortlists yet in this workspace.")
+        listing = "\n".join(f"• {escape(c)}" for c in campaigns)
+        return build_text_message(f"*Campaigns with a shortlist*\n{listing}")
+    action = args[0].lower()
+    if action not in {"list", "add", "remove"} or len(args) < 2:
+        raise UsageError("Use `shortlist list|add|remove CAMPAIGN [@handle ...]`.")
+    campaign = parse_campaign(args[1])
+    handles = [normalise_handle(h) for h in args[2:]]
+    if action == "list":
+        items = store.entries(who.team_id, campaign)
+        cards: dict[str, ScoreCard] = {}
+        for item in items:
+            try:
+                cards[item.handle] = deps.scout.card(item.handle)
+            except ScoutError:
+                continue  # dropped from the roster since; shown as such
+        return build_shortlist_message(campaign, items, cards)
+    if not handles:
+        raise UsageError(f"`shortlist {action}` needs at least one handle.")
+    lines = []
+    for handle in handles:
+        if action == "add":
+            card = deps.scout.card(handle)
+            added = store.add(who.team_id, campaign, handle, who.user_id, score=card.score)
+            lines.append(f"{'Added' if added else 'Already on'} *{escape(campaign)}*: {handle}")
+        else:
+            removed = store.remove(who.team_id, campaign, handle, who.user_id)
+            lines.append(
+                f"{'Removed from' if removed else 'Not on'} *{escape(campaign)}*: {handle}"
+            )
+    return build_text_message("\n".join(lines))
+
+
+def run(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
+    """`execute`, with usage, user errors and crashes all turned into a reply."""
+    try:
+        return execute(text, who, deps, client)
+    except UsageError as exc:
+        return Reply(build_text_message(f"{exc}\n\n{USAGE}"), shareable=False)
+    except ScoutError as exc:
+        return Reply(build_text_message(f":warning: {escape(str(exc))}"), shareable=False)
+    except Exception:
+        logger.exception("/scout %s failed", text)
+        return Reply(build_text_message(APOLOGY), shareable=False)
+
+
+def attach_private_chart(reply: Reply, client: WebClient) -> Block:
+    """The reply's message with its chart uploaded privately and shown as an image block."""
+    from bot.slack.charts import render_score_chart, upload_chart
+
+    message = reply.message
+    if not reply.chart:
+        return message
+    try:
+        png = render_score_chart(reply.chart, reply.chart_title)
+        file_id = upload_chart(client, None, png, reply.chart_title)
+    except Exception:
+        logger.exception("chart upload failed; answering without it")
+        return message
+    if file_id is None:
+        return message
+    image = {"type": "image", "slack_file": {"id": file_id}, "alt_text": reply.chart_title}
+    return {**message, "blocks": [*message.get("blocks", []), image]}
+
+
+def ack_command(ack: Ack) -> None:
+    ack()
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for `/scout`."""
+
+    def handle_scout_command(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        text = command.get("text", "")
+        who = Invocation(command["team_id"], command["channel_id"], command["user_id"])
+        reply = run(text, who, deps, client)
+        message = attach_private_chart(reply, client)
+        if reply.shareable:
+            message = with_share_button(message, text)
+        respond(response_type="ephemeral", **message)
+
+    app.command("/scout")(ack=ack_command, lazy=[handle_scout_command])

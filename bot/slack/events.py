@@ -1,0 +1,130 @@
+"""Mentions and DMs: ack at once, then answer in the thread from a worker, exactly once."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.deps import Deps
+from bot.errors import ScoutError
+from bot.slack.blocks import APOLOGY, USAGE, build_answer_message, escape
+from bot.store.events import message_key
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App, BoltContext
+    from slack_sdk import WebClient
+
+logger = logging.getLogger(__name__)
+
+WORKING_REACTION = "eyes"
+# A new post, with or without files; edits, deletions, joins and bot posts are not questions.
+_QUESTION_SUBTYPES = {None, "file_share", "thread_broadcast"}
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """The question without the bot's own `<@U…>` mention."""
+    if bot_user_id:
+        text = text.replace(f"<@{bot_user_id}>", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_question(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """True for a person's new message; False for the bot's own and for edits or joins."""
+    if event.get("bot_id") or event.get("subtype") not in _QUESTION_SUBTYPES:
+        return False
+    return bool(event.get("user")) and event.get("user") != bot_user_id
+
+
+def answer_event(
+    deps: Deps,
+    client: WebClient,
+    *,
+    team_id: str,
+    event_id: str,
+    event: dict[str, Any],
+    bot_user_id: str | None,
+) -> None:
+    """Claim the event, then answer it in its thread; never stay silent on failure."""
+    channel = event["channel"]
+    ts = event["ts"]
+    thread_ts = event.get("thread_ts") or ts
+    if not deps.events.claim(team_id, event_id, message_key(team_id, channel, ts)):
+        logger.info("event %s already answered (retry or another replica)", event_id)
+        return
+    _react(client, "reactions_add", channel, ts)
+    try:
+        question = strip_mention(event.get("text", ""), bot_user_id)
+        if not question:
+            message = {"text": USAGE}
+        else:
+            result = deps.answerer.ask(
+                question, conversation_key=f"{team_id}:{channel}:{thread_ts}", team_id=team_id
+            )
+            campaigns = deps.shortlists.campaigns(team_id)
+            message = build_answer_message(result, question=question, campaigns=campaigns)
+    except ScoutError as exc:
+        message = {"text": f":warning: {escape(str(exc))}"}
+    except Exception:
+        logger.exception("answering event %s failed", event_id)
+        message = {"text": APOLOGY}
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=message["text"],
+            blocks=message.get("blocks"),
+            unfurl_links=False,
+        )
+    except Exception:
+        # Block Kit can still be refused (e.g. an odd character count); say sorry in plain text.
+        logger.exception("posting the answer to event %s failed", event_id)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
+    finally:
+        _react(client, "reactions_remove", channel, ts)
+
+
+def _react(client: WebClient, method: str, channel: str, ts: str) -> None:
+    """Show or clear the "working on it" reaction; a missing scope must not stop the answer."""
+    try:
+        getattr(client, method)(channel=channel, timestamp=ts, name=WORKING_REACTION)
+    except Exception as exc:
+        logger.warning("%s failed: %s", method, exc)
+
+
+def ack_event(ack: Ack) -> None:
+    ack()
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen for mentions in channels and for direct messages."""
+
+    def handle_app_mention(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        if is_question(event, context.bot_user_id):
+            answer_event(
+                deps,
+                client,
+                team_id=body.get("team_id") or context.team_id or "",
+                event_id=body["event_id"],
+                event=event,
+                bot_user_id=context.bot_user_id,
+            )
+
+    def handle_message(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        # Channel messages reach us as app_mention; only DMs are answered from here.
+        if event.get("channel_type") == "im" and is_question(event, context.bot_user_id):
+            answer_event(
+                deps,
+                client,
+                team_id=body.get("team_id") or context.team_id or "",
+                event_id=body["event_id"],
+                event=event,
+                bot_user_id=context.bot_user_id,
+            )
+
+    app.event("app_mention")(ack=ack_event, lazy=[handle_app_mention])
+    app.event("message")(ack=ack_event, lazy=[handle_message])

@@ -1,0 +1,198 @@
+"""Serve the real Bolt app over loopback HTTP against FakeSlack, and send it signed requests.
+
+`served_app(...)` is a plain context manager so other test packages (digests) can
+import it; the fixtures below wrap it for the Slack scenario tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.deps import Deps
+from bot.server import create_asgi_app
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import action_body, command_body, event_body, signed_headers
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+TEAM = "T111"
+
+
+def build_index(data_dir: Path) -> None:
+    """Run the real `scout ingest` into `data_dir` (the offline agent needs the index)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCOUT_", "DATABASE_URL"))}
+    env.update(SCOUT_DATA_DIR=str(data_dir), ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1")
+    subprocess.run(
+        [sys.executable, "-m", "bot", "ingest"], env=env, check=True, capture_output=True
+    )
+
+
+def app_settings(data_dir: Path, api_url: str, database_url: str) -> Settings:
+    """Settings for a served app, independent of the environment and any `.env`."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        scout_data_dir=data_dir,
+        database_url=database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+    )
+
+
+@dataclass
+class ServedApp:
+    """A running app: where it listens, the fake Slack it talks to, and its deps."""
+
+    url: str
+    slack: FakeSlack
+    deps: Deps
+    client: httpx.Client
+
+    def post(
+        self,
+        body: str,
+        *,
+        content_type: str,
+        timestamp: int | None = None,
+        secret: str = SIGNING_SECRET,
+        extra_headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        headers = signed_headers(secret, body, timestamp, content_type)
+        headers.update(extra_headers or {})
+        return self.client.post(f"{self.url}/slack/events", content=body, headers=headers)
+
+    def send_event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str,
+        team_id: str = TEAM,
+        retry_num: int | None = None,
+    ) -> httpx.Response:
+        extra = {}
+        if retry_num is not None:
+            extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        body = event_body(event, event_id=event_id, team_id=team_id)
+        return self.post(body, content_type="application/json", extra_headers=extra)
+
+    def send_command(
+        self, text: str, *, key: str, team_id: str = TEAM, **extra: str
+    ) -> httpx.Response:
+        body = command_body(
+            text, response_url=self.slack.response_url(key), team_id=team_id, **extra
+        )
+        return self.post(body, content_type="application/x-www-form-urlencoded")
+
+    def send_action(self, payload: dict[str, Any]) -> httpx.Response:
+        return self.post(action_body(payload), content_type="application/x-www-form-urlencoded")
+
+    def responses(self, key: str, count: int = 1, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Wait for `count` posts to response_url `key` and return their bodies."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [
+                c.body
+                for c in self.slack.calls_to("response_url")
+                if c.path.endswith(f"/response/{key}")
+            ]
+            if len(found) >= count or time.monotonic() > deadline:
+                assert len(found) >= count, f"expected {count} response(s) to {key}, got {found}"
+                return found
+            time.sleep(0.02)
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextlib.contextmanager
+def served_app(settings: Settings, slack: FakeSlack) -> Iterator[ServedApp]:
+    """Build the real app from `settings` and serve it with uvicorn on a free loopback port."""
+    deps = Deps(settings)
+    bolt_app = create_app(settings, deps)
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_asgi_app(bolt_app), log_level="warning", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        with httpx.Client(timeout=10) as client:
+            yield ServedApp(f"http://127.0.0.1:{port}", slack, deps, client)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        deps.engine.dispose()
+
+
+def mention(
+    text: str, *, ts: str, channel: str = "C111", user: str = "U222", **extra: Any
+) -> dict[str, Any]:
+    """An `app_mention` event from a person."""
+    return {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@UBOT> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def posts_in_thread(slack: FakeSlack, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+    return [
+        c.body
+        for c in slack.calls_to("chat.postMessage")
+        if c.body.get("channel") == channel and c.body.get("thread_ts") == thread_ts
+    ]
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding the real knowledge index, built once per session."""
+    data_dir = tmp_path_factory.mktemp("index") / ".scout"
+    build_index(data_dir)
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as slack:
+        yield slack
+
+
+@pytest.fixture(scope="module")
+def app(
+    index_dir: Path, fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedApp]:
+    """One served app per test module, on its own SQLite database."""
+    db = tmp_path_factory.mktemp("db") / "scout.db"
+    settings = app_settings(index_dir, fake_slack.api_url, f"sqlite:///{db}")
+    with served_app(settings, fake_slack) as served:
+        yield served
