@@ -1,0 +1,62 @@
+"""Event ledger on real SQLite and PostgreSQL: one claim wins, even across threads."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.config import load_settings
+from bot.store.db import open_database
+from bot.store.events import EventLedger, message_key
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'scout.db'}"
+    else:
+        url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
+    engine = open_database(url)
+    yield engine
+    engine.dispose()
+
+
+def test_an_event_is_claimed_once(engine: Engine) -> None:
+    ledger = EventLedger(engine)
+    event_id = f"Ev{uuid.uuid4().hex}"
+    assert ledger.claim("T1", event_id)
+    assert not ledger.claim("T1", event_id)
+    assert ledger.seen(event_id)
+
+
+def test_a_message_seen_under_two_event_ids_is_claimed_once(engine: Engine) -> None:
+    ledger = EventLedger(engine)
+    key = message_key("T1", "C1", f"{uuid.uuid4().int % 10**9}.0001")
+    mention_id, message_id = f"Ev{uuid.uuid4().hex}", f"Ev{uuid.uuid4().hex}"
+    assert ledger.claim("T1", mention_id, key)
+    assert not ledger.claim("T1", message_id, key)
+    # The losing claim is rolled back whole, so its own event id stays free.
+    assert not ledger.seen(message_id)
+
+
+def test_racing_claims_have_one_winner(engine: Engine) -> None:
+    ledger = EventLedger(engine)
+    event_id = f"Ev{uuid.uuid4().hex}"
+    barrier = threading.Barrier(8)
+    wins: list[bool] = []
+
+    def claim() -> None:
+        barrier.wait()
+        wins.append(ledger.claim("T1", event_id))
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(wins) == [False] * 7 + [True]
