@@ -1,0 +1,123 @@
+"""Block Kit builders: pure functions checked against Slack's limits and the pinned layout."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.agent.models import AskResult, Citation
+from bot.scoring.models import Flag
+from bot.slack.blocks import (
+    ACTION_FEEDBACK_DOWN,
+    ACTION_FEEDBACK_UP,
+    ACTION_SHARE,
+    ACTION_SHORTLIST_ADD,
+    MAX_BLOCKS,
+    MAX_SECTION_TEXT,
+    NEW_CAMPAIGN_VALUE,
+    build_answer_message,
+    build_cards_message,
+    build_sources_block,
+    creator_line,
+    escape,
+    split_text,
+    to_mrkdwn,
+    with_share_button,
+)
+from tests.slack.cards import make_card
+
+
+def _texts(blocks: list[dict]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+
+def test_escape_stops_pings_and_links() -> None:
+    assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_to_mrkdwn_converts_bold_and_headings_after_escaping() -> None:
+    assert to_mrkdwn("## Picks\n**@a** <b>") == "*Picks*\n*@a* &lt;b&gt;"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n"), max_size=9000), st.integers(20, 3000))
+def test_split_text_keeps_every_word_within_the_limit(text: str, limit: int) -> None:
+    chunks = split_text(text, limit)
+    assert all(0 < len(c) <= limit for c in chunks)
+    assert "".join("".join(chunks).split()) == "".join(text.split())
+
+
+def test_answer_has_text_creators_sources_and_buttons() -> None:
+    result = AskResult(
+        answer="**Pick @greenrunner**: strong engagement.",
+        citations=[
+            Citation(source="a.md", title="Guide A", quote="q1"),
+            Citation(source="a.md", title="Guide A", quote="q2"),
+            Citation(source="b.md", title="Guide <B>", quote="q3"),
+        ],
+        creators=[make_card(), make_card("@plantpower", 74.0)],
+    )
+    message = build_answer_message(result, question="who fits?", campaigns=["spring launch"])
+    blocks = message["blocks"]
+    assert blocks[0]["text"]["text"] == "*Pick @greenrunner*: strong engagement."
+    creators = [b for b in blocks if b.get("block_id", "").startswith("creator:")]
+    assert [b["block_id"] for b in creators] == ["creator:@greenrunner", "creator:@plantpower"]
+    picker = creators[0]["accessory"]
+    assert picker["action_id"] == ACTION_SHORTLIST_ADD
+    assert [o["value"] for o in picker["options"]] == ["spring launch", NEW_CAMPAIGN_VALUE]
+    sources = next(b for b in blocks if b["type"] == "context")
+    assert len(sources["elements"]) == 2  # one per document
+    assert "Guide &lt;B&gt;" in sources["elements"][1]["text"]
+    buttons = blocks[-1]["elements"]
+    assert [b["action_id"] for b in buttons] == [ACTION_FEEDBACK_UP, ACTION_FEEDBACK_DOWN]
+    assert buttons[0]["value"] == "who fits?"
+
+
+def test_creator_line_shows_handle_tier_er_score_and_why() -> None:
+    line = creator_line(make_card(flags=[Flag(code="over_sponsored", reason="62% sponsored")]))
+    assert "*@greenrunner*" in line
+    assert "micro" in line
+    assert "ER 5.8%" in line
+    assert "score *82*/100" in line
+    assert "Engagement 2.1x" in line
+    assert "`over_sponsored`" in line
+
+
+def test_creator_reasons_from_the_roster_are_escaped() -> None:
+    line = creator_line(make_card(reason="bio says <!channel> hi"))
+    assert "<!channel>" not in line
+    assert "&lt;!channel&gt;" in line
+
+
+def test_a_very_long_answer_stays_within_block_kit_limits() -> None:
+    answer = "\n\n".join(f"Paragraph {i}. " + "word " * 500 for i in range(200))
+    result = AskResult(answer=answer, creators=[make_card(f"@c{i}") for i in range(15)])
+    message = build_answer_message(result, question="q" * 5000, campaigns=["x"] * 300)
+    blocks = message["blocks"]
+    assert len(blocks) <= MAX_BLOCKS
+    assert all(len(t) <= MAX_SECTION_TEXT for t in _texts(blocks))
+    texts = _texts(blocks)
+    last_answer_chunk = texts[texts.index("*Creators*") - 1]
+    assert last_answer_chunk.endswith("(answer shortened to fit in Slack)")
+    assert len(blocks[-1]["elements"][0]["value"]) <= 2000
+    options = blocks[-2]["accessory"]["options"]
+    assert len(options) <= 100
+    assert len(message["text"]) <= 300
+    json.dumps(message)  # serialisable as sent
+
+
+def test_sources_keep_at_most_ten_elements() -> None:
+    citations = [Citation(source=f"{i}.md", title=f"T{i}", quote="q") for i in range(14)]
+    assert len(build_sources_block(citations)["elements"]) == 10
+
+
+def test_share_button_carries_the_command_text() -> None:
+    message = with_share_button(build_cards_message([make_card()], "Score card"), "score @a")
+    button = message["blocks"][-1]["elements"][0]
+    assert (button["action_id"], button["value"]) == (ACTION_SHARE, "score @a")
+
+
+def test_single_card_message_includes_the_breakdown() -> None:
+    blocks = build_cards_message([make_card()], "Score card for @greenrunner")["blocks"]
+    assert "niche_fit: 0.50 × 0.3 — Tags match vegan" in blocks[-1]["text"]["text"]
