@@ -27,6 +27,8 @@ class DigestSubscription(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the current (re)subscription started: no slot before it is ever due.
+    active_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Highest shortlist_changes.id already posted to this channel.
     last_change_id: Mapped[int] = mapped_column(Integer, default=0)
     last_posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -41,10 +43,16 @@ class DigestPost(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("digest_subscriptions.id"))
     period_key: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | posted
+    # pending (claimed, not yet confirmed) | posted | skipped (nothing changed) | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    # The changes it covers: from_change_id < id <= to_change_id.
     from_change_id: Mapped[int] = mapped_column(Integer, default=0)
     to_change_id: Mapped[int] = mapped_column(Integer, default=0)
+    # Also the fencing token: only the runner holding this attempt may confirm it.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A pending post is left alone until then (a runner's lease, or a retry's backoff).
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
     message_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,285 @@
+"""Posts due digests: claim in the database, post to Slack, confirm; safe to run anywhere, any time.
+
+How each change is posted exactly once (see DigestStore for the locking):
+- Concurrent runners: a post row per (subscription, period) is claimed under the
+  subscription's lock, covering changes (last_change_id, newest]; only one
+  pending post per subscription exists at a time, so ranges never overlap.
+- Failed posts (Slack 5xx, 429, network): the row stays pending with a backoff,
+  last_change_id does not move, and the next attempt re-posts the same range.
+- Crash between posting and confirming: every message carries Slack metadata
+  naming its post id; before any retry the runner looks for it in the channel
+  history and confirms it instead of posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from bot.digests.compose import TopEntry, build_digest, rank_top
+from bot.digests.schedule import as_utc
+from bot.store.digests import Claim, DigestStore
+from bot.store.schema import utcnow
+from bot.store.shortlists import ShortlistStore
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from bot.deps import Deps
+    from bot.scoring.models import ScoreCard
+
+logger = logging.getLogger(__name__)
+
+METADATA_EVENT = "scout_digest"
+CardLookup = Callable[[str], "ScoreCard | None"]
+# (channel_id, cards, title, thread_ts): posts the shortlist chart under the digest.
+ChartPoster = Callable[[str, list["ScoreCard"], str, str], None]
+
+_TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
+_HISTORY_PAGES = 5
+# A chart small enough to read in a thread.
+CHART_CREATORS = 10
+
+
+class DigestOutcome(BaseModel):
+    """What one runner did for one subscription."""
+
+    subscription_id: int
+    team_id: str
+    channel_id: str
+    campaign: str
+    period_key: str
+    status: Literal["posted", "recovered", "failed"]
+    changes: int
+    attempt: int
+    message_ts: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class _Failure:
+    message: str
+    transient: bool
+    retry_after_s: float | None = None
+
+
+def _classify(exc: Exception) -> _Failure:
+    """Slack 5xx/429 and network errors are worth retrying soon; anything else, later."""
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        data = exc.response.data
+        error = str(data.get("error", "")) if isinstance(data, dict) else ""
+        retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get(
+            "retry-after"
+        )
+        transient = status >= 500 or status == 429 or error in _TRANSIENT_ERRORS
+        return _Failure(
+            f"Slack {status} {error}".strip(),
+            transient,
+            float(retry_after) if retry_after and str(retry_after).isdigit() else None,
+        )
+    return _Failure(f"{type(exc).__name__}: {exc}", isinstance(exc, OSError))
+
+
+@dataclass
+class DigestRunner:
+    """One pass over every active subscription; construct with real clients, call `run`."""
+
+    store: DigestStore
+    shortlists: ShortlistStore
+    client: WebClient
+    cards: CardLookup
+    chart: ChartPoster | None = None
+    # Longer than any single post can take, so a live runner never loses its claim.
+    lease: timedelta = timedelta(minutes=5)
+    attempts_per_run: int = 3
+    # Longer backoffs (a long Retry-After) are left to the next run.
+    max_wait_s: float = 10.0
+    permanent_retry: timedelta = timedelta(hours=1)
+    clock: Callable[[], datetime] = utcnow
+    sleep: Callable[[float], None] = field(default=time.sleep)
+
+    def run(self, *, manual: bool = False) -> list[DigestOutcome]:
+        """Post every due digest (`manual`: every subscription with news is due)."""
+        outcomes = []
+        for subscription_id in self.store.active_subscription_ids():
+            try:
+                outcome = self.run_subscription(subscription_id, manual=manual)
+            except Exception:
+                # One broken subscription must not starve the others; its claim
+                # lease runs out and a later run retries it.
+                logger.exception("digest for subscription %s failed", subscription_id)
+                continue
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def run_subscription(self, subscription_id: int, *, manual: bool) -> DigestOutcome | None:
+        """Claim, post and confirm one subscription's digest, retrying transient failures."""
+        outcome = None
+        for attempt in range(1, self.attempts_per_run + 1):
+            claim = self.store.claim(subscription_id, self.clock(), manual=manual, lease=self.lease)
+            if claim is None:
+                return outcome
+            outcome, wait_s = self._attempt(claim)
+            if wait_s is None or wait_s > self.max_wait_s or attempt == self.attempts_per_run:
+                return outcome
+            self.sleep(wait_s)
+        return outcome
+
+    def _attempt(self, claim: Claim) -> tuple[DigestOutcome, float | None]:
+        """One attempt; returns the outcome and, after a transient failure, how long to wait."""
+        sub = claim.subscription
+        if claim.is_retry:
+            found = self._find_posted(claim)
+            if found is not None:
+                self.store.confirm(claim, found, self.clock())
+                logger.info("digest post %s was already in the channel", claim.post_id)
+                return self._outcome(claim, "recovered", 0, message_ts=found), None
+        changes = [
+            c
+            for c in self.shortlists.changes_since(sub.team_id, sub.campaign, claim.from_change_id)
+            if c.id <= claim.to_change_id
+        ]
+        entries = self.shortlists.entries(sub.team_id, sub.campaign)
+        cards = {e.handle: self.cards(e.handle) for e in entries}
+        top = rank_top(
+            [
+                TopEntry(handle=e.handle, score=card.score if card else e.last_score)
+                for e, card in ((e, cards[e.handle]) for e in entries)
+            ]
+        )
+        message = build_digest(
+            sub.campaign, changes, top, shortlist_size=len(entries), since=sub.last_posted_at
+        )
+        try:
+            response = self.client.chat_postMessage(
+                channel=sub.channel_id,
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata={
+                    "event_type": METADATA_EVENT,
+                    "event_payload": {"digest_post_id": claim.post_id},
+                },
+                unfurl_links=False,
+            )
+        except Exception as exc:
+            failure = _classify(exc)
+            wait_s = failure.retry_after_s or min(2.0 ** (claim.attempt - 1), 60.0)
+            retry_at = self.clock() + (
+                timedelta(seconds=wait_s) if failure.transient else self.permanent_retry
+            )
+            self.store.release(claim, failure.message, retry_at)
+            logger.warning(
+                "digest post %s attempt %s failed: %s",
+                claim.post_id,
+                claim.attempt,
+                failure.message,
+            )
+            outcome = self._outcome(claim, "failed", len(changes), error=failure.message)
+            return outcome, wait_s if failure.transient else None
+        ts = str(response["ts"])
+        if not self.store.confirm(claim, ts, self.clock()):
+            logger.warning("digest post %s lost its claim after posting", claim.post_id)
+        self._post_chart(sub.channel_id, [c for c in cards.values() if c], sub.campaign, ts)
+        return self._outcome(claim, "posted", len(changes), message_ts=ts), None
+
+    def _find_posted(self, claim: Claim) -> str | None:
+        """The ts of this post's message if an earlier attempt reached the channel."""
+        from slack_sdk.errors import SlackApiError
+
+        oldest = as_utc(claim.post_created_at) - timedelta(minutes=1)
+        cursor = None
+        for _ in range(_HISTORY_PAGES):
+            try:
+                page: Any = self.client.conversations_history(
+                    channel=claim.subscription.channel_id,
+                    oldest=f"{oldest.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+            except (SlackApiError, OSError) as exc:
+                # Without history (no channels:history scope) we cannot tell; posting
+                # again risks one duplicate, which beats silently losing the digest.
+                logger.warning("cannot check channel history for post %s: %s", claim.post_id, exc)
+                return None
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (
+                    metadata.get("event_type") == METADATA_EVENT
+                    and payload.get("digest_post_id") == claim.post_id
+                ):
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    def _post_chart(self, channel_id: str, cards: list[ScoreCard], campaign: str, ts: str) -> None:
+        # The digest is confirmed already: a chart failure is logged, never retried,
+        # so it can never cause the digest itself to be posted twice.
+        if self.chart is None or not cards:
+            return
+        try:
+            self.chart(channel_id, cards, f"{campaign}: shortlist scores", ts)
+        except Exception:
+            logger.exception("could not post the shortlist chart to %s", channel_id)
+
+    @staticmethod
+    def _outcome(
+        claim: Claim,
+        status: Literal["posted", "recovered", "failed"],
+        changes: int,
+        *,
+        message_ts: str | None = None,
+        error: str | None = None,
+    ) -> DigestOutcome:
+        sub = claim.subscription
+        return DigestOutcome(
+            subscription_id=sub.id,
+            team_id=sub.team_id,
+            channel_id=sub.channel_id,
+            campaign=sub.campaign,
+            period_key=claim.period_key,
+            status=status,
+            changes=changes,
+            attempt=claim.attempt,
+            message_ts=message_ts,
+            error=error,
+        )
+
+
+def slack_client(deps: Deps) -> WebClient:
+    """The Web API client runners post with; no built-in retries, the runner owns those."""
+    from slack_sdk import WebClient
+
+    from bot.errors import ConfigError
+
+    token = deps.settings.slack_bot_token
+    if token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set; digests are posted with the bot token")
+    kwargs: dict[str, Any] = {"token": token.get_secret_value(), "retry_handlers": []}
+    if deps.settings.slack_api_url:
+        kwargs["base_url"] = deps.settings.slack_api_url
+    return WebClient(**kwargs)
+
+
+def slack_chart_poster(client: WebClient) -> ChartPoster:
+    """Render the shortlist's scores as a bar chart and upload it in the digest's thread."""
+    from bot.slack.charts import render_score_chart, upload_chart
+
+    def post(channel_id: str, cards: list[ScoreCard], title: str, thread_ts: str) -> None:
+        best_first = sorted(cards, key=lambda card: -card.score)[:CHART_CREATORS]
+        upload_chart(client, channel_id, render_score_chart(best_first, title), title, thread_ts)
+
+    return post

@@ -1,0 +1,64 @@
+"""Score moves after a roster re-import: log each shortlisted creator whose score moved enough."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from bot.store.digests import write_transaction
+from bot.store.schema import ShortlistChange, ShortlistEntry, utcnow
+from bot.store.shortlists import ChangeRecord
+
+ROSTER_IMPORT_ACTOR = "roster import"
+
+
+def record_score_moves(
+    engine: Engine,
+    score_of: Callable[[str], float | None],
+    *,
+    threshold: float,
+    actor: str = ROSTER_IMPORT_ACTOR,
+) -> list[ChangeRecord]:
+    """Append a `score_move` change for every shortlist entry (all workspaces) that moved.
+
+    A move is |new - last_score| > `threshold`. `last_score` is only updated
+    when a move is logged, so it is always the score the channel last heard
+    about and slow drift is reported once it adds up. An entry with no score yet
+    takes the current one as its baseline; creators the roster no longer scores
+    (`score_of` returns None) are left alone. One transaction with the entries
+    locked, so two imports at once cannot log the same move twice.
+    """
+    scores: dict[str, float | None] = {}
+    moves: list[ShortlistChange] = []
+    with write_transaction(engine) as session:
+        entries = session.scalars(
+            select(ShortlistEntry).order_by(ShortlistEntry.id).with_for_update()
+        ).all()
+        for entry in entries:
+            if entry.handle not in scores:
+                scores[entry.handle] = score_of(entry.handle)
+            new = scores[entry.handle]
+            if new is None:
+                continue
+            old = entry.last_score
+            if old is not None and abs(new - old) <= threshold:
+                continue
+            entry.last_score = new
+            if old is None:
+                continue
+            move = ShortlistChange(
+                team_id=entry.team_id,
+                campaign=entry.campaign,
+                handle=entry.handle,
+                kind="score_move",
+                actor=actor,
+                old_score=old,
+                new_score=new,
+                created_at=utcnow(),
+            )
+            session.add(move)
+            moves.append(move)
+        session.flush()
+        return [ChangeRecord.model_validate(m, from_attributes=True) for m in moves]

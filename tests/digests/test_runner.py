@@ -1,0 +1,392 @@
+"""The digest runner against the fake Slack Web API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.digests.runner import DigestRunner
+from bot.digests.schedule import Schedule
+from bot.store.db import open_database
+from bot.store.digests import DigestStore
+from bot.store.shortlists import ShortlistStore
+from tests.digests.conftest import FakeClock, Roster, make_runner
+from tests.support.fake_slack import FakeSlack
+
+TEAM, CHANNEL = "T111", "C111"
+
+
+def digests(slack: FakeSlack) -> list[str]:
+    """Each digest posted so far, as one string of all its text."""
+    return [json.dumps(call.body["blocks"]) for call in slack.calls_to("chat.postMessage")]
+
+
+def subscribe(engine: Engine, clock: FakeClock, campaign: str = "spring launch", **kw: Any) -> int:
+    schedule = Schedule.model_validate({"frequency": "daily", "at_time": "09:00", **kw})
+    result = DigestStore(engine).subscribe(TEAM, CHANNEL, campaign, schedule, "U222", clock())
+    return result.subscription.id
+
+
+def test_digest_names_new_creators_then_stays_quiet(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "Spring Launch", "@alba", "U222")
+    subscribe(engine, clock)
+    shortlists.add(TEAM, "spring launch", "@bruno", "U333", score=74)
+    shortlists.add(TEAM, "spring launch", "@chen", "U222")
+
+    outcomes = runner.run(manual=True)
+
+    assert [(o.status, o.changes) for o in outcomes] == [("posted", 2)]
+    [digest] = digests(slack)
+    assert "@bruno" in digest and "@chen" in digest and "<@U333>" in digest
+    assert "@alba" in digest  # in the top list, not as a change: it predates the subscription
+    assert "Added" in digest and "Removed" not in digest
+    body = slack.calls_to("chat.postMessage")[0].body
+    assert body["channel"] == CHANNEL
+    assert body["text"] == "Shortlist digest for spring launch: 2 added"
+
+    assert runner.run(manual=True) == []
+    clock.advance(days=1)
+    assert runner.run() == []
+    assert len(digests(slack)) == 1
+
+    shortlists.add(TEAM, "spring launch", "@dee", "U444")
+    shortlists.remove(TEAM, "spring launch", "@bruno", "U444")
+    [outcome] = runner.run(manual=True)
+    assert outcome.changes == 2
+    second = digests(slack)[1]
+    assert "@dee" in second and "Removed" in second and "@chen" not in second.split("Top")[0]
+
+
+def test_top_list_ranks_by_current_score(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@zed", "U1", score=12)
+    subscribe(engine, clock, "launch")
+    for handle in ("@dee", "@alba", "@chen"):
+        shortlists.add(TEAM, "launch", handle, "U1")
+    runner.run(manual=True)
+    top = slack.calls_to("chat.postMessage")[0].body["blocks"][-1]["text"]["text"]
+    assert top.index("@alba") < top.index("@chen") < top.index("@dee") < top.index("@zed")
+    assert "1. *@alba* — 81" in top and "4. *@zed* — 12" in top  # @zed: not in the roster
+
+
+def test_concurrent_runners_post_each_change_once(
+    db_url: str, slack: FakeSlack, client: WebClient, clock: FakeClock, roster: Roster
+) -> None:
+    engine = open_database(db_url)
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    clock.advance(days=1)  # 10:00 the next day: the daily 09:00 slot is due
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+
+    engines = [open_database(db_url) for _ in range(4)]
+    # Scheduled and manual runners at the same moment, each with its own connection pool.
+    runners = [make_runner(e, client, clock, roster) for e in engines]
+    barrier = threading.Barrier(len(runners))
+    results: list[Any] = [None] * len(runners)
+
+    def go(index: int) -> None:
+        barrier.wait()
+        results[index] = runners[index].run(manual=index % 2 == 0)
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(len(runners))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sum(len(r) for r in results) == 1
+    [digest] = digests(slack)
+    assert "@bruno" in digest
+    for extra in engines:
+        extra.dispose()
+    engine.dispose()
+
+
+def test_downtime_posts_one_catch_up_digest(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")  # Monday 10:00
+    for day, handle in enumerate(("@bruno", "@chen", "@dee")):
+        clock.advance(days=1)  # no runner was up on any of these days
+        shortlists.add(TEAM, "launch", handle, f"U{day}")
+    clock.advance(minutes=5)
+
+    [outcome] = runner.run()
+    assert outcome.changes == 3
+    [digest] = digests(slack)
+    assert all(h in digest for h in ("@bruno", "@chen", "@dee"))
+    assert runner.run() == []
+    posts = DigestStore(engine).posts(sub_id)
+    assert [(p.status, p.period_key) for p in posts] == [("posted", "2026-11-26")]
+
+
+def test_not_due_before_the_slot_and_quiet_periods_stay_quiet(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch", timezone="Europe/Berlin")  # 11:00 in Berlin
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    assert runner.run() == []  # today's 09:00 slot passed before subscribing
+    clock.advance(hours=22, minutes=30)  # 09:30 Berlin, next day
+    assert [o.status for o in runner.run()] == ["posted"]
+
+    clock.advance(days=1)  # nothing changed: the period is recorded as skipped
+    assert runner.run() == []
+    shortlists.add(TEAM, "launch", "@chen", "U1")
+    clock.advance(hours=2)
+    assert runner.run() == []  # the day's digest slot already went by
+    clock.advance(days=1)
+    assert [o.changes for o in runner.run()] == [1]
+    statuses = [p.status for p in DigestStore(engine).posts(sub_id)]
+    assert statuses == ["posted", "skipped", "posted"]
+    assert len(digests(slack)) == 2
+
+
+def test_slack_500_is_retried_and_posted_once(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next("chat.postMessage", 500)
+
+    [outcome] = runner.run(manual=True)
+
+    assert (outcome.status, outcome.attempt, outcome.changes) == ("posted", 2, 1)
+    assert len(slack.calls_to("chat.postMessage")) == 2  # the failed one and the real one
+    assert clock.slept == [1.0]
+    [post] = DigestStore(engine).posts(sub_id)
+    assert (post.status, post.attempts) == ("posted", 2)
+    assert runner.run(manual=True) == []
+
+
+def test_failed_post_keeps_its_changes_until_slack_recovers(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next("chat.postMessage", 503, times=3)
+
+    assert [o.status for o in runner.run(manual=True)] == ["failed"]
+    store = DigestStore(engine)
+    [sub] = store.subscriptions(TEAM)
+    assert sub.last_change_id == sub.last_change_id and sub.last_posted_at is None
+    assert store.posts(sub_id)[0].last_error == "Slack 503 fatal_error"
+
+    shortlists.add(TEAM, "launch", "@chen", "U1")
+    assert runner.run(manual=True) == []  # still backing off
+    clock.advance(seconds=30)
+    first, second = runner.run(manual=True), runner.run(manual=True)
+    assert [o.status for o in first] == ["posted"]  # the pending digest, as claimed
+    assert [o.status for o in second] == ["posted"]  # then the change that came later
+    texts = digests(slack)[-2:]
+    assert "@bruno" in texts[0] and "@chen" not in texts[0].split("Top")[0]
+    assert "@chen" in texts[1].split("Top")[0]
+    assert len(slack.calls_to("chat.postMessage")) == 5
+
+
+def test_rate_limit_waits_for_retry_after(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    ShortlistStore(engine).add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    ShortlistStore(engine).add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next(
+        "chat.postMessage",
+        429,
+        headers={"Retry-After": "7"},
+        body={"ok": False, "error": "ratelimited"},
+    )
+    assert [o.status for o in runner.run(manual=True)] == ["posted"]
+    assert clock.slept == [7.0]
+
+    ShortlistStore(engine).add(TEAM, "launch", "@chen", "U1")
+    slack.fail_next("chat.postMessage", 429, headers={"Retry-After": "120"})
+    assert [o.status for o in runner.run(manual=True)] == ["failed"]  # too long to wait here
+    clock.advance(seconds=120)
+    assert [o.status for o in runner.run(manual=True)] == ["posted"]
+
+
+class SimulatedCrash(BaseException):
+    """The process dies: nothing in the runner may catch this."""
+
+
+class CrashAfterPosting(WebClient):
+    def chat_postMessage(self, **kwargs: Any) -> Any:
+        super().chat_postMessage(**kwargs)
+        raise SimulatedCrash
+
+
+class SlackWithHistory(FakeSlack):
+    """The fake, plus a channel history that remembers posted messages and their metadata."""
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = super()._answer(method, body)
+        if method == "conversations.history":
+            posted = [
+                {"ts": f"{1700000000 + i + 1}.000100", "metadata": c.body.get("metadata")}
+                for i, c in enumerate(self.calls_to("chat.postMessage"))
+            ]
+            return {"ok": True, "messages": posted[::-1], "has_more": False}
+        return answer
+
+
+def test_crash_after_posting_is_recovered_without_a_duplicate(
+    engine: Engine, clock: FakeClock, roster: Roster
+) -> None:
+    with SlackWithHistory() as slack:
+        shortlists = ShortlistStore(engine)
+        shortlists.add(TEAM, "launch", "@alba", "U1")
+        sub_id = subscribe(engine, clock, "launch")
+        shortlists.add(TEAM, "launch", "@bruno", "U1")
+        crashing = CrashAfterPosting(token="x", base_url=slack.api_url, retry_handlers=[])
+        with pytest.raises(SimulatedCrash):
+            make_runner(engine, crashing, clock, roster).run_subscription(sub_id, manual=True)
+
+        healthy = WebClient(token="x", base_url=slack.api_url, retry_handlers=[])
+        runner = make_runner(engine, healthy, clock, roster)
+        assert runner.run(manual=True) == []  # the crashed runner's lease still holds
+        clock.advance(minutes=6)
+        [outcome] = runner.run(manual=True)
+
+        assert outcome.status == "recovered"
+        assert len(slack.calls_to("chat.postMessage")) == 1
+        [post] = DigestStore(engine).posts(sub_id)
+        assert (post.status, post.message_ts) == ("posted", "1700000001.000100")
+        assert runner.run(manual=True) == []
+
+
+def test_crash_without_history_access_posts_again_rather_than_lose_it(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, roster: Roster
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next("conversations.history", 200, body={"ok": False, "error": "missing_scope"})
+    crashing = CrashAfterPosting(token="x", base_url=slack.api_url, retry_handlers=[])
+    with pytest.raises(SimulatedCrash):
+        make_runner(engine, crashing, clock, roster).run_subscription(sub_id, manual=True)
+    clock.advance(minutes=6)
+    runner = make_runner(engine, WebClient(token="x", base_url=slack.api_url), clock, roster)
+    assert [o.status for o in runner.run(manual=True)] == ["posted"]
+    assert len(slack.calls_to("chat.postMessage")) == 2  # the documented at-least-once fallback
+
+
+def test_unsubscribe_stops_digests(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    assert DigestStore(engine).unsubscribe(TEAM, CHANNEL, "Launch")
+    assert not DigestStore(engine).unsubscribe(TEAM, CHANNEL, "launch")
+    clock.advance(days=1)
+    assert runner.run(manual=True) == [] and runner.run() == []
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_chart_goes_in_the_digest_thread(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, client: WebClient, roster: Roster
+) -> None:
+    from bot.digests.runner import slack_chart_poster
+
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    runner = make_runner(engine, client, clock, roster, chart=slack_chart_poster(client))
+    [outcome] = runner.run(manual=True)
+    [upload] = slack.calls_to("upload")
+    assert upload.body["size"] > 1000
+    [done] = slack.calls_to("files.completeUploadExternal")
+    assert done.body["thread_ts"] == outcome.message_ts
+    assert done.body["channel_id"] == CHANNEL
+
+
+def test_chart_failure_never_reposts_the_digest(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, client: WebClient, roster: Roster
+) -> None:
+    from bot.digests.runner import slack_chart_poster
+
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next("files.getUploadURLExternal", 500)
+    runner = make_runner(engine, client, clock, roster, chart=slack_chart_poster(client))
+    assert [o.status for o in runner.run(manual=True)] == ["posted"]
+    assert runner.run(manual=True) == []
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_subscriptions_are_scoped_to_their_workspace(engine: Engine, clock: FakeClock) -> None:
+    from bot.errors import ScoutError
+
+    ShortlistStore(engine).add("T999", "secret launch", "@alba", "U9")
+    store = DigestStore(engine)
+    with pytest.raises(ScoutError) as refused:
+        store.subscribe(TEAM, CHANNEL, "secret launch", Schedule(), "U1", clock())
+    with pytest.raises(ScoutError) as unknown:
+        store.subscribe(TEAM, CHANNEL, "never heard of it", Schedule(), "U1", clock())
+    assert str(refused.value).replace("secret launch", "X") == str(unknown.value).replace(
+        "never heard of it", "X"
+    )
+    assert store.subscriptions(TEAM) == []
+
+
+def test_resubscribing_updates_and_does_not_replay_old_changes(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    first = subscribe(engine, clock, "launch")
+    DigestStore(engine).unsubscribe(TEAM, CHANNEL, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")  # while unsubscribed
+    again = subscribe(engine, clock, "launch", frequency="weekly", at_time="8:15")
+    assert again == first
+    [sub] = DigestStore(engine).subscriptions(TEAM)
+    assert (sub.frequency, sub.at_time) == ("weekly", "08:15")
+    assert runner.run(manual=True) == []
+    shortlists.add(TEAM, "launch", "@chen", "U1")
+    runner.run(manual=True)
+    [digest] = digests(slack)
+    assert "@chen" in digest and "@bruno" not in digest.split("Top")[0]
+
+
+def test_pending_post_times_out_of_a_lease_only_once(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    store = DigestStore(engine)
+    lease = timedelta(minutes=5)
+    held = store.claim(sub_id, clock(), manual=True, lease=lease)
+    assert held is not None
+    assert store.claim(sub_id, clock(), manual=True, lease=lease) is None
+    clock.advance(minutes=6)
+    taken = store.claim(sub_id, clock(), manual=True, lease=lease)
+    assert taken is not None and taken.attempt == 2
+    assert not store.confirm(held, "1.0", clock())  # the stale holder can no longer confirm
+    assert store.confirm(taken, "2.0", clock())
