@@ -2,19 +2,71 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from bot.cli.common import not_available
+from bot.cli.common import print_json, settings
+
+if TYPE_CHECKING:
+    from bot.agent.models import AskResult
 
 
 def ask(
     question: str = typer.Argument(
         ..., help='The question, e.g. "who should we partner with for vegan fitness?"'
     ),
+    thread: str | None = typer.Option(
+        None, "--thread", help="A conversation key: reuse it to ask follow-up questions."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as one JSON document."),
 ) -> None:
     """Answer a question with cited guidance and ranked creators."""
-    raise not_available("ask")
+    config = settings()
+    from bot.deps import Deps
+
+    deps = Deps(config)
+    result = deps.answerer.ask(
+        question,
+        conversation_key=f"cli:{thread}" if thread else None,
+        team_id=config.scout_team_id,
+    )
+    if as_json:
+        print_json(result)
+    else:
+        show(result)
+
+
+def show(result: AskResult) -> None:
+    """The answer for people: text, a creators table and the sources."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    console = Console()
+    console.print(Markdown(result.answer))
+    if result.creators:
+        table = Table(title="Creators", title_justify="left")
+        for column in ("handle", "tier", "followers", "ER", "$/eng.", "score", "flags"):
+            table.add_column(column, justify="left" if column in {"handle", "tier"} else "right")
+        for card in result.creators:
+            cpe = card.cost_per_engagement
+            table.add_row(
+                card.handle,
+                card.tier,
+                f"{card.followers:,}",
+                f"{card.engagement_rate * 100:.1f}%",
+                "-" if cpe is None else f"${cpe:,.2f}",
+                f"{card.score:.0f}",
+                ", ".join(f.code for f in card.flags) or "-",
+            )
+        console.print(table)
+    if result.citations:
+        console.print("[bold]Sources[/bold]")
+        for citation in result.citations:
+            console.print(f"- {citation.title} [dim]({citation.source})[/dim]")
+    footer = f"mode: {result.mode}" + (f". {result.note}" if result.note else "")
+    console.print(f"[dim]{footer}[/dim]")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,200 @@
+"""`Answerer`: one entry point for `scout ask` and the Slack bot, in LLM or offline mode.
+
+It runs the LLM agent when one is configured and falls back to the offline planner on
+any model failure; either way the answer is grounded (numbers from tool outputs, quotes
+verbatim from `knowledge/`) and remembered per conversation for follow-ups.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.agent.grounding import (
+    QuoteChecker,
+    allowed_numbers,
+    drop_unsupported,
+    ground_quotes,
+)
+from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
+from bot.agent.models import AskResult
+from bot.agent.offline import Draft, OfflinePlanner
+from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox
+from bot.scoring.models import ScoreCard
+from bot.store.history import HistoryStore
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+FALLBACK_NOTE = "The language model was unavailable, so this is the offline answer."
+# An LLM answer shorter than this after grounding has lost its substance.
+MIN_ANSWER_CHARS = 40
+_HANDLE = re.compile(r"@[a-z0-9_.]*[a-z0-9_]")
+
+
+class Answerer:
+    """Answers questions; thread-safe, and never raises for an unavailable model or index."""
+
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        scout: ScoutService,
+        shortlists: ShortlistReader,
+        knowledge_dir: Path,
+        history: HistoryStore | None = None,
+        llm: LLMAgent | None = None,
+        secrets: Sequence[str] = (),
+    ) -> None:
+        self._retriever = retriever
+        self._scout = scout
+        self._shortlists = shortlists
+        self._knowledge_dir = knowledge_dir
+        self._history = history
+        self._llm = llm
+        self._secrets = [s for s in secrets if len(s) >= 6]
+        self._checker: tuple[tuple[tuple[str, int, int], ...], QuoteChecker] | None = None
+        self._lock = threading.Lock()
+
+    def ask(
+        self, question: str, *, conversation_key: str | None = None, team_id: str = "local"
+    ) -> AskResult:
+        """Answer `question`; `conversation_key` ties follow-ups to earlier turns."""
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        history = self._recall(conversation_key)
+        planner = OfflinePlanner(self._scout.handles(), self._scout.niches())
+        result = None
+        if self._llm is not None:
+            result = self._ask_llm(question, team_id, history)
+        if result is None:
+            box = self._box(team_id)
+            result = self._finish(planner.answer(question, box, history), box, "offline")
+            if self._llm is not None:
+                result.note = " ".join(filter(None, [FALLBACK_NOTE, result.note]))
+        self._remember(conversation_key, question, result.answer)
+        return result
+
+    # -- modes ----------------------------------------------------------------------
+    def _box(self, team_id: str) -> ToolBox:
+        return ToolBox(
+            retriever=self._retriever,
+            scout=self._scout,
+            shortlists=self._shortlists,
+            team_id=team_id,
+        )
+
+    def _ask_llm(
+        self, question: str, team_id: str, history: Sequence[tuple[str, str]]
+    ) -> AskResult | None:
+        assert self._llm is not None
+        box = self._box(team_id)
+        try:
+            text = self._llm.run(question, box, history)
+        except Exception as exc:  # any model, network or protocol failure: answer offline
+            logger.warning("LLM answer failed, answering offline: %s", exc)
+            return None
+        result = self._finish(Draft(answer=text), box, "llm")
+        if len(result.answer) < MIN_ANSWER_CHARS:
+            logger.warning("LLM answer did not survive grounding, answering offline")
+            return None
+        result.creators = _mentioned_cards(result.answer, box.cards())
+        return result
+
+    # -- grounding --------------------------------------------------------------------
+    def _quote_checker(self) -> QuoteChecker:
+        """A checker over `knowledge/` as it is now; rebuilt only when a file changed."""
+        from bot.knowledge.loader import load_documents
+
+        files = sorted(p for p in self._knowledge_dir.rglob("*") if p.is_file())
+        signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+        with self._lock:
+            if self._checker is None or self._checker[0] != signature:
+                self._checker = (signature, QuoteChecker(load_documents([self._knowledge_dir])))
+            return self._checker[1]
+
+    def _finish(self, draft: Draft, box: ToolBox, mode: Literal["offline", "llm"]) -> AskResult:
+        """Ground the draft: verified quotes only, and only numbers the tools produced."""
+        text, citations = ground_quotes(draft.answer, self._quote_checker(), draft.citations)
+        allowed = allowed_numbers([*box.outputs(), *(c.quote for c in citations)])
+        text, dropped = drop_unsupported(text, allowed)
+        if dropped:
+            logger.warning("dropped %d sentence(s) with unsupported numbers", len(dropped))
+        answer = self._redact("\n\n".join(filter(None, [text, draft.footer])))
+        return AskResult(
+            answer=answer,
+            citations=citations,
+            creators=draft.creators,
+            mode=mode,
+            note=draft.note,
+        )
+
+    def _redact(self, text: str) -> str:
+        # No tool can read a secret; this is the backstop should one ever reach an answer.
+        for secret in self._secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
+    # -- memory -----------------------------------------------------------------------
+    def _recall(self, key: str | None) -> list[tuple[str, str]]:
+        if key is None or self._history is None:
+            return []
+        try:
+            return [(t.role, t.content) for t in self._history.recent(key)]
+        except SQLAlchemyError:
+            logger.exception("reading conversation history failed; answering without it")
+            return []
+
+    def _remember(self, key: str | None, question: str, answer: str) -> None:
+        if key is None or self._history is None:
+            return
+        try:
+            self._history.append(key, "user", question)
+            self._history.append(key, "assistant", answer)
+        except SQLAlchemyError:
+            logger.exception("saving conversation history failed")
+
+
+def _mentioned_cards(answer: str, cards: Sequence[ScoreCard]) -> list[ScoreCard]:
+    """The cards of creators the answer names, in the order it names them."""
+    by_handle = {c.handle: c for c in cards}
+    named = dict.fromkeys(h for h in _HANDLE.findall(answer.lower()) if h in by_handle)
+    return [by_handle[h] for h in named]
+
+
+def build_answerer(deps: Deps) -> Answerer:
+    """The answerer for this process: LLM mode when `OPENAI_API_KEY` is set, else offline."""
+    settings = deps.settings
+    llm = None
+    if settings.llm_enabled:
+        prompt = load_prompt(settings.scout_prompts_dir, SYSTEM_PROMPT_FILE)
+        llm = LLMAgent(build_chat_model(settings), prompt)
+    secrets = [
+        secret.get_secret_value()
+        for secret in (
+            settings.openai_api_key,
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+        )
+        if secret is not None
+    ]
+    if settings.database_url:
+        secrets.append(settings.database_url)
+    return Answerer(
+        retriever=deps.retriever,
+        scout=deps.scout,
+        shortlists=deps.shortlists,
+        knowledge_dir=settings.scout_knowledge_dir,
+        history=HistoryStore(deps.engine),
+        llm=llm,
+        secrets=secrets,
+    )

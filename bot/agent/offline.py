@@ -1,0 +1,399 @@
+"""The offline planner: route a question to the tools and compose the answer from their outputs.
+
+Deterministic and model-free. Every number it writes is read off a tool output and every
+quote is a sentence taken from a retrieved guidance passage; `answer.py` verifies both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.agent.models import Citation
+from bot.agent.routing import Context, Intent, Route, context_from, route
+from bot.agent.tools import ToolBox
+from bot.errors import NotReadyError, ScoutError
+from bot.knowledge.models import Passage
+from bot.scoring.models import PlanResult, ScoreCard
+
+EXAMPLES = """\
+You can ask me things like:
+- "who should we partner with for vegan fitness?"
+- "score @handle" or "compare @one and @two for skincare"
+- "plan vegan fitness with a $5k budget" (also "5,000 dollars", "budget of 2500")
+- "what's on the spring launch shortlist?"
+- "why micro-influencers?" or "how should we pick creators?"
+In a thread, follow up with "and with a $2k budget?" or "what about @handle instead?"."""
+
+SHORTLIST_HOW = (
+    "Shortlists change only when someone acts: the **Add to shortlist** button on an answer, "
+    "or `/scout shortlist add|remove CAMPAIGN @handle`."
+)
+INGEST_NOTE = "Guidance quotes are unavailable until the index is built: run `scout ingest`."
+
+# Retrieval queries that find the guidance behind each kind of answer.
+_GUIDANCE_QUERY = {
+    Intent.RECOMMEND: "why smaller niche micro-influencers win: higher engagement, authenticity "
+    "and trust with a loyal community",
+    Intent.PLAN: "cost-effective affordable budget: working with several micro-influencers "
+    "gives better return on investment",
+    Intent.SCORE: "engagement rate and authenticity matter more than follower count",
+    Intent.COMPARE: "engagement rate and authenticity matter more than follower count",
+}
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "for",
+        "in",
+        "on",
+        "with",
+        "is",
+        "are",
+        "be",
+        "we",
+        "our",
+        "you",
+        "your",
+        "it",
+        "that",
+        "this",
+        "why",
+        "how",
+        "what",
+        "who",
+        "should",
+        "do",
+        "does",
+        "can",
+        "which",
+        "as",
+        "at",
+        "by",
+        "from",
+        "more",
+        "than",
+    ]
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass
+class Draft:
+    """An answer before grounding; `footer` is fixed usage text with no tool data in it."""
+
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    creators: list[ScoreCard] = field(default_factory=list)
+    footer: str = ""
+    note: str | None = None
+
+
+# -- formatting -------------------------------------------------------------------------
+def followers(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    if count >= 1_000:
+        return f"{count / 1_000:.1f}k"
+    return str(count)
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction * 100:.1f}%"
+
+
+def usd(amount: float) -> str:
+    return f"${amount:,.2f}" if amount < 100 else f"${amount:,.0f}"
+
+
+def handles_list(cards: Sequence[ScoreCard]) -> str:
+    names = [f"**{c.handle}**" for c in cards]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def why(card: ScoreCard) -> str:
+    """The one-line reason behind a card: its strongest weighted component."""
+    if not card.breakdown:
+        return ""
+    best = max(card.breakdown, key=lambda c: c.value * c.weight)
+    return best.reason.rstrip(".") + "."
+
+
+def creator_line(card: ScoreCard) -> str:
+    cost = (
+        f", {usd(card.cost_per_engagement)} per engagement"
+        if card.cost_per_engagement is not None
+        else ""
+    )
+    line = (
+        f"- **{card.handle}** ({card.tier}, {followers(card.followers)} followers on "
+        f"{card.platform.capitalize()}): score {card.score:.0f}/100, "
+        f"{percent(card.engagement_rate)} engagement rate{cost}. {why(card)}"
+    )
+    for flag in card.flags:
+        line += f" Caution ({flag.code}): {flag.reason.rstrip('.')}."
+    return line
+
+
+# -- quotes -------------------------------------------------------------------------------
+def _terms(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+", text.lower())
+    # A crude stem is enough to match "engaged" with "engagement".
+    return {w[:6] for w in words if w not in _STOPWORDS and len(w) > 2}
+
+
+def _sentences(passage: Passage) -> list[str]:
+    found = []
+    for line in passage.text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "|", "---")):
+            continue
+        line = re.sub(r"^(?:[-*•]|\d+\.)\s+", "", line)
+        for sentence in _SENTENCE.split(line):
+            sentence = sentence.strip()
+            if 50 <= len(sentence) <= 320 and not sentence.endswith(("?", ":")):
+                found.append(sentence)
+    return found
+
+
+def pick_quotes(passages: Sequence[Passage], query: str, limit: int) -> list[Citation]:
+    """The best-matching sentence of each top passage, copied verbatim, one per document."""
+    wanted = _terms(query)
+    quotes: list[Citation] = []
+    used_sources: set[str] = set()
+    for passage in passages:
+        if passage.source in used_sources:
+            continue
+        scored = [(len(wanted & _terms(s)), -i, s) for i, s in enumerate(_sentences(passage))]
+        if not scored:
+            continue
+        overlap, _, sentence = max(scored)
+        if overlap == 0 and quotes:
+            continue
+        quotes.append(Citation(source=passage.source, title=passage.title, quote=sentence))
+        used_sources.add(passage.source)
+        if len(quotes) >= limit:
+            break
+    return quotes
+
+
+def quote_block(citations: Sequence[Citation]) -> str:
+    return "\n".join(f"> “{c.quote}” (_{c.title}_)" for c in citations)
+
+
+# -- the planner --------------------------------------------------------------------------
+class OfflinePlanner:
+    """Answers from the tools alone: recognise the question, run the tools, write it up."""
+
+    def __init__(self, known_handles: Sequence[str], known_niches: Sequence[str]) -> None:
+        self._known_handles = list(known_handles)
+        self._known_niches = list(known_niches)
+
+    def context(self, history: Sequence[tuple[str, str]]) -> Context:
+        return context_from(
+            history, known_handles=self._known_handles, known_niches=self._known_niches
+        )
+
+    def route(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Route:
+        return route(
+            question,
+            known_handles=self._known_handles,
+            known_niches=self._known_niches,
+            context=self.context(history),
+        )
+
+    def answer(self, question: str, box: ToolBox, history: Sequence[tuple[str, str]] = ()) -> Draft:
+        routed = self.route(question, history)
+        try:
+            return self._compose(routed, question, box)
+        except NotReadyError as exc:
+            return Draft(answer=str(exc), footer=EXAMPLES)
+        except ScoutError as exc:
+            return Draft(answer=f"{exc}.".replace("..", "."), footer=EXAMPLES)
+
+    def _guidance(self, box: ToolBox, query: str, limit: int) -> tuple[list[Citation], str | None]:
+        try:
+            passages = box.search_guidance(query, k=4)
+        except NotReadyError:
+            return [], INGEST_NOTE
+        return pick_quotes(passages, query, limit), None
+
+    def _compose(self, routed: Route, question: str, box: ToolBox) -> Draft:
+        match routed.intent:
+            case Intent.RECOMMEND:
+                return self._recommend(routed, box)
+            case Intent.SCORE:
+                return self._score(routed, box)
+            case Intent.COMPARE:
+                return self._compare(routed, box)
+            case Intent.PLAN:
+                return self._plan(routed, box)
+            case Intent.SHORTLIST | Intent.SHORTLIST_CHANGE:
+                return self._shortlist(routed, box)
+            case Intent.SECRETS:
+                return Draft(
+                    answer="I can't share settings, keys, tokens or my instructions.",
+                    footer=EXAMPLES,
+                )
+            case Intent.GUIDANCE:
+                return self._guidance_answer(question, box)
+            case _:
+                return Draft(
+                    answer="I'm not sure what you're asking. I pick and explain creators "
+                    "from your roster and quote our micro-influencer guidance.",
+                    footer=EXAMPLES,
+                )
+
+    def _recommend(self, routed: Route, box: ToolBox) -> Draft:
+        if routed.niche is None:
+            return Draft(
+                answer="Which niche is the campaign for? Tell me and I'll rank the roster for it.",
+                footer=EXAMPLES,
+            )
+        cards = box.find_creators(routed.niche, n=5)
+        if not cards:
+            return Draft(answer=f"No creator in the roster fits **{routed.niche}** yet.")
+        top = cards[:3]
+        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
+        lead = (
+            f"**For {routed.niche}, start with {handles_list(top)}.** "
+            "They are the best fits in your roster, scored on engagement against their "
+            "platform's benchmark, authenticity, niche fit and cost, not on reach."
+        )
+        parts = [lead]
+        if quotes:
+            parts.append("Why smaller, engaged niche creators win, from the guidance:\n")
+            parts[-1] += quote_block(quotes)
+        parts.append("**Top picks**\n" + "\n".join(creator_line(c) for c in cards))
+        parts.append(
+            f"**Next:** give me a budget (“and with a budget of …?”) or run "
+            f"`/scout plan {routed.niche} $BUDGET` for the best set within it, and add the ones "
+            f"you like with **Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
+        )
+        return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    def _score(self, routed: Route, box: ToolBox) -> Draft:
+        card = box.score_creator(routed.handles[0], niche=routed.niche)
+        strongest = max(card.breakdown, key=lambda c: c.value * c.weight, default=None)
+        weakest = min(card.breakdown, key=lambda c: c.value, default=None)
+        fit = f" for {routed.niche}" if routed.niche else ""
+        parts = [
+            f"**{card.handle} scores {card.score:.0f}/100{fit}.**",
+            creator_line(card),
+        ]
+        if weakest is not None and weakest is not strongest:
+            parts.append(f"Weakest point ({weakest.name}): {weakest.reason.rstrip('.')}.")
+        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.SCORE], limit=1)
+        if quotes:
+            parts.append("What the guidance weighs most:\n" + quote_block(quotes))
+        return Draft(answer="\n\n".join(parts), citations=quotes, creators=[card], note=note)
+
+    def _compare(self, routed: Route, box: ToolBox) -> Draft:
+        cards = box.compare_creators(routed.handles, niche=routed.niche)
+        if not cards:
+            return Draft(answer="None of those handles are in the roster.", footer=EXAMPLES)
+        best = cards[0]
+        fit = f" for {routed.niche}" if routed.niche else ""
+        lead = f"**{best.handle} comes out ahead{fit}** with a score of {best.score:.0f}/100"
+        if len(cards) > 1:
+            others = ", ".join(f"{c.handle} {c.score:.0f}" for c in cards[1:])
+            lead += f" (then {others})"
+        parts = [lead + ".", "\n".join(creator_line(c) for c in cards)]
+        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.COMPARE], limit=1)
+        if quotes:
+            parts.append("What the guidance weighs most:\n" + quote_block(quotes))
+        return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    def _plan(self, routed: Route, box: ToolBox) -> Draft:
+        if routed.niche is None:
+            return Draft(
+                answer="Which niche should I plan that budget for?",
+                footer=EXAMPLES,
+            )
+        result: PlanResult = box.plan_campaign(routed.niche, routed.budget or 0)
+        if not result.creators:
+            answer = (
+                f"No unflagged creator for **{routed.niche}** fits within {usd(result.budget)}."
+            )
+            fits = box.find_creators(routed.niche, n=5)
+            if fits:
+                cheapest = min(fits, key=lambda c: c.rate_usd)
+                answer += (
+                    f" The most affordable good fit, **{cheapest.handle}**, charges "
+                    f"{usd(cheapest.rate_usd)} a post."
+                )
+            return Draft(answer=answer, creators=fits[:1] if fits else [])
+        lead = (
+            f"**For {routed.niche} within {usd(result.budget)}, book "
+            f"{handles_list(result.creators)}:** {usd(result.total_cost)} in total for about "
+            f"{result.expected_engagements:,.0f} expected engagements per post, "
+            f"{usd(result.remaining)} left. No other set within the budget gets more engagements."
+        )
+        parts = [lead, "\n".join(creator_line(c) for c in result.creators)]
+        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
+        if quotes:
+            parts.append("Why spread a budget across micro-creators:\n" + quote_block(quotes))
+        parts.append(
+            "**Next:** add them to a campaign with **Add to shortlist** or "
+            "`/scout shortlist add CAMPAIGN @handle ...`."
+        )
+        return Draft(
+            answer="\n\n".join(parts), citations=quotes, creators=result.creators, note=note
+        )
+
+    def _shortlist(self, routed: Route, box: ToolBox) -> Draft:
+        view = box.read_shortlist(routed.campaign)
+        parts = []
+        if routed.intent == Intent.SHORTLIST_CHANGE:
+            parts.append("I can't change a shortlist from a question, so nothing was changed.")
+        if view.campaign is None:
+            if view.campaigns:
+                names = ", ".join(f"**{c}**" for c in view.campaigns)
+                parts.append(f"Campaigns with a shortlist: {names}. Ask about one by name.")
+            else:
+                parts.append("There are no shortlists yet.")
+            parts.append(SHORTLIST_HOW)
+            return Draft(answer="\n\n".join(parts))
+        if not view.creators:
+            parts.append(f"The **{view.campaign}** shortlist is empty.")
+            parts.append(SHORTLIST_HOW)
+            return Draft(answer="\n\n".join(parts))
+        cards = []
+        for item in view.creators:
+            try:
+                cards.append(box.score_creator(item.handle))
+            except ScoutError:
+                continue  # the creator has left the roster; still listed below
+        parts.append(
+            f"The **{view.campaign}** shortlist: "
+            + ", ".join(f"**{i.handle}**" for i in view.creators)
+            + "."
+        )
+        if cards:
+            parts.append("\n".join(creator_line(c) for c in cards))
+        parts.append(SHORTLIST_HOW)
+        return Draft(answer="\n\n".join(parts), creators=cards)
+
+    def _guidance_answer(self, question: str, box: ToolBox) -> Draft:
+        try:
+            passages = box.search_guidance(question, k=5)
+        except NotReadyError:
+            return Draft(answer=INGEST_NOTE)
+        quotes = pick_quotes(passages, question, limit=3)
+        if not quotes:
+            return Draft(
+                answer="I found nothing in the guidance on that.",
+                footer=EXAMPLES,
+            )
+        answer = "Here is what the guidance says:\n\n" + quote_block(quotes)
+        answer += (
+            "\n\n**Next:** ask “who should we partner with for <your niche>?” and I'll rank "
+            "your roster with these principles."
+        )
+        return Draft(answer=answer, citations=quotes)

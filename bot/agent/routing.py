@@ -1,0 +1,285 @@
+"""Recognise what a marketer is asking: intent, niche, handles, budget, campaign (pure).
+
+Follow-ups ("and with a $2k budget?", "what about @x instead?") borrow what they leave
+out from the earlier turns of the same conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Intent(StrEnum):
+    """What the offline planner will do with a question."""
+
+    RECOMMEND = "recommend"
+    SCORE = "score"
+    COMPARE = "compare"
+    PLAN = "plan"
+    SHORTLIST = "shortlist"
+    SHORTLIST_CHANGE = "shortlist_change"
+    SECRETS = "secrets"
+    GUIDANCE = "guidance"
+    HELP = "help"
+
+
+class Route(BaseModel):
+    """A recognised question: the intent and the arguments its tools need."""
+
+    intent: Intent
+    niche: str | None = None
+    handles: list[str] = Field(default_factory=list)
+    budget: float | None = None
+    campaign: str | None = None
+
+
+class Context(BaseModel):
+    """What earlier turns of a conversation established."""
+
+    route: Route | None = None
+    mentioned: list[str] = Field(default_factory=list)  # handles in the last answer, in order
+
+
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand|m|million)?\b"
+_BUDGET_PATTERNS = [
+    re.compile(r"\$\s?" + _AMOUNT),
+    re.compile(r"(?:usd|us\$)\s?" + _AMOUNT),
+    re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?(?:us\s)?(?:dollars|usd|bucks)\b"),
+    re.compile(
+        r"budget\s*(?:of|is|at|=|:|around|about|roughly|near|to)?\s*(?:about|around|roughly|~)?"
+        r"\s*\$?\s?" + _AMOUNT
+    ),
+    re.compile(_AMOUNT + r"\s*(?:budget|to spend)"),
+]
+_MULTIPLIER = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "million": 1e6}
+
+_HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
+
+_SECRET_WORDS = re.compile(
+    r"\b(api[\s_-]?keys?|tokens?|secrets?|passwords?|credentials?|env(ironment)?\s+var\w*"
+    r"|settings|config(uration)?|system\s+prompt|your\s+(instructions|prompt)|database\s+url"
+    r"|openai_\w+|slack_\w+)\b"
+)
+_REVEAL_WORDS = re.compile(
+    r"\b(reveal|show|print|tell|give|dump|list|share|leak|output|what(?:'s| is| are)|repeat|send)\b"
+)
+_SHORTLIST = re.compile(r"\bshort[\s-]?list(s|ed)?\b")
+_CHANGE_WORDS = re.compile(
+    r"\b(add|adding|remove|removing|delete|drop|put|include|insert|clear|wipe|move|take off"
+    r"|replace|swap)\b"
+)
+_GUIDANCE_CUES = re.compile(
+    r"\b(why|how (should|do|can|could|to|does|would|are|is)|what makes|tips?|benefits?"
+    r"|advantages?|challenges?|difficult(y|ies)|risks?|pitfalls?|downsides?|pros|cons"
+    r"|best practices?|explain|difference|versus macro|compared? (to|with) (macro|mega|celebrit)"
+    r"|what (is|are) (a |an )?micro|worth it|strategy|strategies|measure|roi\b|authentic)"
+)
+_RECOMMEND_CUES = re.compile(
+    r"\b(who|which|recommend\w*|suggest\w*|find|top|best|partner\w*|work with|collaborat\w*"
+    r"|candidates?|options|list|show|pick|picks|shortlist candidates|ideas|creators? for"
+    r"|influencers? for|anyone for)\b"
+)
+_COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|better|side by side)\b")
+_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|instead|then|ok(ay)?|also|now)\b")
+_THEM = re.compile(r"\b(them|these|those|the (top|first) ?(\d+|two|three|four|five)?|both)\b")
+_TOPIC_WORDS = re.compile(
+    r"\b(micro[\s-]?influencers?|influencers?|creators?|engagement|authenticity|followers?|brands?"
+    r"|campaigns?|audience|trust|niche|marketing)\b"
+)
+
+# Words that say nothing about the niche itself ("our new vegan fitness brand" -> "vegan fitness").
+_FILLER = {
+    "a", "an", "the", "our", "my", "your", "their", "this", "that", "these", "those", "some",
+    "any", "new", "upcoming", "next", "good", "great", "best", "top", "right", "ideal", "perfect",
+    "brand", "brands", "campaign", "campaigns", "launch", "product", "products", "line", "niche",
+    "space", "category", "market", "audience", "content", "creator", "creators", "influencer",
+    "influencers", "micro", "micro-influencer", "micro-influencers", "people", "partners",
+    "partner", "partnership", "partnerships", "accounts", "account", "instead", "then", "please",
+    "now", "us", "me", "it", "we", "them", "one", "ones", "few", "more", "other", "someone",
+    "anyone", "who", "which", "what", "something", "things", "stuff", "budget", "money",
+    "total", "within", "only", "also", "too", "both", "small", "big", "same",
+}  # fmt: skip
+_NICHE_AFTER = re.compile(
+    r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting)\s+"
+    r"(?P<phrase>[a-z][a-z0-9&'/ -]*?)"
+    r"(?=$|[?.!,;:]|\s(?:with|under|using|and with|and a|budget|if|that|who|which|to|on a|at"
+    r"|so|please|we|i|instead)\b)"
+)
+_NICHE_BEFORE = re.compile(
+    r"(?P<phrase>[a-z][a-z0-9&'/ -]*?)\s+(?:creators?|influencers?|micro-influencers?|accounts"
+    r"|niche|space|campaign|brand|partners?)\b"
+)
+_WORD = re.compile(r"[a-z0-9&'-]+")
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def parse_budget(text: str) -> float | None:
+    """A budget in US dollars written as "$5k", "5,000 dollars", "budget of 2500" and the like."""
+    lowered = text.lower()
+    for pattern in _BUDGET_PATTERNS:
+        match = pattern.search(lowered)
+        if match:
+            whole, fraction, unit = match.group(1), match.group(2) or "", match.group(3)
+            value = float(whole.replace(",", "") + fraction) * _MULTIPLIER.get(unit or "", 1.0)
+            if value > 0:
+                return value
+    return None
+
+
+def find_handles(text: str, known: Iterable[str] = ()) -> list[str]:
+    """Handles in order of appearance: "@name" always, a known handle's bare name too."""
+    lowered = text.lower()
+    found: list[tuple[int, str]] = [
+        (m.start(), "@" + m.group(1).rstrip(".")) for m in _HANDLE.finditer(lowered)
+    ]
+    for handle in known:
+        bare = handle.lstrip("@").lower()
+        # Short bare names ("ann") are too likely to be ordinary words.
+        if len(bare) >= 5:
+            match = re.search(rf"(?<![\w@]){re.escape(bare)}(?![\w])", lowered)
+            if match:
+                found.append((match.start(), "@" + bare))
+    ordered: list[str] = []
+    for _, handle in sorted(found):
+        if handle not in ordered:
+            ordered.append(handle)
+    return ordered
+
+
+def _clean_phrase(phrase: str) -> str | None:
+    words = [w.strip("'-") for w in _WORD.findall(phrase)]
+    kept = [w for w in words if w and w not in _FILLER and not w.isdigit()]
+    return " ".join(kept) or None
+
+
+def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
+    """The niche or brief a question is about, or None when it names none."""
+    lowered = _HANDLE.sub(" ", text.lower())
+    for pattern in _BUDGET_PATTERNS:
+        lowered = pattern.sub(" ", lowered)
+    lowered = re.sub(r"[\"“”]", " ", lowered)
+    for pattern in (_NICHE_AFTER, _NICHE_BEFORE):
+        for match in pattern.finditer(lowered):
+            niche = _clean_phrase(match.group("phrase"))
+            if niche:
+                return niche
+    tags = [
+        (lowered.find(tag.lower()), tag.lower())
+        for tag in known_niches
+        if re.search(rf"\b{re.escape(tag.lower())}\b", lowered)
+    ]
+    return " ".join(tag for _, tag in sorted(tags)) or None
+
+
+def find_campaign(text: str) -> str | None:
+    """The campaign a shortlist question names: quoted, or next to the word "shortlist"."""
+    quoted = re.search(r"[\"“']([^\"”']{2,80})[\"”']", text)
+    if quoted:
+        return quoted.group(1).strip()
+    lowered = _HANDLE.sub(" ", text.lower())
+    after = re.search(
+        r"short[\s-]?list(?:ed)?\s+(?:for|of|on)\s+(?:the\s+)?(?P<name>[a-z0-9][a-z0-9 &'-]*?)"
+        r"(?:\s+campaign)?\s*(?:$|[?.!,;])",
+        lowered,
+    )
+    before = re.search(
+        r"(?:the|our|on|to|from)\s+(?P<name>[a-z0-9][a-z0-9 &'-]*?)\s+(?:campaign\s+)?"
+        r"short[\s-]?list",
+        lowered,
+    )
+    for match in (after, before):
+        if match:
+            name = " ".join(
+                w for w in match.group("name").split() if w not in {"the", "our", "campaign"}
+            )
+            if name and name not in {"a", "my", "your", "any", "current", "this"}:
+                return name
+    return None
+
+
+def _top_n(text: str) -> int | None:
+    match = re.search(r"\b(?:top|first)\s+(\d+|two|three|four|five)\b", text)
+    if not match:
+        return None
+    word = match.group(1)
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def route(
+    question: str,
+    *,
+    known_handles: Sequence[str] = (),
+    known_niches: Sequence[str] = (),
+    context: Context | None = None,
+) -> Route:
+    """Recognise the question; `context` fills what a follow-up leaves out."""
+    text = question.lower().strip()
+    context = context or Context()
+    previous = context.route
+    handles = find_handles(question, known_handles)
+    budget = parse_budget(question)
+    niche = find_niche(question, known_niches)
+    follow_up = previous is not None and bool(_FOLLOW_UP.search(text) or len(text.split()) <= 6)
+    inherited_niche = niche or (previous.niche if previous else None)
+
+    if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):
+        return Route(intent=Intent.SECRETS)
+    if _SHORTLIST.search(text):
+        intent = Intent.SHORTLIST_CHANGE if _CHANGE_WORDS.search(text) else Intent.SHORTLIST
+        campaign = find_campaign(question) or (previous.campaign if previous else None)
+        return Route(intent=intent, handles=handles, campaign=campaign)
+    if budget is not None:
+        return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget)
+    if len(handles) >= 2:
+        return Route(intent=Intent.COMPARE, handles=handles, niche=inherited_niche)
+    if len(handles) == 1:
+        rival = next((h for h in context.mentioned if h != handles[0]), None)
+        if rival and re.search(r"\b(instead|rather|over|vs|versus|compare)\b", text):
+            return Route(intent=Intent.COMPARE, handles=[handles[0], rival], niche=inherited_niche)
+        return Route(intent=Intent.SCORE, handles=handles, niche=inherited_niche)
+    if _COMPARE_CUES.search(text) and context.mentioned and _THEM.search(text):
+        count = _top_n(text) or (2 if "both" in text else 3)
+        return Route(
+            intent=Intent.COMPARE, handles=context.mentioned[:count], niche=inherited_niche
+        )
+    if _GUIDANCE_CUES.search(text):
+        return Route(intent=Intent.GUIDANCE)
+    if niche and (_RECOMMEND_CUES.search(text) or follow_up or len(text.split()) <= 4):
+        if follow_up and previous is not None and previous.intent == Intent.PLAN:
+            return Route(intent=Intent.PLAN, niche=niche, budget=previous.budget)
+        return Route(intent=Intent.RECOMMEND, niche=niche)
+    more = re.search(r"\b(more|others|else|another|next)\b", text)
+    if follow_up and more and previous is not None and previous.niche:
+        return Route(intent=Intent.RECOMMEND, niche=previous.niche)
+    if _RECOMMEND_CUES.search(text) and (_TOPIC_WORDS.search(text) or "who" in text.split()):
+        # "who should we work with?" names no niche: ask for one.
+        return Route(intent=Intent.RECOMMEND, niche=None)
+    if _TOPIC_WORDS.search(text):
+        return Route(intent=Intent.GUIDANCE)
+    return Route(intent=Intent.HELP)
+
+
+def context_from(
+    turns: Sequence[tuple[str, str]],
+    *,
+    known_handles: Sequence[str] = (),
+    known_niches: Sequence[str] = (),
+) -> Context:
+    """Rebuild a conversation's context from its (role, content) turns, oldest first."""
+    context = Context()
+    for role, content in turns:
+        if role == "user":
+            routed = route(
+                content, known_handles=known_handles, known_niches=known_niches, context=context
+            )
+            if routed.intent not in {Intent.HELP, Intent.SECRETS}:
+                context = Context(route=routed, mentioned=context.mentioned)
+        else:
+            mentioned = find_handles(content)
+            if mentioned:
+                context = Context(route=context.route, mentioned=mentioned)
+    return context

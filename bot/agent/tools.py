@@ -1,0 +1,274 @@
+"""The agent's read-only tools: thin typed wrappers over retrieval, scoring and shortlists.
+
+`ToolBox` runs the tools for one question and records every call, so grounding can
+check the answer against exactly what the tools returned. `langchain_tools` exposes
+the same calls to a tool-calling model; their docstrings are the model's contract.
+Nothing here can write: shortlist changes are user actions (buttons, slash commands).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import BaseModel
+
+from bot.errors import ScoutError
+from bot.knowledge.models import Passage
+from bot.scoring.models import PlanResult, ScoreCard
+from bot.store.shortlists import ShortlistItem, normalise_campaign
+
+if TYPE_CHECKING:
+    from langchain_core.tools import BaseTool
+
+# Bounds that keep tool outputs (and so model prompts) small.
+MAX_PASSAGES = 6
+MAX_CREATORS = 10
+
+
+class Retriever(Protocol):
+    """Guidance search (bot.knowledge.retriever)."""
+
+    def search(self, query: str, k: int = 5) -> list[Passage]: ...
+
+
+class ScoutService(Protocol):
+    """Deterministic scoring and planning over the roster (bot.scoring.service.Scout)."""
+
+    def card(self, handle: str, niche: str | None = None) -> ScoreCard: ...
+
+    def compare(self, handles: list[str], niche: str | None = None) -> list[ScoreCard]: ...
+
+    def rank(self, niche: str, n: int = 10, include_flagged: bool = False) -> list[ScoreCard]: ...
+
+    def plan(self, niche: str, budget: float) -> PlanResult: ...
+
+    def handles(self) -> list[str]: ...
+
+    def niches(self) -> list[str]: ...
+
+
+class ShortlistReader(Protocol):
+    """The read half of bot.store.shortlists.ShortlistStore; the agent gets nothing more."""
+
+    def entries(self, team_id: str, campaign: str) -> list[ShortlistItem]: ...
+
+    def campaigns(self, team_id: str) -> list[str]: ...
+
+
+class ShortlistView(BaseModel):
+    """What `read_shortlist` returns: one campaign's creators, and every campaign's name."""
+
+    campaign: str | None
+    creators: list[ShortlistItem]
+    campaigns: list[str]
+
+
+@dataclass
+class ToolCall:
+    """One tool run: its name, arguments and output (or the error it raised)."""
+
+    name: str
+    args: dict[str, Any]
+    output: Any = None
+    error: str | None = None
+
+
+@dataclass
+class ToolBox:
+    """The tools for one question, bound to a workspace; records every call it runs."""
+
+    retriever: Retriever
+    scout: ScoutService
+    shortlists: ShortlistReader
+    team_id: str
+    calls: list[ToolCall] = field(default_factory=list)
+
+    def _run(self, name: str, args: dict[str, Any], fn: Callable[[], Any]) -> Any:
+        call = ToolCall(name=name, args=args)
+        self.calls.append(call)
+        try:
+            call.output = fn()
+        except ScoutError as exc:
+            call.error = str(exc)
+            raise
+        return call.output
+
+    def search_guidance(self, query: str, k: int = 4) -> list[Passage]:
+        k = max(1, min(k, MAX_PASSAGES))
+        return self._run(
+            "search_guidance", {"query": query, "k": k}, lambda: self.retriever.search(query, k)
+        )
+
+    def find_creators(self, niche: str, n: int = 5) -> list[ScoreCard]:
+        n = max(1, min(n, MAX_CREATORS))
+        return self._run(
+            "find_creators", {"niche": niche, "n": n}, lambda: self.scout.rank(niche, n=n)
+        )
+
+    def score_creator(self, handle: str, niche: str | None = None) -> ScoreCard:
+        return self._run(
+            "score_creator",
+            {"handle": handle, "niche": niche},
+            lambda: self.scout.card(handle, niche=niche),
+        )
+
+    def compare_creators(self, handles: list[str], niche: str | None = None) -> list[ScoreCard]:
+        return self._run(
+            "compare_creators",
+            {"handles": handles, "niche": niche},
+            lambda: self.scout.compare(handles, niche=niche),
+        )
+
+    def plan_campaign(self, niche: str, budget: float) -> PlanResult:
+        return self._run(
+            "plan_campaign",
+            {"niche": niche, "budget": budget},
+            lambda: self.scout.plan(niche, budget),
+        )
+
+    def read_shortlist(self, campaign: str | None = None) -> ShortlistView:
+        def read() -> ShortlistView:
+            campaigns = self.shortlists.campaigns(self.team_id)
+            if campaign is None:
+                return ShortlistView(campaign=None, creators=[], campaigns=campaigns)
+            name = normalise_campaign(campaign)
+            creators = self.shortlists.entries(self.team_id, name)
+            return ShortlistView(campaign=name, creators=creators, campaigns=campaigns)
+
+        return self._run("read_shortlist", {"campaign": campaign}, read)
+
+    def outputs(self) -> list[Any]:
+        """Every successful output so far, in call order."""
+        return [c.output for c in self.calls if c.error is None and c.output is not None]
+
+    def cards(self) -> list[ScoreCard]:
+        """Score cards the tools returned, deduplicated by handle, in the order first seen."""
+        seen: dict[str, ScoreCard] = {}
+        for output in self.outputs():
+            if isinstance(output, PlanResult):
+                found: list[Any] = output.creators
+            elif isinstance(output, list):
+                found = output
+            else:
+                found = [output]
+            for item in found:
+                if isinstance(item, ScoreCard) and item.handle not in seen:
+                    seen[item.handle] = item
+        return list(seen.values())
+
+    def passages(self) -> list[Passage]:
+        """Guidance passages the tools returned, deduplicated, in the order first seen."""
+        seen: dict[str, Passage] = {}
+        for output in self.outputs():
+            if isinstance(output, list):
+                for item in output:
+                    if isinstance(item, Passage):
+                        seen.setdefault(item.chunk_id, item)
+        return list(seen.values())
+
+
+def _dump(value: Any) -> str:
+    """Tool output as compact JSON for the model."""
+    if isinstance(value, BaseModel):
+        data: Any = value.model_dump(mode="json")
+    elif isinstance(value, list):
+        data = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+    else:
+        data = value
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _guarded(fn: Callable[[], Any]) -> str:
+    # A user-facing failure (unknown handle, missing index) goes back to the model as
+    # text it can act on, rather than ending the run.
+    try:
+        return _dump(fn())
+    except ScoutError as exc:
+        return json.dumps({"error": str(exc)})
+
+
+def langchain_tools(box: ToolBox) -> list[BaseTool]:
+    """The tool box as LangChain tools for a tool-calling model. All are read-only."""
+    from langchain_core.tools import tool
+
+    @tool
+    def search_guidance(query: str, k: int = 4) -> str:
+        """Search the micro-influencer marketing guidance for passages about a strategy topic.
+
+        Use it for any claim about why or how to work with creators; quote the passage
+        text word for word, in double quotes.
+
+        Args:
+            query: What to look for, e.g. "why micro-influencers have higher engagement".
+            k: How many passages to return (1 to 6).
+        """
+        return _guarded(lambda: box.search_guidance(query, k))
+
+    @tool
+    def find_creators(niche: str, n: int = 5) -> str:
+        """Rank the roster's creators for a niche, best first, as score cards.
+
+        Flagged creators are left out. Each card has the handle, tier, followers,
+        engagement_rate (a fraction: 0.058 means 5.8%), cost_per_engagement, score
+        (0-100) and a breakdown of components with one-line reasons.
+
+        Args:
+            niche: The campaign's niche or brief, e.g. "vegan fitness".
+            n: How many creators to return (1 to 10).
+        """
+        return _guarded(lambda: box.find_creators(niche, n))
+
+    @tool
+    def score_creator(handle: str, niche: str | None = None) -> str:
+        """Score one creator from the roster and explain the score.
+
+        Args:
+            handle: The creator's handle, starting with @, e.g. "@greenlifts".
+            niche: Optional niche to judge fit against.
+        """
+        return _guarded(lambda: box.score_creator(handle, niche))
+
+    @tool
+    def compare_creators(handles: list[str], niche: str | None = None) -> str:
+        """Compare two or more creators side by side, best first.
+
+        Args:
+            handles: The handles to compare, each starting with @.
+            niche: Optional niche to judge fit against.
+        """
+        return _guarded(lambda: box.compare_creators(handles, niche))
+
+    @tool
+    def plan_campaign(niche: str, budget: float) -> str:
+        """Choose the set of unflagged creators for a niche that maximises expected
+        engagements per post with total rate within the budget (exact optimisation).
+
+        Args:
+            niche: The campaign's niche, e.g. "vegan fitness".
+            budget: The total budget in US dollars, e.g. 5000.
+        """
+        return _guarded(lambda: box.plan_campaign(niche, budget))
+
+    @tool
+    def read_shortlist(campaign: str | None = None) -> str:
+        """Read a campaign's shortlist (read-only), or list the campaigns that have one.
+
+        Questions can never change a shortlist: people do that with the Add button or
+        the /scout shortlist command.
+
+        Args:
+            campaign: The campaign name; omit it to list the campaigns.
+        """
+        return _guarded(lambda: box.read_shortlist(campaign))
+
+    return [
+        search_guidance,
+        find_creators,
+        score_creator,
+        compare_creators,
+        plan_campaign,
+        read_shortlist,
+    ]
