@@ -1,39 +1,123 @@
-"""`scout shortlist add|remove|list`: campaign shortlists."""
+"""`scout shortlist add|remove|list`: campaign shortlists, per workspace (`--team`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
-from bot.cli.common import not_available
+from bot.cli.common import print_json, settings
 
 shortlist_app = typer.Typer(help="Manage campaign shortlists.", no_args_is_help=True)
+
+TEAM_HELP = "Workspace (Slack team id) the shortlist belongs to; default $SCOUT_TEAM_ID."
+ACTOR = "cli"
 
 
 @shortlist_app.command("add")
 def add(
     campaign: str = typer.Argument(..., help="The campaign name."),
     handles: list[str] = typer.Argument(..., help="One or more handles to add."),
+    team: str | None = typer.Option(None, "--team", help=TEAM_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print what changed as JSON."),
 ) -> None:
-    """Add creators to a campaign's shortlist."""
-    raise not_available("shortlist add")
+    """Add creators to a campaign's shortlist (each must be in the roster)."""
+    config = settings()
+    from bot.deps import Deps
+    from bot.slack.commands import normalise_handle
+    from bot.store.shortlists import normalise_campaign
+
+    deps = Deps(config)
+    team_id = team or config.scout_team_id
+    # Score every handle first: an unknown handle stops the command before anything is added.
+    cards = [deps.scout.card(normalise_handle(h)) for h in handles]
+    added, already = [], []
+    for card in cards:
+        fresh = deps.shortlists.add(team_id, campaign, card.handle, ACTOR, score=card.score)
+        (added if fresh else already).append(card.handle)
+    _report(normalise_campaign(campaign), {"added": added, "already": already}, as_json)
 
 
 @shortlist_app.command("remove")
 def remove(
     campaign: str = typer.Argument(..., help="The campaign name."),
     handles: list[str] = typer.Argument(..., help="One or more handles to remove."),
+    team: str | None = typer.Option(None, "--team", help=TEAM_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print what changed as JSON."),
 ) -> None:
     """Remove creators from a campaign's shortlist."""
-    raise not_available("shortlist remove")
+    config = settings()
+    from bot.deps import Deps
+    from bot.slack.commands import normalise_handle
+    from bot.store.shortlists import normalise_campaign
+
+    deps = Deps(config)
+    team_id = team or config.scout_team_id
+    removed, missing = [], []
+    for handle in map(normalise_handle, handles):
+        gone = deps.shortlists.remove(team_id, campaign, handle, ACTOR)
+        (removed if gone else missing).append(handle)
+    _report(normalise_campaign(campaign), {"removed": removed, "not_on_list": missing}, as_json)
 
 
 @shortlist_app.command("list")
 def list_(
     campaign: str = typer.Argument(..., help="The campaign name."),
+    team: str | None = typer.Option(None, "--team", help=TEAM_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the shortlist as JSON."),
 ) -> None:
     """Show a campaign's shortlist with current scores."""
-    raise not_available("shortlist list")
+    config = settings()
+    from bot.deps import Deps
+    from bot.errors import ScoutError
+    from bot.store.shortlists import normalise_campaign
+
+    deps = Deps(config)
+    items = deps.shortlists.entries(team or config.scout_team_id, campaign)
+    creators: list[dict[str, Any]] = []
+    for item in items:
+        row = item.model_dump(mode="json")
+        try:
+            row.update(deps.scout.card(item.handle).model_dump(mode="json"))
+        except ScoutError:
+            row["in_roster"] = False  # dropped from the roster since it was added
+        creators.append(row)
+    name = normalise_campaign(campaign)
+    if as_json:
+        print_json({"campaign": name, "creators": creators})
+        return
+    _print_table(name, creators)
+
+
+def _report(campaign: str, outcome: dict[str, list[str]], as_json: bool) -> None:
+    if as_json:
+        print_json({"campaign": campaign, **outcome})
+        return
+    from rich.console import Console
+
+    console = Console()
+    for label, handles in outcome.items():
+        if handles:
+            console.print(f"{label.replace('_', ' ')} [bold]{campaign}[/]: {', '.join(handles)}")
+
+
+def _print_table(campaign: str, creators: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Shortlist: {campaign}")
+    for column in ("handle", "tier", "ER", "score", "added by"):
+        table.add_column(column)
+    for row in creators:
+        rate = row.get("engagement_rate")
+        table.add_row(
+            row["handle"],
+            row.get("tier", "-"),
+            f"{rate * 100:.1f}%" if rate is not None else "-",
+            f"{row['score']:.0f}" if "score" in row else "not in roster",
+            row["added_by"],
+        )
+    Console().print(table if creators else f"Shortlist {campaign!r} is empty.")
 
 
 def register(app: typer.Typer) -> None:

@@ -173,6 +173,17 @@ def posts_in_thread(slack: FakeSlack, channel: str, thread_ts: str) -> list[dict
     ]
 
 
+def assert_within_block_kit_limits(message: dict[str, Any]) -> None:
+    """At most 50 blocks, section texts of at most 3,000 characters, context of at most 10."""
+    blocks = message.get("blocks") or []
+    assert len(blocks) <= 50
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "context":
+            assert len(block["elements"]) <= 10
+
+
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir holding the real knowledge index, built once per session."""

@@ -1,0 +1,76 @@
+"""`scout shortlist add|remove|list`: real SQLite in the test's data dir, the sample roster."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.config import load_settings
+from bot.deps import Deps
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def handles() -> list[str]:
+    return Deps(load_settings()).scout.handles()[:2]
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_add_list_remove_round_trip(handles: list[str]) -> None:
+    first, second = handles
+    added = _json("shortlist", "add", "Spring Launch", first, second.lstrip("@").upper())
+    assert added == {"campaign": "spring launch", "added": [first, second], "already": []}
+    assert _json("shortlist", "add", "spring launch", first)["already"] == [first]
+
+    listed = _json("shortlist", "list", "SPRING launch")
+    assert listed["campaign"] == "spring launch"
+    assert [c["handle"] for c in listed["creators"]] == [first, second]
+    card = listed["creators"][0]
+    for key in ("tier", "engagement_rate", "score", "breakdown", "flags", "added_by"):
+        assert key in card
+    assert card["added_by"] == "cli"
+
+    removed = _json("shortlist", "remove", "spring launch", second, "@not_there")
+    assert removed == {
+        "campaign": "spring launch",
+        "removed": [second],
+        "not_on_list": ["@not_there"],
+    }
+    assert [c["handle"] for c in _json("shortlist", "list", "spring launch")["creators"]] == [first]
+
+
+def test_team_option_scopes_the_shortlist(handles: list[str]) -> None:
+    _json("shortlist", "add", "launch", handles[0], "--team", "T1")
+    assert _json("shortlist", "list", "launch", "--team", "T2")["creators"] == []
+    assert _json("shortlist", "list", "launch")["creators"] == []  # default team "local"
+    assert len(_json("shortlist", "list", "launch", "--team", "T1")["creators"]) == 1
+
+
+def test_human_output_is_a_table(handles: list[str]) -> None:
+    runner.invoke(app, ["shortlist", "add", "launch", handles[0]])
+    result = runner.invoke(app, ["shortlist", "list", "launch"])
+    assert result.exit_code == 0
+    assert handles[0] in result.stdout and "score" in result.stdout
+
+
+def test_an_unknown_handle_adds_nothing_and_names_the_handle(handles: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "shortlist", "add", "launch", handles[0], "@nobody_here"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("scout: ") and "@nobody_here" in last_line
+    assert _json("shortlist", "list", "launch")["creators"] == []

@@ -1,0 +1,153 @@
+"""Buttons end to end: add to a shortlist (existing or new campaign), feedback, share."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from tests.slack.conftest import TEAM, ServedApp
+
+
+def _block_actions(
+    action: dict[str, Any], *, key: str, team_id: str = TEAM, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "fake"},
+        "user": {"id": "U222", "team_id": team_id},
+        "api_app_id": "A111",
+        "trigger_id": "111.222",
+        "channel": {"id": "C111", "name": "marketing"},
+        "container": {"type": "message", "message_ts": "300.0002", "thread_ts": "300.0001"},
+        "response_url": f"{extra.pop('base_url')}/response/{key}",
+        "actions": [{"action_ts": "300.5", **action}],
+        **extra,
+    }
+
+
+def _click(app: ServedApp, action: dict[str, Any], key: str, **extra: Any) -> None:
+    payload = _block_actions(action, key=key, base_url=app.slack.base_url, **extra)
+    response = app.send_action(payload)
+    assert response.status_code == 200
+
+
+def _wait(condition: Any, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def handle(app: ServedApp) -> str:
+    return app.deps.scout.handles()[0]
+
+
+def test_picking_a_campaign_adds_the_creator(app: ServedApp, handle: str) -> None:
+    action = {
+        "type": "static_select",
+        "action_id": "shortlist_add",
+        "block_id": f"creator:{handle}",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "summer drop"},
+    }
+    _click(app, action, key="pick")
+    [reply] = app.responses("pick")
+    assert reply["text"] == f"Added {handle} to *summer drop*."
+    assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
+    [entry] = app.deps.shortlists.entries(TEAM, "summer drop")
+    assert (entry.handle, entry.added_by) == (handle, "U222")
+    assert entry.last_score == pytest.approx(app.deps.scout.card(handle).score)
+    [change] = app.deps.shortlists.changes_since(TEAM, "summer drop", 0)
+    assert change.kind == "added"
+
+
+def test_a_new_campaign_opens_a_modal_and_its_submission_adds(app: ServedApp, handle: str) -> None:
+    action = {
+        "type": "static_select",
+        "action_id": "shortlist_add",
+        "block_id": f"creator:{handle}",
+        "selected_option": {"text": {"type": "plain_text", "text": "New"}, "value": "__new__"},
+    }
+    _click(app, action, key="pick-new")
+    [opened] = app.slack.wait_for("views.open")
+    view = opened.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "shortlist_new_campaign"
+    submission = {
+        "type": "view_submission",
+        "team": {"id": TEAM, "domain": "fake"},
+        "user": {"id": "U222", "team_id": TEAM},
+        "api_app_id": "A111",
+        "view": {
+            **view,
+            "id": "V1",
+            "state": {
+                "values": {
+                    "campaign": {"name": {"type": "plain_text_input", "value": "Autumn Push"}}
+                }
+            },
+        },
+    }
+    response = app.send_action(submission)
+    assert response.status_code == 200
+    [confirmation] = app.slack.wait_for("chat.postEphemeral")
+    assert confirmation.body["text"] == f"Added {handle} to *autumn push*."
+    assert confirmation.body["thread_ts"] == "300.0001"
+    assert [e.handle for e in app.deps.shortlists.entries(TEAM, "autumn push")] == [handle]
+
+
+def test_an_empty_campaign_name_is_refused_in_the_modal(app: ServedApp) -> None:
+    submission = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "U222"},
+        "view": {
+            "callback_id": "shortlist_new_campaign",
+            "private_metadata": json.dumps({"handle": "@x"}),
+            "state": {"values": {"campaign": {"name": {"value": "   "}}}},
+        },
+    }
+    response = app.send_action(submission)
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"campaign": "Give the campaign a name."},
+    }
+
+
+def test_feedback_is_stored_and_acknowledged(app: ServedApp) -> None:
+    up = {"type": "button", "action_id": "feedback_up", "block_id": "feedback", "value": "who?"}
+    _click(app, up, key="fb1")
+    app.responses("fb1")
+    down = {**up, "action_id": "feedback_down"}
+    _click(app, down, key="fb2", user={"id": "U333", "team_id": TEAM})
+    app.responses("fb2")
+    votes = app.deps.feedback.for_message(TEAM, "C111", "300.0002")
+    assert [(v.user_id, v.value, v.question) for v in votes] == [
+        ("U222", "up", "who?"),
+        ("U333", "down", "who?"),
+    ]
+
+
+def test_share_in_channel_reposts_publicly_with_the_chart(app: ServedApp) -> None:
+    first, second = app.deps.scout.handles()[:2]
+    share = {
+        "type": "button",
+        "action_id": "share_in_channel",
+        "block_id": "share",
+        "value": f"compare {first} {second}",
+    }
+    _click(app, share, key="share")
+    posted, deleted = app.responses("share", count=2)
+    assert posted["response_type"] == "in_channel"
+    assert first in json.dumps(posted["blocks"])
+    assert "Shared by <@U222>" in json.dumps(posted["blocks"])
+    assert deleted == {"delete_original": True}
+    _wait(
+        lambda: any(
+            c.body.get("channel_id") == "C111"
+            for c in app.slack.calls_to("files.completeUploadExternal")
+        )
+    )

@@ -1,0 +1,114 @@
+"""`/scout` end to end: every subcommand acks at once and answers through response_url."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.slack.conftest import ServedApp, assert_within_block_kit_limits
+
+
+def _run(app: ServedApp, text: str, key: str, **extra: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    response = app.send_command(text, key=key, **extra)
+    assert response.status_code == 200
+    assert time.perf_counter() - started < 3.0  # acked within Slack's limit
+    [reply] = app.responses(key)
+    assert reply["response_type"] == "ephemeral"
+    assert_within_block_kit_limits(reply)
+    return reply
+
+
+def _text(reply: dict[str, Any]) -> str:
+    return "\n".join(
+        b["text"]["text"] for b in reply.get("blocks", []) if b["type"] == "section"
+    ) or reply.get("text", "")
+
+
+def _share_button(reply: dict[str, Any]) -> dict[str, Any] | None:
+    for block in reply.get("blocks", []):
+        for element in block.get("elements", []):
+            if element.get("action_id") == "share_in_channel":
+                return element
+    return None
+
+
+@pytest.fixture(scope="module")
+def handles(app: ServedApp) -> list[str]:
+    return app.deps.scout.handles()[:3]
+
+
+@pytest.mark.parametrize("text", ["help", "", "dance", "score", "compare @one", "plan vegan"])
+def test_help_unknown_and_malformed_input_get_the_usage(app: ServedApp, text: str) -> None:
+    reply = _run(app, text, key=f"usage-{text or 'empty'}".replace(" ", "-"))
+    assert "/scout score @handle" in _text(reply)
+    assert _share_button(reply) is None
+
+
+def test_score_shows_a_card_with_a_share_button(app: ServedApp, handles: list[str]) -> None:
+    reply = _run(app, f"score {handles[0]}", key="score")
+    assert handles[0] in _text(reply)
+    assert "score *" in _text(reply)
+    button = _share_button(reply)
+    assert button is not None and button["value"] == f"score {handles[0]}"
+
+
+def test_score_of_an_unknown_handle_names_it(app: ServedApp) -> None:
+    reply = _run(app, "score @nobody_here", key="score-unknown")
+    assert "@nobody_here" in _text(reply)
+
+
+def test_compare_attaches_a_chart(app: ServedApp, handles: list[str]) -> None:
+    uploads = len(app.slack.calls_to("upload"))
+    reply = _run(app, f"compare {handles[0]} {handles[1]}", key="compare")
+    assert handles[0] in _text(reply) and handles[1] in _text(reply)
+    image = next(b for b in reply["blocks"] if b["type"] == "image")
+    assert image["slack_file"]["id"].startswith("F")
+    assert len(app.slack.calls_to("upload")) == uploads + 1
+    complete = app.slack.calls_to("files.completeUploadExternal")[-1].body
+    assert "channel_id" not in complete  # private upload: the reply is ephemeral
+
+
+def test_rank_attaches_a_chart(app: ServedApp) -> None:
+    reply = _run(app, "rank vegan fitness -n 3", key="rank")
+    assert "Best for vegan fitness" in _text(reply)
+    cards = [
+        b for b in reply["blocks"] if b["type"] == "section" and "score *" in b["text"]["text"]
+    ]
+    assert 1 <= len(cards) <= 3
+    assert any(b["type"] == "image" for b in reply["blocks"])
+
+
+def test_plan_stays_within_the_budget(app: ServedApp) -> None:
+    reply = _run(app, "plan vegan fitness $2,000", key="plan")
+    title = _text(reply).splitlines()[0]
+    assert "of $2,000" in title
+
+
+def test_shortlist_add_list_remove(app: ServedApp, handles: list[str]) -> None:
+    added = _run(app, f'shortlist add "Spring Launch" {handles[0]} {handles[1]}', key="sl-add")
+    assert "Added *spring launch*" in _text(added)
+    listed = _run(app, "shortlist list 'spring launch'", key="sl-list")
+    assert handles[0] in _text(listed) and handles[1] in _text(listed)
+    removed = _run(app, f"shortlist remove “Spring Launch” {handles[1]}", key="sl-remove")
+    assert "Removed from *spring launch*" in _text(removed)
+    assert [i.handle for i in app.deps.shortlists.entries("T111", "spring launch")] == [handles[0]]
+    campaigns = _run(app, "shortlist", key="sl-campaigns")
+    assert "spring launch" in _text(campaigns)
+
+
+def test_another_workspace_cannot_read_a_shortlist(app: ServedApp, handles: list[str]) -> None:
+    _run(app, f"shortlist add secret-launch {handles[2]}", key="xw-add")
+    other = _run(app, "shortlist list secret-launch", key="xw-list", team_id="T999")
+    assert handles[2] not in _text(other)
+    assert "0 creator(s)" in _text(other)
+    assert "secret-launch" not in _text(_run(app, "shortlist", key="xw-all", team_id="T999"))
+    assert app.deps.shortlists.entries("T999", "secret-launch") == []
+
+
+def test_digest_is_routed_to_the_digest_handler(app: ServedApp) -> None:
+    reply = _run(app, "digest list", key="digest")
+    assert _text(reply)
+    assert _share_button(reply) is None

@@ -1,0 +1,137 @@
+"""Mentions and DMs, end to end: signed events in, threaded Block Kit answers out, once."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.slack.conftest import ServedApp, assert_within_block_kit_limits, mention, posts_in_thread
+
+QUESTION = "who should we partner with for vegan fitness?"
+
+
+def _settle(seconds: float = 0.5) -> None:
+    """Give the worker pool time to (not) act before asserting silence."""
+    time.sleep(seconds)
+
+
+def test_a_mention_is_answered_in_its_thread(app: ServedApp) -> None:
+    started = time.perf_counter()
+    response = app.send_event(mention(QUESTION, ts="200.0001"), event_id="EvMention1")
+    assert response.status_code == 200
+    assert time.perf_counter() - started < 3.0  # Slack's ack limit
+    app.slack.wait_for("reactions.remove")
+    [answer] = posts_in_thread(app.slack, "C111", "200.0001")
+    blocks = answer["blocks"]
+    assert_within_block_kit_limits(answer)
+    assert blocks[0]["type"] == "section" and blocks[0]["text"]["text"]
+    creators = [b for b in blocks if b.get("block_id", "").startswith("creator:")]
+    assert creators, "the answer lists creators"
+    assert "score *" in creators[0]["text"]["text"]
+    assert creators[0]["accessory"]["action_id"] == "shortlist_add"
+    assert any(b["type"] == "context" for b in blocks), "the answer cites its sources"
+    assert blocks[-1]["block_id"] == "feedback"
+    reactions = [c.body for c in app.slack.calls_to("reactions.add")]
+    assert {"channel": "C111", "timestamp": "200.0001", "name": "eyes"}.items() <= reactions[
+        -1
+    ].items()
+
+
+def test_a_reply_in_a_thread_is_answered_in_that_thread(app: ServedApp) -> None:
+    event = mention("and for plant-based cooking?", ts="201.0002", thread_ts="201.0001")
+    app.send_event(event, event_id="EvThreaded")
+    _wait_for_post(app, "C111", "201.0001")
+
+
+def test_a_direct_message_is_answered_in_its_thread(app: ServedApp) -> None:
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "D111",
+        "user": "U222",
+        "text": QUESTION,
+        "ts": "202.0001",
+    }
+    assert app.send_event(dm, event_id="EvDM1").status_code == 200
+    answer = _wait_for_post(app, "D111", "202.0001")
+    assert any(b.get("block_id") == "feedback" for b in answer["blocks"])
+
+
+def test_the_bots_own_messages_and_edits_are_ignored(app: ServedApp) -> None:
+    own = {"type": "message", "channel_type": "im", "channel": "D111", "ts": "203.0001"}
+    app.send_event({**own, "user": "UBOT", "text": "hi"}, event_id="EvOwn1")
+    app.send_event(
+        {**own, "ts": "203.0002", "bot_id": "B1", "user": "U9", "text": "x"}, event_id="EvOwn2"
+    )
+    app.send_event(
+        {**own, "ts": "203.0003", "subtype": "message_changed", "user": "U222"},
+        event_id="EvEdit",
+    )
+    _settle()
+    for ts in ("203.0001", "203.0002", "203.0003"):
+        assert posts_in_thread(app.slack, "D111", ts) == []
+
+
+def test_a_retried_event_gets_no_second_answer(app: ServedApp) -> None:
+    event = mention(QUESTION, ts="204.0001")
+    app.send_event(event, event_id="EvRetry")
+    _wait_for_post(app, "C111", "204.0001")
+    for retry in (1, 2):
+        assert app.send_event(event, event_id="EvRetry", retry_num=retry).status_code == 200
+    _settle()
+    assert len(posts_in_thread(app.slack, "C111", "204.0001")) == 1
+
+
+def test_a_mention_that_also_arrives_as_a_message_event_is_answered_once(
+    app: ServedApp,
+) -> None:
+    as_mention = mention(QUESTION, ts="205.0001")
+    as_message = {**as_mention, "type": "message", "channel_type": "channel"}
+    app.send_event(as_message, event_id="EvBoth2")
+    app.send_event(as_mention, event_id="EvBoth1")
+    _wait_for_post(app, "C111", "205.0001")
+    _settle()
+    assert len(posts_in_thread(app.slack, "C111", "205.0001")) == 1
+
+
+def test_rate_limits_and_server_errors_are_retried(app: ServedApp) -> None:
+    app.slack.fail_next(
+        "chat.postMessage",
+        429,
+        headers={"Retry-After": "1"},
+        body={"ok": False, "error": "ratelimited"},
+    )
+    app.slack.fail_next("chat.postMessage", 502)
+    started = time.perf_counter()
+    app.send_event(mention(QUESTION, ts="206.0001"), event_id="EvRateLimited")
+    attempts = _wait_for_posts(app, "C111", "206.0001", count=3)
+    assert time.perf_counter() - started >= 1.0  # Retry-After was honoured
+    assert attempts[-1]["blocks"], "the third attempt delivers the answer"
+
+
+def test_a_refused_answer_is_followed_by_an_apology(app: ServedApp) -> None:
+    app.slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": "invalid_blocks"})
+    app.send_event(mention(QUESTION, ts="207.0001"), event_id="EvRefused")
+    attempts = _wait_for_posts(app, "C111", "207.0001", count=2)
+    assert attempts[-1]["text"].startswith("Sorry")
+    assert "blocks" not in attempts[-1]
+
+
+def test_an_empty_mention_gets_the_usage(app: ServedApp) -> None:
+    app.send_event(mention("", ts="208.0001"), event_id="EvEmpty")
+    answer = _wait_for_post(app, "C111", "208.0001")
+    assert "/scout" in answer["text"]
+
+
+def _wait_for_post(app: ServedApp, channel: str, thread_ts: str) -> dict[str, Any]:
+    return _wait_for_posts(app, channel, thread_ts, count=1)[-1]
+
+
+def _wait_for_posts(
+    app: ServedApp, channel: str, thread_ts: str, count: int, timeout: float = 30.0
+) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while len(found := posts_in_thread(app.slack, channel, thread_ts)) < count:
+        assert time.monotonic() < deadline, f"expected {count} post(s) in {channel}/{thread_ts}"
+        time.sleep(0.02)
+    return found
