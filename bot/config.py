@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     scout_roster: Path | None = None
     scout_knowledge_dir: Path = PROJECT_DIR / "knowledge"
     scout_prompts_dir: Path = PROJECT_DIR / "prompts"
+    scout_scoring_config: Path | None = None
     scout_team_id: str = "local"
     database_url: str | None = None
     chroma_host: str | None = None

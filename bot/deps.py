@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from bot.embeddings import Embedder
+    from bot.scoring.service import Scout
     from bot.store.events import EventLedger
     from bot.store.feedback import FeedbackStore
     from bot.store.shortlists import ShortlistStore
@@ -33,6 +34,12 @@ class Deps:
         from bot.embeddings import WordLlamaEmbedder
 
         return WordLlamaEmbedder()
+
+    @cached_property
+    def scout(self) -> Scout:
+        from bot.scoring.service import Scout
+
+        return Scout.from_settings(self.settings, self.embedder)
 
     @cached_property
     def engine(self) -> Engine:

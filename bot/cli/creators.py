@@ -3,38 +3,173 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import not_available, settings
+from bot.cli.common import print_json, settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.scoring.models import PlanResult, ScoreCard
+    from bot.scoring.service import Scout
 
 roster_app = typer.Typer(help="Manage the creator roster.", no_args_is_help=True)
 
 
+def _scout(config: Settings) -> Scout:
+    from bot.deps import Deps
+
+    return Deps(config).scout
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
+
+
+def _cards_table(cards: list[ScoreCard], title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("handle", no_wrap=True)
+    table.add_column("tier")
+    for column in ("followers", "ER", "score"):
+        table.add_column(column, justify="right")
+    table.add_column("why", ratio=1)
+    for place, card in enumerate(cards, start=1):
+        table.add_row(
+            str(place),
+            card.handle,
+            f"{card.platform} {card.tier}",
+            f"{card.followers:,}",
+            _rate(card.engagement_rate),
+            f"{card.score:.1f}",
+            f"[red]{card.why}[/red]" if card.flags else card.why,
+        )
+    Console().print(table)
+
+
+def _show_card(card: ScoreCard) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    micro = "in" if card.in_micro_range else "outside"
+    console.print(
+        f"[bold]{card.handle}[/bold] {card.name} · {card.platform} · {card.tier} "
+        f"({card.followers:,} followers, {micro} the 1k-100k micro range) · "
+        f"[bold]score {card.score:.1f}[/bold]/100"
+    )
+    console.print(
+        f"ER {_rate(card.engagement_rate)} by followers"
+        + (
+            f", {_rate(card.engagement_rate_by_views)} by views"
+            if card.engagement_rate_by_views is not None
+            else ""
+        )
+        + f" · {card.engagements_per_post:,.0f} engagements per post"
+        + f" · rate {_money(card.rate_usd)} · {_money(card.cost_per_engagement)} per engagement"
+        + f" · CPM {_money(card.cpm)}"
+    )
+    table = Table(show_header=True)
+    for column, justify in (("component", "left"), ("value", "right"), ("weight", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("reason")
+    for component in card.breakdown:
+        table.add_row(
+            component.name, f"{component.value:.2f}", f"{component.weight:.2f}", component.reason
+        )
+    console.print(table)
+    for flag in card.flags:
+        console.print(f"[red]flag {flag.code}[/red]: {flag.reason}")
+
+
+def _show_plan(result: PlanResult) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not result.creators:
+        console.print(
+            f"No plan: none of the {result.candidates} unflagged creators that fit "
+            f'"{result.niche}" is affordable within {_money(result.budget)}.'
+        )
+        return
+    table = Table(title=f'Plan for "{result.niche}" within {_money(result.budget)}')
+    table.add_column("handle")
+    table.add_column("tier")
+    for column in ("cost", "adds eng./post", "running cost", "score"):
+        table.add_column(column, justify="right")
+    running = 0.0
+    for card, pick in zip(result.creators, result.picks, strict=True):
+        running += pick.cost
+        table.add_row(
+            card.handle,
+            card.tier,
+            _money(pick.cost),
+            f"+{pick.adds_engagements:,.0f}",
+            _money(running),
+            f"{card.score:.1f}",
+        )
+    console.print(table)
+    console.print(
+        f"{len(result.creators)} creators, {result.expected_engagements:,.0f} engagements per "
+        f"post for {_money(result.total_cost)}; {_money(result.remaining)} left over "
+        f"(chosen from {result.candidates} unflagged creators that fit the niche)."
+    )
+
+
 def score(
     handle: str = typer.Argument(..., help="The creator's handle, e.g. @greenrunner."),
+    niche: str | None = typer.Option(None, "--niche", help="Also score niche fit for a brief."),
     as_json: bool = typer.Option(False, "--json", help="Print the score card as JSON."),
 ) -> None:
     """Show one creator's score card."""
-    settings()
-    raise not_available("score")
+    config = settings()
+    card = _scout(config).card(handle, niche)
+    if as_json:
+        print_json(card)
+    else:
+        _show_card(card)
 
 
 def compare(
     handles: list[str] = typer.Argument(..., help="Two or more handles."),
+    niche: str | None = typer.Option(None, "--niche", help="Also score niche fit for a brief."),
     as_json: bool = typer.Option(False, "--json", help="Print the score cards as JSON."),
 ) -> None:
     """Compare creators side by side, best first."""
-    raise not_available("compare")
+    config = settings()
+    cards = _scout(config).compare(handles, niche)
+    if as_json:
+        print_json({"creators": [card.model_dump(mode="json") for card in cards]})
+    else:
+        _cards_table(cards, "Compared, best first")
 
 
 def rank(
     niche: str = typer.Option(..., "--niche", help='The brief, e.g. "vegan fitness".'),
     n: int = typer.Option(10, "-n", min=1, help="How many creators to show."),
+    include_flagged: bool = typer.Option(
+        False, "--include-flagged", help="Also rank creators that carry a flag."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the ranking as JSON."),
 ) -> None:
     """Rank the best creators for a niche."""
-    raise not_available("rank")
+    config = settings()
+    cards = _scout(config).rank(niche, n, include_flagged)
+    if as_json:
+        print_json({"creators": [card.model_dump(mode="json") for card in cards]})
+    elif not cards:
+        typer.echo(f'No creators on the roster fit "{niche}".')
+    else:
+        _cards_table(cards, f'Best for "{niche}"')
 
 
 def plan(
@@ -43,7 +178,12 @@ def plan(
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Choose the set of creators that maximises engagement within a budget."""
-    raise not_available("plan")
+    config = settings()
+    result = _scout(config).plan(niche, budget)
+    if as_json:
+        print_json(result)
+    else:
+        _show_plan(result)
 
 
 @roster_app.command("import")
@@ -51,7 +191,18 @@ def roster_import(
     file: Path = typer.Argument(..., help="A roster file, CSV or JSON."),
 ) -> None:
     """Validate and load a roster; a file with any bad row is rejected whole."""
-    raise not_available("roster import")
+    config = settings()
+    from bot.scoring.roster import import_roster
+
+    report = import_roster(file, config)
+    typer.echo(f"Imported {report.creators} creators from {report.source} into {report.stored_at}")
+    typer.echo("  " + ", ".join(f"{count} {name}" for name, count in report.platforms.items()))
+    for header, column in report.mapped_headers.items():
+        typer.echo(f"  read column {header!r} as {column}")
+    if report.ignored_columns:
+        typer.echo("  ignored columns: " + ", ".join(report.ignored_columns))
+    if report.overridden_by:
+        typer.echo(f"  note: SCOUT_ROSTER is set, so scout keeps using {report.overridden_by}")
 
 
 def register(app: typer.Typer) -> None:

@@ -71,21 +71,25 @@ class ScoreCard(BaseModel):
     flags: list[Flag]
     score: Annotated[float, Field(ge=0, le=100)]
     breakdown: list[Component]
+    why: str = ""  # one line for tables and Slack: the main reasons, flags first
 
 
 class PlanPick(BaseModel):
-    """A creator chosen by the planner and what it adds."""
+    """What one chosen creator costs and adds to the plan."""
 
-    card: ScoreCard
-    adds_engagements: float
+    handle: str
     cost: float
+    adds_engagements: float
 
 
 class PlanResult(BaseModel):
-    """The pinned plan shape: the chosen set within the budget."""
+    """The pinned plan shape (creators, total_cost, expected_engagements, budget) and extras."""
 
     creators: list[ScoreCard]
     total_cost: float
     expected_engagements: float
     budget: float
     remaining: float
+    niche: str = ""
+    picks: list[PlanPick] = Field(default_factory=list)
+    candidates: int = 0

@@ -1,0 +1,303 @@
+"""The pinned metrics, flags and score components, vectorised over a whole roster.
+
+Everything here is pure: arrays in, arrays out. Reasons (text) are only built for
+the few creators whose cards are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.scoring.benchmarks import PLATFORM_LABELS
+from bot.scoring.models import Component, Flag
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from bot.scoring.benchmarks import BenchmarkTable
+    from bot.scoring.config import ScoringConfig
+    from bot.scoring.table import RosterTable
+
+    Floats = NDArray[np.float64]
+
+TIERS = ("nano", "micro", "mid", "macro", "mega")
+# Later x Fohr tiers: nano < 10k <= micro < 100k <= mid < 500k <= macro < 1M <= mega.
+TIER_EDGES = np.array([10_000, 100_000, 500_000, 1_000_000], dtype=np.float64)
+MICRO_RANGE = (1_000, 100_000)  # the guidance documents' definition of a micro-influencer
+
+OVER_SPONSORED = 1
+GROWTH_SPIKE = 2
+ENGAGEMENT_ANOMALY = 4
+FLAG_CODES = {
+    OVER_SPONSORED: "over_sponsored",
+    GROWTH_SPIKE: "growth_spike",
+    ENGAGEMENT_ANOMALY: "engagement_anomaly",
+}
+
+NEUTRAL = 0.5  # a component with nothing to judge by neither helps nor hurts
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Per-creator metrics and the niche-independent components (each 0..1)."""
+
+    engagements: NDArray[np.float64]
+    engagement_rate: NDArray[np.float64]
+    engagement_rate_by_views: NDArray[np.float64]  # NaN without views
+    tier: NDArray[np.intp]
+    in_micro_range: NDArray[np.bool_]
+    cost_per_engagement: NDArray[np.float64]  # NaN without engagements
+    cpm: NDArray[np.float64]  # NaN without views
+    benchmark: NDArray[np.intp]  # row in the benchmark table, -1 when none is like-for-like
+    benchmark_ratio: NDArray[np.float64]  # NaN without a benchmark
+    comments_per_like: NDArray[np.float64]  # NaN without likes
+    flags: NDArray[np.uint8]
+    engagement: NDArray[np.float64]
+    authenticity: NDArray[np.float64]
+    cost_efficiency: NDArray[np.float64]
+
+
+def _divide(
+    numerator: NDArray[np.float64], denominator: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """numerator / denominator, NaN where the denominator is 0 or unknown."""
+    out = np.full(numerator.shape, np.nan)
+    ok = denominator > 0
+    np.divide(numerator, denominator, out=out, where=ok)
+    return out
+
+
+def compute_metrics(
+    table: RosterTable, benchmarks: BenchmarkTable, config: ScoringConfig
+) -> Metrics:
+    """The pinned formulas (DESIGN.md, "Scoring") for every creator at once."""
+    engagements = table.avg_likes + table.avg_comments + table.avg_shares + table.avg_saves
+    by_followers = np.nan_to_num(_divide(engagements, table.followers), nan=0.0)
+    views_known = ~np.isnan(table.avg_views)
+    by_views = _divide(engagements, table.avg_views)
+    cpe = _divide(table.rate_usd, engagements)
+    cpm = _divide(table.rate_usd, table.avg_views) * 1000
+
+    benchmark = benchmarks.lookup(table.platform, table.followers, views_known)
+    has_benchmark = benchmark >= 0
+    # One extra False at the end, so index -1 (no benchmark) reads "per follower".
+    uses_views = np.array([row.definition == "view" for row in benchmarks.rows] + [False])
+    like_for_like = np.where(uses_views[benchmark], by_views, by_followers)
+    ratio = np.full(len(table), np.nan)
+    ratio[has_benchmark] = like_for_like[has_benchmark] / benchmarks.mid[benchmark[has_benchmark]]
+
+    half = config.engagement.half_at_ratio
+    engagement = np.where(has_benchmark, ratio / (ratio + half), NEUTRAL)
+    engagement = np.nan_to_num(engagement, nan=0.0)
+
+    comments_per_like = _divide(table.avg_comments, table.avg_likes)
+    # Comments only count as a signal when the file reports them at all.
+    few_comments = (table.avg_comments > 0) & (
+        comments_per_like < config.flags.anomaly_comments_per_like
+    )
+
+    auth = config.authenticity
+    sponsored_excess = (table.sponsored_ratio - auth.sponsored_free_ratio) / (
+        1 - auth.sponsored_free_ratio
+    )
+    growth_excess = (table.follower_growth_30d - auth.growth_free_30d) / max(
+        auth.growth_full_penalty_30d - auth.growth_free_30d, 1e-9
+    )
+    authenticity = (
+        1.0
+        - auth.sponsored_max_penalty * np.clip(sponsored_excess, 0, 1)
+        - auth.growth_max_penalty * np.clip(growth_excess, 0, 1)
+        - auth.low_comments_penalty * few_comments
+    )
+    authenticity = np.clip(authenticity, 0, 1)
+
+    reference = config.cost.reference_cpe_usd
+    cost_efficiency = np.where(
+        table.rate_usd <= 0,
+        NEUTRAL,
+        np.where(np.isnan(cpe), 0.0, reference / (reference + np.nan_to_num(cpe, nan=0.0))),
+    )
+
+    flag_config = config.flags
+    flags = (
+        (table.sponsored_ratio > flag_config.over_sponsored_ratio) * OVER_SPONSORED
+        + (table.follower_growth_30d >= flag_config.growth_spike_30d) * GROWTH_SPIKE
+        + (few_comments & (np.nan_to_num(ratio) >= flag_config.anomaly_benchmark_multiple))
+        * ENGAGEMENT_ANOMALY
+    ).astype(np.uint8)
+
+    return Metrics(
+        engagements=engagements,
+        engagement_rate=by_followers,
+        engagement_rate_by_views=by_views,
+        tier=np.searchsorted(TIER_EDGES, table.followers, side="right"),
+        in_micro_range=(table.followers >= MICRO_RANGE[0]) & (table.followers <= MICRO_RANGE[1]),
+        cost_per_engagement=cpe,
+        cpm=cpm,
+        benchmark=benchmark,
+        benchmark_ratio=ratio,
+        comments_per_like=comments_per_like,
+        flags=flags,
+        engagement=engagement,
+        authenticity=authenticity,
+        cost_efficiency=cost_efficiency,
+    )
+
+
+def scores(
+    metrics: Metrics, config: ScoringConfig, niche_fit: NDArray[np.float64] | None
+) -> NDArray[np.float64]:
+    """The 0-100 score: weighted mean of the components (niche fit only with a brief)."""
+    weights = config.weights
+    total = (
+        weights.engagement * metrics.engagement
+        + weights.authenticity * metrics.authenticity
+        + weights.cost_efficiency * metrics.cost_efficiency
+    )
+    weight_sum = weights.engagement + weights.authenticity + weights.cost_efficiency
+    if niche_fit is not None:
+        total = total + weights.niche_fit * niche_fit
+        weight_sum += weights.niche_fit
+    if weight_sum <= 0:
+        return np.zeros_like(total)
+    return np.clip(100.0 * total / weight_sum, 0.0, 100.0)
+
+
+def _rate(value: float) -> str:
+    return f"{value:.2%}" if value < 0.01 else f"{value:.1%}"
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}" if value >= 100 or value == int(value) else f"${value:,.2f}"
+
+
+def flag_list(metrics: Metrics, table: RosterTable, i: int, config: ScoringConfig) -> list[Flag]:
+    bits = int(metrics.flags[i])
+    flags: list[Flag] = []
+    if bits & OVER_SPONSORED:
+        flags.append(
+            Flag(
+                code="over_sponsored",
+                reason=f"{table.sponsored_ratio[i]:.0%} of recent posts are sponsored "
+                f"(over {config.flags.over_sponsored_ratio:.0%}); audiences tune out ads",
+            )
+        )
+    if bits & GROWTH_SPIKE:
+        flags.append(
+            Flag(
+                code="growth_spike",
+                reason=f"followers grew {table.follower_growth_30d[i]:.0%} in 30 days "
+                f"(at least {config.flags.growth_spike_30d:.0%}); check for bought followers",
+            )
+        )
+    if bits & ENGAGEMENT_ANOMALY:
+        flags.append(
+            Flag(
+                code="engagement_anomaly",
+                reason=f"{metrics.comments_per_like[i]:.3f} comments per like with engagement "
+                f"{metrics.benchmark_ratio[i]:.1f}x the benchmark; likes may be bought",
+            )
+        )
+    return flags
+
+
+def components(
+    metrics: Metrics,
+    table: RosterTable,
+    benchmarks: BenchmarkTable,
+    config: ScoringConfig,
+    i: int,
+) -> list[Component]:
+    """The niche-independent components of creator `i`, each with a one-line reason."""
+    weights = config.weights
+    platform = table.platform_name(i)
+    label = PLATFORM_LABELS.get(platform, platform.title())
+    row = int(metrics.benchmark[i])
+    if row >= 0:
+        bench = benchmarks.rows[row]
+        if bench.definition == "view":
+            shown = f"ER by views {_rate(float(metrics.engagement_rate_by_views[i]))}"
+        else:
+            shown = f"ER {_rate(float(metrics.engagement_rate[i]))}"
+        engagement_reason = (
+            f"{shown} is {metrics.benchmark_ratio[i]:.1f}x the {bench.label} benchmark "
+            f"({bench.range_text})"
+        )
+    elif benchmarks.definition(platform) == "view":
+        engagement_reason = (
+            f"ER {_rate(float(metrics.engagement_rate[i]))} by followers; no views on file, so "
+            f"no like-for-like {label} benchmark (those are per view): neutral"
+        )
+    else:
+        engagement_reason = (
+            f"ER {_rate(float(metrics.engagement_rate[i]))}; no published {label} benchmark "
+            "to compare with: neutral"
+        )
+
+    concerns = []
+    auth = config.authenticity
+    if table.sponsored_ratio[i] > auth.sponsored_free_ratio:
+        excess = (table.sponsored_ratio[i] - auth.sponsored_free_ratio) / (
+            1 - auth.sponsored_free_ratio
+        )
+        deduction = auth.sponsored_max_penalty * min(excess, 1.0)
+        concerns.append(f"{table.sponsored_ratio[i]:.0%} of posts sponsored (-{deduction:.2f})")
+    if table.follower_growth_30d[i] > auth.growth_free_30d:
+        excess = (table.follower_growth_30d[i] - auth.growth_free_30d) / max(
+            auth.growth_full_penalty_30d - auth.growth_free_30d, 1e-9
+        )
+        deduction = auth.growth_max_penalty * min(excess, 1.0)
+        concerns.append(
+            f"followers +{table.follower_growth_30d[i]:.0%} in 30 days (-{deduction:.2f})"
+        )
+    cpl = metrics.comments_per_like[i]
+    if table.avg_comments[i] > 0 and cpl < config.flags.anomaly_comments_per_like:
+        concerns.append(f"only {cpl:.3f} comments per like (-{auth.low_comments_penalty:.2f})")
+    if concerns:
+        authenticity_reason = "; ".join(concerns)
+    else:
+        comments = f", {cpl:.2f} comments per like" if not np.isnan(cpl) else ""
+        authenticity_reason = (
+            f"{table.sponsored_ratio[i]:.0%} sponsored, "
+            f"{table.follower_growth_30d[i]:+.0%} followers in 30 days{comments}: "
+            "no warning signs"
+        )
+
+    cpe = metrics.cost_per_engagement[i]
+    if table.rate_usd[i] <= 0:
+        cost_reason = "no rate on file: neutral"
+    elif np.isnan(cpe):
+        cost_reason = f"{_money(float(table.rate_usd[i]))} per post buys no recorded engagement"
+    else:
+        cost_reason = (
+            f"{_money(float(cpe))} per engagement ({_money(float(table.rate_usd[i]))} for "
+            f"{metrics.engagements[i]:,.0f} engagements per post; "
+            f"{_money(config.cost.reference_cpe_usd)} scores 0.5)"
+        )
+    return [
+        Component(
+            name="engagement",
+            value=float(metrics.engagement[i]),
+            weight=weights.engagement,
+            reason=engagement_reason,
+        ),
+        Component(
+            name="authenticity",
+            value=float(metrics.authenticity[i]),
+            weight=weights.authenticity,
+            reason=authenticity_reason,
+        ),
+        Component(
+            name="cost_efficiency",
+            value=float(metrics.cost_efficiency[i]),
+            weight=weights.cost_efficiency,
+            reason=cost_reason,
+        ),
+    ]
+
+
+def tier_name(metrics: Metrics, i: int) -> str:
+    return TIERS[int(metrics.tier[i])]

@@ -1,0 +1,223 @@
+"""Niche fit: how well a creator's tags and bio match a brief such as "vegan fitness".
+
+Two signals per brief term, the stronger wins: exact matches (tags, then bio) after
+mapping synonyms onto canonical tags ("plant-based" is "vegan") and stemming, and
+embedding similarity (WordLlama, offline) to the creator's tags and bio.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from bot.embeddings import Embedder
+    from bot.scoring.config import NicheConfig
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A brief or profile term: `key` is compared, `surface` is what the text said."""
+
+    key: str
+    surface: str
+
+
+class Vocabulary:
+    """Turns text into terms: synonym phrases become their canonical tag, other words stems."""
+
+    def __init__(self, config: NicheConfig) -> None:
+        import Stemmer
+
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stopwords = frozenset(config.stopwords)
+        self._canonical: dict[str, str] = {}
+        for tag, phrases in config.synonyms.items():
+            self._canonical[tag] = tag
+            for phrase in phrases:
+                self._canonical[" ".join(phrase.lower().split())] = tag
+        alternatives = sorted(self._canonical, key=len, reverse=True)
+        self._phrases = re.compile(
+            r"(?<![a-z0-9-])(" + "|".join(map(re.escape, alternatives)) + r")(?![a-z0-9-])"
+        )
+
+    def _words(self, text: str) -> list[Term]:
+        words = [w for w in _WORD.findall(text) if w not in self._stopwords]
+        return [
+            Term(stem, word)
+            for stem, word in zip(self._stemmer.stemWords(words), words, strict=True)
+        ]
+
+    def terms(self, text: str) -> list[Term]:
+        """Terms in order, without repeats."""
+        text = " ".join(text.lower().split())
+        found: list[Term] = []
+        position = 0
+        for match in self._phrases.finditer(text):
+            found.extend(self._words(text[position : match.start()]))
+            found.append(Term(self._canonical[match.group(1)], match.group(1)))
+            position = match.end()
+        found.extend(self._words(text[position:]))
+        unique: dict[str, Term] = {}
+        for term in found:
+            unique.setdefault(term.key, term)
+        return list(unique.values())
+
+
+@dataclass(frozen=True)
+class NicheFit:
+    """Fit per creator (0..1) for one brief, with the parts needed to explain it."""
+
+    brief: str
+    terms: list[Term]
+    value: NDArray[np.float64]
+    in_tags: NDArray[np.bool_]  # terms x creators
+    in_bio: NDArray[np.bool_]
+    tag_similarity: NDArray[np.float32]  # terms x creators, scaled 0..1
+    bio_similarity: NDArray[np.float32]  # creators, scaled 0..1
+    term_vectors: NDArray[np.float32]
+
+
+def _ids(values: Sequence[str]) -> tuple[list[str], NDArray[np.int32]]:
+    """Unique values (first-seen order) and each item's index into them."""
+    index: dict[str, int] = {}
+    ids = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int32, len(values))
+    return list(index), ids
+
+
+class NicheIndex:
+    """Everything about the roster's tags and bios that a brief is matched against.
+
+    Built once per roster (embeddings of each distinct tag and bio); immutable after,
+    so concurrent readers need no lock.
+    """
+
+    def __init__(
+        self,
+        niches: Sequence[Sequence[str]],
+        bios: Sequence[str],
+        embedder: Embedder,
+        config: NicheConfig,
+    ) -> None:
+        self._embedder = embedder
+        self._config = config
+        self.vocabulary = Vocabulary(config)
+
+        tags, tag_ids = _ids([tag for creator in niches for tag in creator])
+        width = max((len(creator) for creator in niches), default=0)
+        self._creator_tags = np.full((len(niches), max(width, 1)), len(tags), dtype=np.int32)
+        lengths = np.fromiter((len(c) for c in niches), np.int64, len(niches))
+        rows = np.repeat(np.arange(len(niches)), lengths)
+        columns = np.arange(len(tag_ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        self._creator_tags[rows, columns] = tag_ids  # padding points at a blank extra tag
+        self._tags = tags
+        self._tag_vectors = embedder.embed(tags)
+        self._tag_terms = self._term_postings(tags)
+
+        self._bios, self._bio_ids = _ids(list(bios))
+        self._bio_vectors = embedder.embed(self._bios)
+        self._bio_terms = self._term_postings(self._bios)
+
+    def _term_postings(self, texts: list[str]) -> dict[str, NDArray[np.int32]]:
+        postings: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            for term in self.vocabulary.terms(text):
+                postings.setdefault(term.key, []).append(i)
+        return {key: np.array(ids, dtype=np.int32) for key, ids in postings.items()}
+
+    def _scale(self, similarity: NDArray[np.float32]) -> NDArray[np.float32]:
+        floor, ceiling = self._config.similarity_floor, self._config.similarity_ceiling
+        return np.clip((similarity - floor) / (ceiling - floor), 0, 1).astype(np.float32)
+
+    def fit(self, brief: str) -> NicheFit:
+        """Niche fit of every creator for `brief` (vectorised over the roster)."""
+        terms = self.vocabulary.terms(brief)
+        n = len(self._bio_ids)
+        texts = [term.surface for term in terms]
+        vectors = self._embedder.embed([brief, *texts])
+        bio_similarity = self._scale(self._bio_vectors @ vectors[0])[self._bio_ids]
+
+        # One extra all-zero column so padded tag slots never match.
+        term_tag = np.zeros((len(terms), len(self._tags) + 1), dtype=np.float32)
+        term_tag[:, :-1] = self._scale(vectors[1:] @ self._tag_vectors.T)
+        in_tags = np.zeros((len(terms), n), dtype=bool)
+        in_bio = np.zeros((len(terms), n), dtype=bool)
+        tag_similarity = np.zeros((len(terms), n), dtype=np.float32)
+        for t, term in enumerate(terms):
+            tag_similarity[t] = term_tag[t][self._creator_tags].max(axis=1)
+            hits = self._tag_terms.get(term.key)
+            if hits is not None:
+                in_tags[t] = np.isin(self._creator_tags, hits).any(axis=1)
+            bio_hits = self._bio_terms.get(term.key)
+            if bio_hits is not None:
+                in_bio[t] = np.isin(self._bio_ids, bio_hits)
+
+        if terms:
+            per_term = np.maximum.reduce(
+                [
+                    in_tags.astype(np.float64),
+                    in_bio * self._config.bio_term_credit,
+                    tag_similarity.astype(np.float64),
+                    np.broadcast_to(bio_similarity, (len(terms), n)).astype(np.float64),
+                ]
+            )
+            value = per_term.mean(axis=0)
+        else:
+            value = bio_similarity.astype(np.float64)
+        return NicheFit(
+            brief, terms, value, in_tags, in_bio, tag_similarity, bio_similarity, vectors[1:]
+        )
+
+    def explain(self, fit: NicheFit, i: int) -> str:
+        """One line on why creator `i` fits (or not) the brief."""
+        return f'fit {fit.value[i]:.2f} for "{fit.brief}": ' + self.summary(fit, i)
+
+    def summary(self, fit: NicheFit, i: int) -> str:
+        """The matches alone, e.g. "tags match fitness; bio mentions plant-based (=vegan)"."""
+        return "; ".join(self._parts(fit, i)) or "no overlap"
+
+    def _parts(self, fit: NicheFit, i: int) -> list[str]:
+        in_tags, in_bio, near, missing = [], [], [], []
+        for t, term in enumerate(fit.terms):
+            if fit.in_tags[t, i]:
+                in_tags.append(term.surface)
+            elif fit.in_bio[t, i]:
+                said = self._said_in_bio(term, i)
+                in_bio.append(term.surface if said == term.surface else f"{said} (={term.surface})")
+            elif fit.tag_similarity[t, i] > 0:
+                near.append(f"{term.surface} ~ {self._closest_tag(fit.term_vectors[t], i)}")
+            else:
+                missing.append(term.surface)
+        parts = []
+        if in_tags:
+            parts.append("tags match " + ", ".join(in_tags))
+        if in_bio:
+            parts.append("bio mentions " + ", ".join(in_bio))
+        if near:
+            parts.append("close tags " + ", ".join(near))
+        if fit.bio_similarity[i] > 0 and not (in_tags or in_bio):
+            parts.append(f"bio reads {fit.bio_similarity[i]:.0%} like the brief")
+        if missing:
+            parts.append("nothing on " + ", ".join(missing))
+        return parts
+
+    def _closest_tag(self, vector: NDArray[np.float32], i: int) -> str:
+        slots = self._creator_tags[i]
+        slots = slots[slots < len(self._tags)]
+        return self._tags[int(slots[np.argmax(self._tag_vectors[slots] @ vector)])]
+
+    def _said_in_bio(self, term: Term, i: int) -> str:
+        bio = self._bios[int(self._bio_ids[i])]
+        for found in self.vocabulary.terms(bio):
+            if found.key == term.key:
+                return found.surface
+        return term.surface

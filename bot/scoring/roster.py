@@ -1,0 +1,506 @@
+"""Roster files: read CSV or JSON, map export headers, validate every row, persist atomically.
+
+A file with any bad row is rejected whole; the error lists every bad row as
+`FILE:LINE: column: reason`, so a marketer can fix them all in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from bot.errors import ScoutError
+from bot.scoring.models import Creator
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+CANONICAL_COLUMNS = (
+    "handle",
+    "name",
+    "platform",
+    "niches",
+    "followers",
+    "avg_likes",
+    "avg_comments",
+    "avg_shares",
+    "avg_saves",
+    "avg_views",
+    "posts_per_week",
+    "sponsored_ratio",
+    "rate_usd",
+    "audience_top_country",
+    "follower_growth_30d",
+    "bio",
+)
+REQUIRED_COLUMNS = ("handle", "platform", "followers")
+
+# Export headers from influencer tools, compared after lower-casing and dropping
+# everything but letters and digits ("Avg. Likes" -> "avglikes").
+HEADER_ALIASES: dict[str, str] = {
+    **{column.replace("_", ""): column for column in CANONICAL_COLUMNS},
+    "username": "handle",
+    "user": "handle",
+    "account": "handle",
+    "profile": "handle",
+    "creatorhandle": "handle",
+    "instagramhandle": "handle",
+    "fullname": "name",
+    "displayname": "name",
+    "creatorname": "name",
+    "network": "platform",
+    "socialnetwork": "platform",
+    "channel": "platform",
+    "niche": "niches",
+    "category": "niches",
+    "categories": "niches",
+    "topics": "niches",
+    "tags": "niches",
+    "follower": "followers",
+    "followercount": "followers",
+    "subscribers": "followers",
+    "audiencesize": "followers",
+    "likes": "avg_likes",
+    "averagelikes": "avg_likes",
+    "comments": "avg_comments",
+    "averagecomments": "avg_comments",
+    "shares": "avg_shares",
+    "averageshares": "avg_shares",
+    "saves": "avg_saves",
+    "averagesaves": "avg_saves",
+    "views": "avg_views",
+    "averageviews": "avg_views",
+    "avgplays": "avg_views",
+    "avgreelsplays": "avg_views",
+    "postsperweek": "posts_per_week",
+    "sponsored": "sponsored_ratio",
+    "sponsoredposts": "sponsored_ratio",
+    "sponsoredratio": "sponsored_ratio",
+    "price": "rate_usd",
+    "priceusd": "rate_usd",
+    "rate": "rate_usd",
+    "fee": "rate_usd",
+    "cost": "rate_usd",
+    "country": "audience_top_country",
+    "topcountry": "audience_top_country",
+    "audiencecountry": "audience_top_country",
+    "growth": "follower_growth_30d",
+    "followergrowth": "follower_growth_30d",
+    "growth30d": "follower_growth_30d",
+    "description": "bio",
+    "about": "bio",
+    # Tools that export only a rate or a total get it turned into likes (see _fill_engagement).
+    "engagement": "engagement_rate",
+    "engagementrate": "engagement_rate",
+    "er": "engagement_rate",
+    "avgengagement": "engagements",
+    "engagements": "engagements",
+    "averageengagement": "engagements",
+}
+ENGAGEMENT_PARTS = ("avg_likes", "avg_comments", "avg_shares", "avg_saves")
+PLATFORM_ALIASES = {
+    "instagram": "instagram",
+    "ig": "instagram",
+    "insta": "instagram",
+    "tiktok": "tiktok",
+    "tt": "tiktok",
+    "youtube": "youtube",
+    "yt": "youtube",
+    "threads": "threads",
+}
+HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.]{1,64}$")
+
+
+class RosterError(ScoutError):
+    """A roster file was rejected; the message has one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class ImportReport(BaseModel):
+    """What `import_roster` did, for the CLI to print."""
+
+    source: str
+    stored_at: str
+    creators: int
+    platforms: dict[str, int]
+    mapped_headers: dict[str, str]
+    ignored_columns: list[str]
+    overridden_by: str | None = None
+
+
+class _CellError(ValueError):
+    """A bad cell; the message is the reason shown after `column:`."""
+
+
+def normalise_handle(text: str) -> str:
+    """`GreenRunner`, `@GreenRunner` and ` @greenrunner ` all become `@greenrunner`."""
+    return "@" + text.strip().lstrip("@").strip().lower()
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+def _shown(raw: object) -> str:
+    return json.dumps(raw, ensure_ascii=False) if isinstance(raw, str) else str(raw)
+
+
+def _number(raw: object, *, percent_ok: bool = False, money: bool = False) -> float | None:
+    """A cell as a float; None when empty. "35%" is 0.35 where percentages make sense."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise _CellError(f"must be a number, got {_shown(raw)}")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None
+        cleaned = text.replace(",", "").replace("_", "")
+        if money:
+            cleaned = re.sub(r"^(usd|\$)\s*|\s*usd$", "", cleaned, flags=re.IGNORECASE)
+        scale = 1.0
+        if percent_ok and cleaned.endswith("%"):
+            cleaned, scale = cleaned[:-1].strip(), 0.01
+        try:
+            value = float(cleaned) * scale
+        except ValueError:
+            raise _CellError(f"must be a number, got {_shown(raw)}") from None
+    if not math.isfinite(value):
+        raise _CellError(f"must be a finite number, got {_shown(raw)}")
+    return value
+
+
+def _non_negative(raw: object, **kwargs: bool) -> float | None:
+    value = _number(raw, **kwargs)
+    if value is not None and value < 0:
+        raise _CellError(f"must not be negative, got {_shown(raw)}")
+    return value
+
+
+def _whole(raw: object) -> int:
+    try:
+        value = _number(raw)
+    except _CellError:
+        raise _CellError(f"must be a whole number, got {_shown(raw)}") from None
+    if value is None:
+        return 0
+    if value != int(value):
+        raise _CellError(f"must be a whole number, got {_shown(raw)}")
+    if value < 0:
+        raise _CellError(f"must not be negative, got {_shown(raw)}")
+    return int(value)
+
+
+def _fraction(raw: object) -> float:
+    value = _number(raw, percent_ok=True)
+    if value is None:
+        return 0.0
+    if not 0 <= value <= 1:
+        raise _CellError(f"must be a fraction from 0 to 1 (e.g. 0.35 or 35%), got {_shown(raw)}")
+    return value
+
+
+def _growth(raw: object) -> float:
+    value = _number(raw, percent_ok=True)
+    if value is None:
+        return 0.0
+    if value < -1:
+        raise _CellError(f"must be a fraction of at least -1 (e.g. 0.05 or 5%), got {_shown(raw)}")
+    return value
+
+
+def _engagement_rate(raw: object) -> float | None:
+    """Exports give rates as "5.8%", 5.8 or 0.058; a bare number above 1 is a percentage."""
+    value = _non_negative(raw, percent_ok=True)
+    if value is None:
+        return None
+    is_percent_text = isinstance(raw, str) and raw.strip().endswith("%")
+    return value / 100 if value > 1 and not is_percent_text else value
+
+
+def _text(raw: object) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def _niches(raw: object) -> list[str]:
+    items = raw if isinstance(raw, list) else re.split(r"[;|]", _text(raw))
+    seen: dict[str, None] = {}
+    for item in items:
+        tag = " ".join(str(item).strip().lower().split())
+        if tag:
+            seen[tag] = None
+    return list(seen)
+
+
+def _platform(raw: object) -> str:
+    key = _header_key(_text(raw))
+    if key not in PLATFORM_ALIASES:
+        allowed = ", ".join(sorted(set(PLATFORM_ALIASES.values())))
+        raise _CellError(f"must be one of {allowed}, got {_shown(raw)}")
+    return PLATFORM_ALIASES[key]
+
+
+def _handle(raw: object) -> str:
+    text = _text(raw)
+    if not text.strip("@"):
+        raise _CellError("is empty")
+    handle = normalise_handle(text)
+    if not HANDLE_PATTERN.match(handle):
+        raise _CellError(f"must be @ then up to 64 letters, digits, '_' or '.', got {_shown(raw)}")
+    return handle
+
+
+_PARSERS: dict[str, Any] = {
+    "handle": _handle,
+    "name": _text,
+    "platform": _platform,
+    "niches": _niches,
+    "followers": _whole,
+    "avg_likes": lambda raw: _non_negative(raw) or 0.0,
+    "avg_comments": lambda raw: _non_negative(raw) or 0.0,
+    "avg_shares": lambda raw: _non_negative(raw) or 0.0,
+    "avg_saves": lambda raw: _non_negative(raw) or 0.0,
+    "avg_views": _non_negative,  # empty stays None: views unknown
+    "posts_per_week": lambda raw: _non_negative(raw) or 0.0,
+    "sponsored_ratio": _fraction,
+    "rate_usd": lambda raw: _non_negative(raw, money=True) or 0.0,
+    "audience_top_country": _text,
+    "follower_growth_30d": _growth,
+    "bio": _text,
+    "engagement_rate": _engagement_rate,
+    "engagements": _non_negative,
+}
+
+
+def _fill_engagement(fields: dict[str, Any]) -> None:
+    """Turn an exported rate or total into likes when the file has no per-type columns."""
+    rate = fields.pop("engagement_rate", None)
+    total = fields.pop("engagements", None)
+    if any(fields.get(part) for part in ENGAGEMENT_PARTS):
+        return
+    if total is not None:
+        fields["avg_likes"] = total
+    elif rate is not None:
+        fields["avg_likes"] = round(rate * fields.get("followers", 0), 2)
+
+
+def _parse_row(record: dict[str, object], where: str) -> tuple[Creator | None, list[str]]:
+    fields: dict[str, Any] = {}
+    problems: list[str] = []
+    for column, raw in record.items():
+        try:
+            fields[column] = _PARSERS[column](raw)
+        except _CellError as exc:
+            problems.append(f"{where}: {column}: {exc}")
+    if problems:
+        return None, problems
+    _fill_engagement(fields)
+    try:
+        return Creator.model_validate(fields), []
+    except ValidationError as exc:
+        for error in exc.errors():
+            column = ".".join(str(part) for part in error["loc"]) or "row"
+            problems.append(f"{where}: {column}: {error['msg']}")
+        return None, problems
+
+
+def _map_headers(headers: list[str], name: str) -> tuple[dict[str, str], list[str]]:
+    """Header -> canonical column, the ignored headers; raises on missing or clashing columns."""
+    mapping: dict[str, str] = {}
+    ignored: list[str] = []
+    taken: dict[str, str] = {}
+    problems: list[str] = []
+    for header in headers:
+        column = HEADER_ALIASES.get(_header_key(header))
+        if column is None:
+            ignored.append(header)
+        elif column in taken:
+            problems.append(
+                f"{name}:1: {header}: maps to {column}, like column {taken[column]!r} does"
+            )
+        else:
+            taken[column] = header
+            mapping[header] = column
+    missing = [column for column in REQUIRED_COLUMNS if column not in taken]
+    if missing:
+        found = ", ".join(headers) or "nothing"
+        problems.append(f"{name}:1: missing column(s): {', '.join(missing)} (found: {found})")
+    if problems:
+        raise RosterError(problems)
+    return mapping, ignored
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        raise RosterError(
+            [f"{name}:{line}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"]
+        ) from None
+
+
+def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    headers: list[str] | None = None
+    start = 1
+    try:
+        for row in reader:
+            if headers is None:
+                headers = [cell.strip() for cell in row]
+            elif any(cell.strip() for cell in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise RosterError([f"{name}:{reader.line_num}: not valid CSV: {exc}"]) from None
+    if headers is None:
+        raise RosterError([f"{name}: the file is empty"])
+    return headers, rows
+
+
+def _json_records(text: str, name: str) -> list[tuple[int, object]]:
+    """Top-level list items with the line each starts on (JSON has no row numbers)."""
+    decoder = json.JSONDecoder()
+    position = len(text) - len(text.lstrip())
+    if position == len(text):
+        raise RosterError([f"{name}: the file is empty"])
+    if text[position] != "[":
+        raise RosterError([f"{name}:1: expected a JSON list of creator objects"])
+    items: list[tuple[int, object]] = []
+    position += 1
+    try:
+        while True:
+            position += len(text[position:]) - len(text[position:].lstrip())
+            if text[position] == "]":
+                break
+            line = text.count("\n", 0, position) + 1
+            item, position = decoder.raw_decode(text, position)
+            items.append((line, item))
+            position += len(text[position:]) - len(text[position:].lstrip())
+            if text[position] == ",":
+                position += 1
+            elif text[position] != "]":
+                raise json.JSONDecodeError("expected ',' or ']'", text, position)
+    except json.JSONDecodeError as exc:
+        raise RosterError([f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"]) from None
+    except IndexError:
+        raise RosterError([f"{name}: not valid JSON: the list is not closed"]) from None
+    return items
+
+
+def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str], list[str]]:
+    """Validate a whole roster file: creators, header mapping, ignored columns.
+
+    Raises RosterError listing every problem when any row is bad.
+    """
+    text = _decode(data, name)
+    is_json = name.lower().endswith(".json") or text.lstrip().startswith("[")
+    records: list[tuple[int, dict[str, object]]] = []
+    problems: list[str] = []
+    if is_json:
+        items = _json_records(text, name)
+        objects = [item for _, item in items if isinstance(item, dict)]
+        headers = list(dict.fromkeys(key for item in objects for key in item))
+        mapping, ignored = _map_headers(headers, name) if items else ({}, [])
+        for line, item in items:
+            if not isinstance(item, dict):
+                problems.append(f"{name}:{line}: row: expected an object, got {_shown(item)}")
+                continue
+            records.append((line, {mapping[k]: v for k, v in item.items() if k in mapping}))
+    else:
+        headers, rows = _csv_records(text, name)
+        mapping, ignored = _map_headers(headers, name)
+        for line, row in rows:
+            if len(row) > len(headers):
+                problems.append(
+                    f"{name}:{line}: row: has {len(row)} cells but the header has {len(headers)}"
+                )
+                continue
+            cells = dict(zip(headers, row, strict=False))
+            records.append((line, {mapping[h]: v for h, v in cells.items() if h in mapping}))
+    if not records and not problems:
+        raise RosterError([f"{name}: no creators found (only a header row)"])
+
+    creators: list[Creator] = []
+    first_line: dict[str, int] = {}
+    for line, record in records:
+        creator, row_problems = _parse_row(record, f"{name}:{line}")
+        problems.extend(row_problems)
+        if creator is None:
+            continue
+        if creator.handle in first_line:
+            earlier = first_line[creator.handle]
+            problems.append(f"{name}:{line}: handle: {creator.handle} duplicates line {earlier}")
+            continue
+        first_line[creator.handle] = line
+        creators.append(creator)
+    if problems:
+        problems.sort(key=_line_of)
+        raise RosterError(problems)
+    return creators, mapping, ignored
+
+
+def _line_of(problem: str) -> int:
+    match = re.match(r"^.*?:(\d+):", problem)
+    return int(match.group(1)) if match else 0
+
+
+def load_roster(path: Path) -> list[Creator]:
+    """Read and validate a roster file (CSV or JSON)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RosterError([f"{path}: cannot read the roster: {exc.strerror}"]) from None
+    return parse_roster(data, str(path))[0]
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".roster-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def import_roster(src: Path, settings: Settings) -> ImportReport:
+    """Validate `src` whole, then store it as `SCOUT_DATA_DIR/roster.json` (temp, then rename)."""
+    try:
+        data = src.read_bytes()
+    except OSError as exc:
+        raise RosterError([f"{src}: cannot read the roster: {exc.strerror}"]) from None
+    creators, mapping, ignored = parse_roster(data, str(src))
+    target = settings.scout_data_dir / "roster.json"
+    payload = [creator.model_dump(mode="json") for creator in creators]
+    _write_atomically(target, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    return ImportReport(
+        source=str(src),
+        stored_at=str(target),
+        creators=len(creators),
+        platforms=dict(Counter(creator.platform for creator in creators).most_common()),
+        mapped_headers={h: c for h, c in mapping.items() if _header_key(h) != c.replace("_", "")},
+        ignored_columns=ignored,
+        overridden_by=str(settings.scout_roster) if settings.scout_roster else None,
+    )

@@ -1,0 +1,245 @@
+"""`Scout`: score cards, rankings, comparisons and budget plans over one loaded roster.
+
+Everything heavy (metrics for every creator, embeddings of every tag and bio) is
+computed once when the roster loads; queries only combine cached arrays.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.errors import ScoutError
+from bot.scoring.benchmarks import load_benchmarks
+from bot.scoring.config import load_scoring_config
+from bot.scoring.metrics import components, compute_metrics, flag_list, scores, tier_name
+from bot.scoring.models import Component, PlanPick, PlanResult, ScoreCard
+from bot.scoring.niche import NicheFit, NicheIndex
+from bot.scoring.plan import best_subset
+from bot.scoring.roster import load_roster, normalise_handle
+from bot.scoring.table import RosterTable
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import NDArray
+
+    from bot.config import Settings
+    from bot.embeddings import Embedder
+    from bot.scoring.benchmarks import BenchmarkTable
+    from bot.scoring.config import ScoringConfig
+    from bot.scoring.models import Creator
+
+_FIT_CACHE_SIZE = 64
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+class Scout:
+    """The scoring engine over one roster; safe to share between threads."""
+
+    def __init__(
+        self,
+        table: RosterTable,
+        embedder: Embedder,
+        config: ScoringConfig,
+        benchmarks: BenchmarkTable,
+    ) -> None:
+        self.table = table
+        self.config = config
+        self.benchmarks = benchmarks
+        self.metrics = compute_metrics(table, benchmarks, config)
+        self.base_scores = scores(self.metrics, config, None)
+        self.niche_index = NicheIndex(table.niches, table.bios, embedder, config.niche)
+        self._index = {handle: i for i, handle in enumerate(table.handles)}
+        self._fits: OrderedDict[str, NicheFit] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_creators(
+        cls,
+        creators: Sequence[Creator],
+        embedder: Embedder,
+        config: ScoringConfig | None = None,
+        benchmarks: BenchmarkTable | None = None,
+    ) -> Scout:
+        return cls(
+            RosterTable.from_creators(creators),
+            embedder,
+            config or load_scoring_config(),
+            benchmarks or load_benchmarks(),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder) -> Scout:
+        """Load the roster in use (SCOUT_ROSTER, else the imported one, else the sample)."""
+        config = load_scoring_config(settings.scout_scoring_config)
+        return cls.from_creators(load_roster(settings.roster_path), embedder, config)
+
+    # -- lookups -------------------------------------------------------------------
+
+    def handles(self) -> list[str]:
+        """Every handle on the roster, sorted."""
+        return list(self.table.handles)
+
+    def niches(self) -> list[str]:
+        """Every niche tag on the roster, sorted."""
+        return sorted({tag for tags in self.table.niches for tag in tags})
+
+    def _position(self, handle: str) -> int:
+        key = normalise_handle(handle)
+        if key not in self._index:
+            raise ScoutError(f"no creator {key} on the roster")
+        return self._index[key]
+
+    def _fit(self, niche: str) -> NicheFit:
+        brief = " ".join(niche.split())
+        if not brief:
+            raise ScoutError("the niche is empty: describe it, e.g. --niche 'vegan fitness'")
+        key = brief.lower()
+        with self._lock:
+            cached = self._fits.get(key)
+            if cached is not None:
+                self._fits.move_to_end(key)
+                return cached
+        fit = self.niche_index.fit(brief)
+        with self._lock:
+            self._fits[key] = fit
+            while len(self._fits) > _FIT_CACHE_SIZE:
+                self._fits.popitem(last=False)
+        return fit
+
+    # -- cards -----------------------------------------------------------------
+
+    def _card(self, i: int, fit: NicheFit | None, score: float) -> ScoreCard:
+        table, metrics = self.table, self.metrics
+        breakdown = components(metrics, table, self.benchmarks, self.config, i)
+        if fit is not None:
+            breakdown.insert(
+                2,
+                Component(
+                    name="niche_fit",
+                    value=float(fit.value[i]),
+                    weight=self.config.weights.niche_fit,
+                    reason=self.niche_index.explain(fit, i),
+                ),
+            )
+        flags = flag_list(metrics, table, i, self.config)
+        return ScoreCard(
+            handle=table.handles[i],
+            name=table.names[i],
+            platform=table.platform_name(i),
+            niches=table.niches[i],
+            followers=int(table.followers[i]),
+            tier=tier_name(metrics, i),
+            in_micro_range=bool(metrics.in_micro_range[i]),
+            engagements_per_post=float(metrics.engagements[i]),
+            engagement_rate=float(metrics.engagement_rate[i]),
+            engagement_rate_by_views=_none_if_nan(metrics.engagement_rate_by_views[i]),
+            cost_per_engagement=_none_if_nan(metrics.cost_per_engagement[i]),
+            cpm=_none_if_nan(metrics.cpm[i]),
+            rate_usd=float(table.rate_usd[i]),
+            flags=flags,
+            score=round(float(score), 2),
+            breakdown=breakdown,
+            why=self._why(i, fit, [flag.code for flag in flags]),
+        )
+
+    def _why(self, i: int, fit: NicheFit | None, flags: list[str]) -> str:
+        parts = [f"flagged {', '.join(flags)}"] if flags else []
+        row = int(self.metrics.benchmark[i])
+        if row >= 0:
+            ratio = float(self.metrics.benchmark_ratio[i])
+            parts.append(f"ER {ratio:.1f}x the {self.benchmarks.rows[row].label} benchmark")
+        else:
+            parts.append(f"ER {self.metrics.engagement_rate[i]:.1%} (no like-for-like benchmark)")
+        if fit is not None:
+            parts.append(self.niche_index.summary(fit, i))
+        cpe = self.metrics.cost_per_engagement[i]
+        if not np.isnan(cpe):
+            parts.append(f"${cpe:,.2f} per engagement")
+        return "; ".join(parts)
+
+    def _scores(self, fit: NicheFit | None) -> NDArray[np.float64]:
+        if fit is None:
+            return self.base_scores
+        return scores(self.metrics, self.config, fit.value)
+
+    def card(self, handle: str, niche: str | None = None) -> ScoreCard:
+        """One creator's score card; with a niche, niche fit is part of the score."""
+        i = self._position(handle)
+        fit = self._fit(niche) if niche else None
+        return self._card(i, fit, float(self._scores(fit)[i]))
+
+    def compare(self, handles: list[str], niche: str | None = None) -> list[ScoreCard]:
+        """Score cards for the given creators, best first (ties by handle)."""
+        positions = list(dict.fromkeys(self._position(handle) for handle in handles))
+        fit = self._fit(niche) if niche else None
+        all_scores = self._scores(fit)
+        positions.sort(key=lambda i: (-round(float(all_scores[i]), 2), i))
+        return [self._card(i, fit, float(all_scores[i])) for i in positions]
+
+    def ranked(self, niche: str, include_flagged: bool = False) -> NDArray[np.intp]:
+        """Positions of creators that fit `niche`, best first; flagged ones only if asked."""
+        fit = self._fit(niche)
+        candidates = fit.value >= self.config.niche.min_fit
+        if not include_flagged:
+            candidates &= self.metrics.flags == 0
+        positions = np.flatnonzero(candidates)
+        # Round like the cards do, so the order matches what people read; the
+        # roster is sorted by handle, so the stable sort breaks ties by handle.
+        order = np.argsort(-np.round(self._scores(fit)[positions], 2), kind="stable")
+        return positions[order]
+
+    def rank(self, niche: str, n: int = 10, include_flagged: bool = False) -> list[ScoreCard]:
+        """The best `n` creators for a niche, flagged creators left out unless asked for."""
+        if n < 1:
+            raise ScoutError(f"n must be at least 1, got {n}")
+        fit = self._fit(niche)
+        all_scores = self._scores(fit)
+        top = self.ranked(niche, include_flagged)[:n]
+        return [self._card(int(i), fit, float(all_scores[i])) for i in top]
+
+    def plan(self, niche: str, budget: float) -> PlanResult:
+        """The unflagged, niche-fitting creators that maximise engagements within `budget`.
+
+        Creators without a rate on file are left out: their cost is unknown, not zero.
+        """
+        if not np.isfinite(budget) or budget < 0:
+            raise ScoutError(f"the budget must be a positive amount in USD, got {budget}")
+        fit = self._fit(niche)
+        eligible = (
+            (fit.value >= self.config.niche.min_fit)
+            & (self.metrics.flags == 0)
+            & (self.table.rate_usd > 0)
+        )
+        positions = np.flatnonzero(eligible)
+        chosen = positions[
+            best_subset(self.table.rate_usd[positions], self.metrics.engagements[positions], budget)
+        ]
+        chosen = chosen[np.argsort(-self.metrics.engagements[chosen], kind="stable")]
+        all_scores = self._scores(fit)
+        cards = [self._card(int(i), fit, float(all_scores[i])) for i in chosen]
+        total_cost = round(float(self.table.rate_usd[chosen].sum()), 2)
+        return PlanResult(
+            niche=niche,
+            creators=cards,
+            picks=[
+                PlanPick(
+                    handle=card.handle,
+                    cost=card.rate_usd,
+                    adds_engagements=card.engagements_per_post,
+                )
+                for card in cards
+            ],
+            total_cost=total_cost,
+            expected_engagements=float(self.metrics.engagements[chosen].sum()),
+            budget=budget,
+            remaining=round(budget - total_cost, 2),
+            candidates=len(positions),
+        )
