@@ -1,10 +1,10 @@
-"""`scout digest`: channel digests of shortlist changes."""
+"""`scout digest`: channel digests of shortlist changes (run, clock, subscriptions)."""
 
 from __future__ import annotations
 
 import typer
 
-from bot.cli.common import not_available
+from bot.cli.common import print_json, settings
 
 digest_app = typer.Typer(help="Channel digests of shortlist changes.", no_args_is_help=True)
 
@@ -12,9 +12,127 @@ digest_app = typer.Typer(help="Channel digests of shortlist changes.", no_args_i
 @digest_app.command("run")
 def run(
     now: bool = typer.Option(False, "--now", help="Treat every subscription as due."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was posted as JSON."),
 ) -> None:
     """Post every due digest (safe to run from cron and from several places)."""
-    raise not_available("digest run")
+    from rich.console import Console
+
+    from bot.deps import Deps
+    from bot.digests.runner import build_runner
+
+    outcomes = build_runner(Deps(settings())).run(manual=now)
+    if as_json:
+        print_json(
+            {
+                "posted": sum(o.status in {"posted", "recovered"} for o in outcomes),
+                "failed": sum(o.status == "failed" for o in outcomes),
+                "digests": [o.model_dump(mode="json") for o in outcomes],
+            }
+        )
+        return
+    console = Console()
+    if not outcomes:
+        console.print(
+            "No digest was due." if not now else "Nothing changed since the last digests."
+        )
+    for o in outcomes:
+        detail = f"{o.changes} changes" if o.status != "failed" else f"failed: {o.error}"
+        console.print(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
+
+
+@digest_app.command("clock")
+def clock(
+    interval: float = typer.Option(60.0, "--interval", min=1, help="Seconds between runs."),
+) -> None:
+    """Run due digests on time, every minute, until stopped (the Procfile `clock` process)."""
+    import logging
+
+    from bot.deps import Deps
+    from bot.digests.clock import run_clock
+
+    config = settings()
+    logging.getLogger("bot").setLevel(config.log_level)
+    run_clock(Deps(config), interval)
+
+
+@digest_app.command("subscribe")
+def subscribe(
+    campaign: str = typer.Argument(..., help="The campaign whose shortlist to follow."),
+    channel: str = typer.Option(..., "--channel", help="Slack channel id, e.g. C0123ABCD."),
+    frequency: str = typer.Option("daily", "--frequency", "-f", help="daily or weekly (Mondays)."),
+    at: str = typer.Option("09:00", "--at", help="Local time of day, HH:MM."),
+    tz: str = typer.Option("UTC", "--tz", help="IANA time zone, e.g. Europe/Berlin."),
+    team: str | None = typer.Option(None, "--team", help="Workspace id (default SCOUT_TEAM_ID)."),
+    by: str = typer.Option("cli", "--by", help="Who subscribed (a Slack user id or a name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the subscription as JSON."),
+) -> None:
+    """Subscribe a channel to a campaign's shortlist digest."""
+    from zoneinfo import available_timezones
+
+    from bot.deps import Deps
+    from bot.digests.schedule import FREQUENCIES, Schedule
+    from bot.errors import ScoutError
+    from bot.store.digests import DigestStore
+
+    config = settings()
+    if frequency not in FREQUENCIES:
+        raise ScoutError(f'--frequency must be daily or weekly, not "{frequency}"')
+    if tz != "UTC" and tz not in available_timezones():
+        raise ScoutError(f'--tz "{tz}" is not an IANA time zone (e.g. Europe/Berlin)')
+    schedule = Schedule.model_validate({"frequency": frequency, "at_time": at, "timezone": tz})
+    store = DigestStore(Deps(config).engine)
+    result = store.subscribe(team or config.scout_team_id, channel, campaign, schedule, by)
+    if as_json:
+        print_json(result)
+        return
+    sub = result.subscription
+    typer.echo(
+        f"{'Subscribed' if result.created else 'Updated'}: {sub.campaign} -> {sub.channel_id}, "
+        f"{sub.frequency} at {sub.at_time} {sub.timezone}"
+    )
+
+
+@digest_app.command("unsubscribe")
+def unsubscribe(
+    campaign: str = typer.Argument(..., help="The campaign to stop following."),
+    channel: str = typer.Option(..., "--channel", help="Slack channel id."),
+    team: str | None = typer.Option(None, "--team", help="Workspace id (default SCOUT_TEAM_ID)."),
+) -> None:
+    """Stop a channel's digest for a campaign."""
+    from bot.deps import Deps
+    from bot.errors import ScoutError
+    from bot.store.digests import DigestStore
+
+    config = settings()
+    store = DigestStore(Deps(config).engine)
+    if not store.unsubscribe(team or config.scout_team_id, channel, campaign):
+        raise ScoutError(f'channel {channel} has no digest for "{campaign}"')
+    typer.echo(f"Unsubscribed: {campaign} -> {channel}")
+
+
+@digest_app.command("list")
+def list_(
+    team: str | None = typer.Option(None, "--team", help="Workspace id (default SCOUT_TEAM_ID)."),
+    channel: str | None = typer.Option(None, "--channel", help="Only this channel."),
+    as_json: bool = typer.Option(False, "--json", help="Print the subscriptions as JSON."),
+) -> None:
+    """List a workspace's digest subscriptions."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.deps import Deps
+    from bot.store.digests import DigestStore
+
+    config = settings()
+    subs = DigestStore(Deps(config).engine).subscriptions(team or config.scout_team_id, channel)
+    if as_json:
+        print_json({"subscriptions": [s.model_dump(mode="json") for s in subs]})
+        return
+    table = Table("campaign", "channel", "schedule", "last posted")
+    for s in subs:
+        posted = s.last_posted_at.strftime("%Y-%m-%d %H:%M UTC") if s.last_posted_at else "never"
+        table.add_row(s.campaign, s.channel_id, f"{s.frequency} {s.at_time} {s.timezone}", posted)
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -283,3 +283,37 @@ def slack_chart_poster(client: WebClient) -> ChartPoster:
         upload_chart(client, channel_id, render_score_chart(best_first, title), title, thread_ts)
 
     return post
+
+
+def roster_cards(deps: Deps) -> CardLookup:
+    """Current score cards from the roster on disk, loaded on first use.
+
+    Built per runner rather than taken from `deps.scout`, so a long-lived clock
+    process sees a roster re-imported by another process at its next tick.
+    """
+    from bot.errors import ScoutError
+    from bot.scoring.service import Scout
+
+    loaded: list[Scout] = []
+
+    def card(handle: str) -> ScoreCard | None:
+        if not loaded:
+            loaded.append(Scout.from_settings(deps.settings, deps.embedder))
+        try:
+            return loaded[0].card(handle)
+        except ScoutError:
+            return None  # no longer on the roster: the digest falls back to its last score
+
+    return card
+
+
+def build_runner(deps: Deps) -> DigestRunner:
+    """A runner on the configured database, Slack workspace and roster."""
+    client = slack_client(deps)
+    return DigestRunner(
+        store=DigestStore(deps.engine),
+        shortlists=ShortlistStore(deps.engine),
+        client=client,
+        cards=roster_cards(deps),
+        chart=slack_chart_poster(client),
+    )
