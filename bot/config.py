@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     scout_prompts_dir: Path = PROJECT_DIR / "prompts"
     scout_scoring_config: Path | None = None
     scout_team_id: str = "local"
+    # A shortlisted creator's score must move by more than this (0-100 points) to be reported.
+    scout_digest_score_threshold: Annotated[float, Field(ge=0, le=100)] = 5.0
     database_url: str | None = None
     chroma_host: str | None = None
     chroma_port: Port = 8000

@@ -203,6 +203,12 @@ def roster_import(
         typer.echo("  ignored columns: " + ", ".join(report.ignored_columns))
     if report.overridden_by:
         typer.echo(f"  note: SCOUT_ROSTER is set, so scout keeps using {report.overridden_by}")
+    from bot.deps import Deps
+    from bot.digests.score_moves import record_roster_score_moves
+
+    moves = record_roster_score_moves(Deps(config))
+    if moves:
+        typer.echo(f"  {len(moves)} shortlisted score moves logged for the next digests")
 
 
 def register(app: typer.Typer) -> None:

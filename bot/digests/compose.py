@@ -26,11 +26,16 @@ class TopEntry(BaseModel):
     score: float | None = None
 
 
+def _escape(text: str) -> str:
+    """Names typed by users cannot ping @channel or smuggle in links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _who(actor: str) -> str:
     """Slack user ids become mentions; system actors ("roster import", "cli") stay plain."""
     if actor[:1] in {"U", "W"} and actor.isalnum() and actor.isupper():
         return f"<@{actor}>"
-    return actor
+    return _escape(actor)
 
 
 def _when(moment: datetime) -> str:
@@ -49,13 +54,14 @@ def _change_line(change: ChangeRecord) -> str:
         delta = (change.new_score or 0.0) - (change.old_score or 0.0)
         arrow = "📈" if delta > 0 else "📉"
         return (
-            f"{arrow} *{change.handle}* {_score(change.old_score)} → "
+            f"{arrow} *{_escape(change.handle)}* {_score(change.old_score)} → "
             f"{_score(change.new_score)} ({delta:+.0f}) · {_who(change.actor)}, "
             f"{_when(change.created_at)}"
         )
     score = change.new_score if change.kind == "added" else change.old_score
     shown = f" (score {_score(score)})" if score is not None else ""
-    return f"*{change.handle}*{shown} · by {_who(change.actor)}, {_when(change.created_at)}"
+    who = _who(change.actor)
+    return f"*{_escape(change.handle)}*{shown} · by {who}, {_when(change.created_at)}"
 
 
 def _section(title: str, lines: list[str]) -> Block:
@@ -117,7 +123,7 @@ def build_digest(
     if top:
         heading = f"*Top {min(len(top), TOP_N)} of {_plural(shortlist_size, 'creator')} now*"
         ranked = [
-            f"{rank}. *{entry.handle}* — {_score(entry.score)}"
+            f"{rank}. *{_escape(entry.handle)}* — {_score(entry.score)}"
             for rank, entry in enumerate(top[:TOP_N], start=1)
         ]
         text = f"{heading} (score 0–100)\n" + "\n".join(ranked)
@@ -126,7 +132,7 @@ def build_digest(
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": "_The shortlist is empty now._"}}
         )
-    return {"text": f"Shortlist digest for {campaign}: {summary}", "blocks": blocks}
+    return {"text": f"Shortlist digest for {_escape(campaign)}: {summary}", "blocks": blocks}
 
 
 def rank_top(entries: list[TopEntry]) -> list[TopEntry]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -10,6 +11,9 @@ from sqlalchemy.engine import Engine
 from bot.store.digests import write_transaction
 from bot.store.schema import ShortlistChange, ShortlistEntry, utcnow
 from bot.store.shortlists import ChangeRecord
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 ROSTER_IMPORT_ACTOR = "roster import"
 
@@ -62,3 +66,21 @@ def record_score_moves(
             moves.append(move)
         session.flush()
         return [ChangeRecord.model_validate(m, from_attributes=True) for m in moves]
+
+
+def record_roster_score_moves(deps: Deps) -> list[ChangeRecord]:
+    """After `scout roster import`: score every shortlisted creator on the roster now in use."""
+    from bot.errors import ScoutError
+    from bot.scoring.service import Scout
+
+    scout = Scout.from_settings(deps.settings, deps.embedder)
+
+    def score_of(handle: str) -> float | None:
+        try:
+            return scout.card(handle).score
+        except ScoutError:
+            return None
+
+    return record_score_moves(
+        deps.engine, score_of, threshold=deps.settings.scout_digest_score_threshold
+    )
