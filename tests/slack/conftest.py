@@ -206,4 +206,7 @@ def app(
     db = tmp_path_factory.mktemp("db") / "scout.db"
     settings = app_settings(index_dir, fake_slack.api_url, f"sqlite:///{db}")
     with served_app(settings, fake_slack) as served:
+        # Built up front, as `scout serve` does, so worker threads never race to build them.
+        served.deps.scout  # noqa: B018
+        served.deps.answerer  # noqa: B018
         yield served

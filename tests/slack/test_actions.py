@@ -105,6 +105,8 @@ def test_an_empty_campaign_name_is_refused_in_the_modal(app: ServedApp) -> None:
         "team": {"id": TEAM},
         "user": {"id": "U222"},
         "view": {
+            "id": "V2",
+            "type": "modal",
             "callback_id": "shortlist_new_campaign",
             "private_metadata": json.dumps({"handle": "@x"}),
             "state": {"values": {"campaign": {"name": {"value": "   "}}}},
@@ -144,7 +146,7 @@ def test_share_in_channel_reposts_publicly_with_the_chart(app: ServedApp) -> Non
     assert posted["response_type"] == "in_channel"
     assert first in json.dumps(posted["blocks"])
     assert "Shared by <@U222>" in json.dumps(posted["blocks"])
-    assert deleted == {"delete_original": True}
+    assert deleted["delete_original"] is True
     _wait(
         lambda: any(
             c.body.get("channel_id") == "C111"

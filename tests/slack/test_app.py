@@ -1,0 +1,75 @@
+"""`create_app`, `scout serve` start-up checks, and the manifest matching the listeners."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.app import build_web_client, create_app
+from bot.config import PROJECT_DIR, Settings
+from bot.deps import Deps
+from bot.errors import ConfigError
+
+MANIFEST = PROJECT_DIR / "slack_manifest.yml"
+
+
+def _settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("values", "missing"),
+    [
+        ({"slack_signing_secret": "s"}, "SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+    ],
+)
+def test_create_app_names_the_missing_setting(values: dict[str, str], missing: str) -> None:
+    settings = _settings(**values)
+    with pytest.raises(ConfigError, match=missing):
+        create_app(settings, Deps(settings))
+
+
+def test_scout_serve_fails_fast_naming_the_variable(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "SCOUT_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("scout: SLACK_")
+
+
+def test_the_web_client_uses_slack_api_url_and_retries_rate_limits() -> None:
+    client = build_web_client(
+        _settings(slack_bot_token="xoxb-1", slack_api_url="http://127.0.0.1:9/api/")
+    )
+    assert client.base_url == "http://127.0.0.1:9/api/"
+    assert any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers)
+    statuses = {type(h).__name__ for h in client.retry_handlers}
+    assert "AnyServerErrorRetryHandler" in statuses
+
+
+def test_the_manifest_declares_what_the_app_listens_for() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/scout"
+    settings = manifest["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    urls = [
+        command["url"],
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+    ]
+    assert all(url.endswith("/slack/events") for url in urls)
+    assert settings["interactivity"]["is_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "chat:write", "commands", "im:history", "files:write"} <= scopes
+    assert not any(s.endswith(":read") and s.startswith(("channels", "groups")) for s in scopes)
