@@ -80,7 +80,10 @@ def create_app(settings: Settings, deps: Deps) -> App:
         signing_secret=signing_secret,
         # auth.test runs on the first request instead, so start-up needs no network.
         token_verification_enabled=False,
-        process_before_response=False,
+        # Acks run inline in the request thread and return at once; the work runs in lazy
+        # listeners on the bounded pool below. (With False, Bolt queues the ack functions of
+        # commands and actions on that same pool, behind answers in progress.)
+        process_before_response=True,
         listener_executor=ThreadPoolExecutor(
             max_workers=ANSWER_WORKERS, thread_name_prefix="scout-answer"
         ),
