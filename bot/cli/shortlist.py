@@ -31,7 +31,8 @@ def add(
     team_id = team or config.scout_team_id
     # Score every handle first: an unknown handle stops the command before anything is added.
     cards = [deps.scout.card(normalise_handle(h)) for h in handles]
-    added, already = [], []
+    added: list[str] = []
+    already: list[str] = []
     for card in cards:
         fresh = deps.shortlists.add(team_id, campaign, card.handle, ACTOR, score=card.score)
         (added if fresh else already).append(card.handle)
@@ -53,7 +54,8 @@ def remove(
 
     deps = Deps(config)
     team_id = team or config.scout_team_id
-    removed, missing = [], []
+    removed: list[str] = []
+    missing: list[str] = []
     for handle in map(normalise_handle, handles):
         gone = deps.shortlists.remove(team_id, campaign, handle, ACTOR)
         (removed if gone else missing).append(handle)
