@@ -7,13 +7,15 @@ verbatim from `knowledge/`) and remembered per conversation for follow-ups.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.agent.grounding import (
@@ -123,7 +125,10 @@ class Answerer:
 
     def _finish(self, draft: Draft, box: ToolBox, mode: Literal["offline", "llm"]) -> AskResult:
         """Ground the draft: verified quotes only, and only numbers the tools produced."""
-        text, citations = ground_quotes(draft.answer, self._quote_checker(), draft.citations)
+        data = [json.dumps(_plain(o), ensure_ascii=False) for o in box.outputs()]
+        text, citations = ground_quotes(
+            draft.answer, self._quote_checker(), draft.citations, data=data
+        )
         allowed = allowed_numbers([*box.outputs(), *(c.quote for c in citations)])
         text, dropped = drop_unsupported(text, allowed)
         if dropped:
@@ -161,6 +166,14 @@ class Answerer:
             self._history.append(key, "assistant", answer)
         except SQLAlchemyError:
             logger.exception("saving conversation history failed")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _mentioned_cards(answer: str, cards: Sequence[ScoreCard]) -> list[ScoreCard]:

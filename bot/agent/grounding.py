@@ -191,13 +191,18 @@ _QUOTED = re.compile(r"“([^”\n]{20,600})”|\"([^\"\n]{20,600})\"")
 
 
 def ground_quotes(
-    text: str, checker: QuoteChecker, hints: Sequence[Citation] = ()
+    text: str,
+    checker: QuoteChecker,
+    hints: Sequence[Citation] = (),
+    data: Sequence[str] = (),
 ) -> tuple[str, list[Citation]]:
     """Check every quotation in `text` and every hinted citation against the documents.
 
     A quotation found verbatim (or nearly: whitespace, curly quotes) becomes a citation,
     with its text made exact; a quotation that is in no document is removed with its
-    sentence (its blockquote line, for a quote block). Returns the text and citations.
+    sentence (its blockquote line, for a quote block). Quoting tool data (a bio inside a
+    reason, in `data`) is not a guidance quote and is left alone. Returns the text and
+    citations.
     """
     sources = {h.quote: h.source for h in hints}
     citations: list[Citation] = []
@@ -205,6 +210,8 @@ def ground_quotes(
     for line in text.splitlines():
         for match in _QUOTED.finditer(line):
             quoted = match.group(1) or match.group(2)
+            if any(quoted in d for d in data):
+                continue
             checked = checker.verify(
                 Citation(source=sources.get(quoted, ""), title="", quote=quoted)
             )

@@ -82,6 +82,18 @@ _STOPWORDS = frozenset(
     ]
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_FIRST_PERSON = re.compile(r"\b(I|I’ve|I've|I’m|I'm|my|me)\b")
+
+
+def _stems(words: str) -> set[str]:
+    return {w[:6] for w in words.split()}
+
+
+# What the guidance says makes micro-creators worth it, as crude stems (see `_terms`).
+_VALUE_TERMS = _stems(
+    "engagement trust authentic niche loyal convert cost affordable community relatable "
+    "genuine quality focus interaction audience results"
+)
 
 
 @dataclass
@@ -112,8 +124,16 @@ def usd(amount: float) -> str:
     return f"${amount:,.2f}" if amount < 100 else f"${amount:,.0f}"
 
 
+PLATFORM_NAMES = {
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "threads": "Threads",
+}
+
+
 def handles_list(cards: Sequence[ScoreCard]) -> str:
-    names = [f"**{c.handle}**" for c in cards]
+    names = [c.handle for c in cards]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -121,8 +141,8 @@ def why(card: ScoreCard) -> str:
     """The one-line reason behind a card: its strongest weighted component."""
     if not card.breakdown:
         return ""
-    best = max(card.breakdown, key=lambda c: c.value * c.weight)
-    return best.reason.rstrip(".") + "."
+    reason = max(card.breakdown, key=lambda c: c.value * c.weight).reason.rstrip(".")
+    return reason[:1].upper() + reason[1:] + "."
 
 
 def creator_line(card: ScoreCard) -> str:
@@ -133,7 +153,7 @@ def creator_line(card: ScoreCard) -> str:
     )
     line = (
         f"- **{card.handle}** ({card.tier}, {followers(card.followers)} followers on "
-        f"{card.platform.capitalize()}): score {card.score:.0f}/100, "
+        f"{PLATFORM_NAMES.get(card.platform, card.platform)}): score {card.score:.0f}/100, "
         f"{percent(card.engagement_rate)} engagement rate{cost}. {why(card)}"
     )
     for flag in card.flags:
@@ -162,25 +182,26 @@ def _sentences(passage: Passage) -> list[str]:
     return found
 
 
+def _sentence_score(sentence: str, wanted: set[str], rank: int) -> float:
+    terms = _terms(sentence)
+    # Query words count double; words for what makes creators worth it break ties; first
+    # person anecdotes quote badly; higher-ranked passages win the rest.
+    anecdote = 2.0 if _FIRST_PERSON.search(sentence) else 0.0
+    return 2.0 * len(wanted & terms) + len(_VALUE_TERMS & terms) - anecdote - 0.5 * rank
+
+
 def pick_quotes(passages: Sequence[Passage], query: str, limit: int) -> list[Citation]:
-    """The best-matching sentence of each top passage, copied verbatim, one per document."""
+    """The best sentences of the top passages, copied verbatim, at most one per passage."""
     wanted = _terms(query)
-    quotes: list[Citation] = []
-    used_sources: set[str] = set()
-    for passage in passages:
-        if passage.source in used_sources:
-            continue
-        scored = [(len(wanted & _terms(s)), -i, s) for i, s in enumerate(_sentences(passage))]
-        if not scored:
-            continue
-        overlap, _, sentence = max(scored)
-        if overlap == 0 and quotes:
-            continue
-        quotes.append(Citation(source=passage.source, title=passage.title, quote=sentence))
-        used_sources.add(passage.source)
-        if len(quotes) >= limit:
-            break
-    return quotes
+    best: list[tuple[float, int, Citation]] = []
+    for rank, passage in enumerate(passages):
+        scored = [(_sentence_score(s, wanted, rank), s) for s in _sentences(passage)]
+        if scored:
+            score, sentence = max(scored, key=lambda item: item[0])
+            citation = Citation(source=passage.source, title=passage.title, quote=sentence)
+            best.append((score, rank, citation))
+    best.sort(key=lambda item: (-item[0], item[1]))
+    return [citation for _, _, citation in best[:limit]]
 
 
 def quote_block(citations: Sequence[Citation]) -> str:
@@ -272,7 +293,7 @@ class OfflinePlanner:
             parts[-1] += quote_block(quotes)
         parts.append("**Top picks**\n" + "\n".join(creator_line(c) for c in cards))
         parts.append(
-            f"**Next:** give me a budget (“and with a budget of …?”) or run "
+            f"**Next:** give me a budget (_and with a budget of …?_) or run "
             f"`/scout plan {routed.niche} $BUDGET` for the best set within it, and add the ones "
             f"you like with **Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
         )
@@ -393,7 +414,7 @@ class OfflinePlanner:
             )
         answer = "Here is what the guidance says:\n\n" + quote_block(quotes)
         answer += (
-            "\n\n**Next:** ask “who should we partner with for <your niche>?” and I'll rank "
+            "\n\n**Next:** ask _who should we partner with for <your niche>?_ and I'll rank "
             "your roster with these principles."
         )
         return Draft(answer=answer, citations=quotes)

@@ -76,7 +76,8 @@ _GUIDANCE_CUES = re.compile(
     r"\b(why|how (should|do|can|could|to|does|would|are|is)|what makes|tips?|benefits?"
     r"|advantages?|challenges?|difficult(y|ies)|risks?|pitfalls?|downsides?|pros|cons"
     r"|best practices?|explain|difference|versus macro|compared? (to|with) (macro|mega|celebrit)"
-    r"|what (is|are) (a |an )?micro|worth it|strategy|strategies|measure|roi\b|authentic)"
+    r"|what (is|are) (a |an )?micro|worth|strategy|strategies|measure|roi\b|authentic"
+    r"|cost[- ]effective|effective|does it work|do they work|better than|compared to)"
 )
 _RECOMMEND_CUES = re.compile(
     r"\b(who|which|recommend\w*|suggest\w*|find|top|best|partner\w*|work with|collaborat\w*"
@@ -100,8 +101,12 @@ _FILLER = {
     "influencers", "micro", "micro-influencer", "micro-influencers", "people", "partners",
     "partner", "partnership", "partnerships", "accounts", "account", "instead", "then", "please",
     "now", "us", "me", "it", "we", "them", "one", "ones", "few", "more", "other", "someone",
-    "anyone", "who", "which", "what", "something", "things", "stuff", "budget", "money",
-    "total", "within", "only", "also", "too", "both", "small", "big", "same",
+    "anyone", "who", "which", "what", "something", "things", "stuff", "money", "in", "on", "at",
+    "for", "about", "into", "around", "set", "plan", "mix", "group", "lineup", "roster",
+    "total", "within", "only", "also", "too", "both", "small", "big", "same", "are", "is", "be",
+    "do", "does", "can", "could", "would", "should", "will", "get", "have", "has", "find",
+    "show", "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "any",
+    "all", "how", "many", "much", "good", "work", "working", "with", "and", "or", "of",
 }  # fmt: skip
 _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting)\s+"
@@ -172,6 +177,9 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
         for tag in known_niches
         if re.search(rf"\b{re.escape(tag.lower())}\b", lowered)
     ]
+    if tags and len(lowered.split()) <= 5:
+        # A short question naming a roster niche is itself the brief ("budget travel").
+        return _clean_phrase(lowered)
     return " ".join(tag for _, tag in sorted(tags)) or None
 
 
