@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
     openai_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    # Guidance-index embeddings: WordLlama offline, or OpenAI's (needs OPENAI_API_KEY).
+    scout_embeddings: Literal["wordllama", "openai"] = "wordllama"
+    openai_embedding_model: str = "text-embedding-3-small"
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
