@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from bot.embeddings import Embedder
+    from bot.knowledge.retriever import Retriever
     from bot.scoring.service import Scout
     from bot.store.events import EventLedger
     from bot.store.feedback import FeedbackStore
@@ -34,6 +35,20 @@ class Deps:
         from bot.embeddings import WordLlamaEmbedder
 
         return WordLlamaEmbedder()
+
+    @cached_property
+    def guidance_embedder(self) -> Embedder:
+        """WordLlama (shared with niche fit), or OpenAI's with SCOUT_EMBEDDINGS=openai."""
+        from bot.knowledge.embedders import guidance_embedder
+
+        return guidance_embedder(self.settings, lambda: self.embedder)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        from bot.knowledge.retriever import open_retriever
+
+        # Query-word expansion always uses the local WordLlama, never a paid API.
+        return open_retriever(self.settings, self.guidance_embedder, self.embedder)
 
     @cached_property
     def scout(self) -> Scout:

@@ -102,11 +102,11 @@ _FILLER = {
     "partner", "partnership", "partnerships", "accounts", "account", "instead", "then", "please",
     "now", "us", "me", "it", "we", "them", "one", "ones", "few", "more", "other", "someone",
     "anyone", "who", "which", "what", "something", "things", "stuff", "money", "in", "on", "at",
-    "for", "about", "into", "around", "set", "plan", "mix", "group", "lineup", "roster",
-    "total", "within", "only", "also", "too", "both", "small", "big", "same", "are", "is", "be",
-    "do", "does", "can", "could", "would", "should", "will", "get", "have", "has", "find",
-    "show", "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "any",
-    "all", "how", "many", "much", "good", "work", "working", "with", "and", "or", "of",
+    "for", "about", "into", "around", "set", "plan", "mix", "group", "lineup", "roster", "total",
+    "within", "only", "also", "too", "both", "small", "big", "same", "are", "is", "be", "do",
+    "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
+    "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
+    "much", "work", "working", "with", "and", "or", "of",
 }  # fmt: skip
 _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting)\s+"

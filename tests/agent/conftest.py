@@ -104,9 +104,7 @@ def llm_answerer(make_answerer: MakeAnswerer, model: Any) -> Answerer:
     return make_answerer(llm=LLMAgent(model, prompt))
 
 
-def assert_grounded(
-    result: AskResult, *extra: Any, knowledge_dir: Path = KNOWLEDGE_DIR
-) -> None:
+def assert_grounded(result: AskResult, *extra: Any, knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
     """Every quote is verbatim in its knowledge file, and every number in the answer is backed
     by the result's own creators and quotes or by `extra` (e.g. the plan it describes)."""
     documents = {d.source: d for d in load_documents([knowledge_dir])}

@@ -96,7 +96,7 @@ def test_invented_quote_is_dropped_with_its_line() -> None:
     real = doc.text.split("\n\n")[1].split(". ")[0]
     text = (
         f"Lead.\n> “{real}” (_T_)\n> “Micro-influencers always triple your revenue overnight.” "
-        f"(_T_)\nAs one guide puts it, \"Brands must always pay creators in gold bars.\" Fine."
+        f'(_T_)\nAs one guide puts it, "Brands must always pay creators in gold bars." Fine.'
     )
     grounded, citations = ground_quotes(text, _checker())
     assert [c.quote for c in citations] == [real]
