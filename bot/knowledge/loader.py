@@ -1,0 +1,212 @@
+"""Read guidance files (Markdown, plain text, HTML) into Documents; skip bad files with a warning.
+
+`Document.text` is the body exactly as stored (HTML is first turned into plain
+Markdown-like text), so quotes can be checked against it verbatim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
+# Guidance articles are a few KB; anything this big is a data dump, not guidance.
+MAX_FILE_BYTES = 2_000_000
+
+Format = Literal["markdown", "text", "html"]
+
+
+class Document(BaseModel):
+    """One guidance file: where it came from, its title and its body text."""
+
+    source: str
+    title: str
+    text: str
+    format: Format = "markdown"
+    digest: str = ""
+
+
+class Skipped(BaseModel):
+    """A file that was not loaded, and why."""
+
+    path: str
+    reason: str
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
+
+
+def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
+    """Simple `key: value` front matter (values may be JSON-quoted) and the body after it."""
+    match = _FRONT_MATTER.match(raw)
+    if match is None:
+        return {}, raw
+    fields: dict[str, str] = {}
+    for line in match["head"].splitlines():
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            try:
+                value = str(json.loads(value))
+            except json.JSONDecodeError:
+                value = value[1:-1]
+        elif len(value) >= 2 and value[0] == value[-1] == "'":
+            value = value[1:-1]
+        fields[key.strip().lower()] = value
+    return fields, raw[match.end() :]
+
+
+class _HtmlToText(HTMLParser):
+    """Keeps article text: headings become `#` lines, list items `- ` lines, blocks paragraphs."""
+
+    _SKIP = frozenset(
+        {"script", "style", "nav", "footer", "header", "form", "noscript", "template", "head"}
+    )
+    _BLOCKS = frozenset(
+        {"p", "div", "section", "article", "main", "br", "tr", "blockquote", "ul", "ol"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.title = ""
+        self._current: list[str] = []
+        self._prefix = ""
+        self._skip_depth = 0
+        self._in_title = False
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self._current)).strip()
+        if text:
+            self.blocks.append(self._prefix + text)
+        self._current = []
+        self._prefix = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._flush()
+            self._prefix = "#" * int(tag[1]) + " "
+        elif tag == "li":
+            self._flush()
+            self._prefix = "- "
+        elif tag in self._BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif re.fullmatch(r"h[1-6]", tag) or tag == "li" or tag in self._BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip_depth:
+            self._current.append(data)
+
+    def text(self) -> str:
+        self._flush()
+        return "\n\n".join(self.blocks) + ("\n" if self.blocks else "")
+
+
+def _format_of(path: Path) -> Format:
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return "text" if suffix in TEXT_SUFFIXES else "markdown"
+
+
+def read_document(path: Path, source: str) -> Document:
+    """Load one file; raises ValueError with the reason when it cannot be used."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"too large ({size:,} bytes, limit {MAX_FILE_BYTES:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"unreadable ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise ValueError("binary content")
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+
+    fmt = _format_of(path)
+    fields, body = split_front_matter(raw)
+    html_title = ""
+    if fmt == "html":
+        parser = _HtmlToText()
+        parser.feed(body)
+        body, html_title = parser.text(), re.sub(r"\s+", " ", parser.title).strip()
+    body = body.lstrip("\n")
+    if not body.strip():
+        raise ValueError("empty")
+
+    heading = _FIRST_HEADING.search(body) if fmt != "text" else None
+    title = fields.get("title") or html_title or (heading["title"] if heading else path.name)
+    digest = hashlib.sha256(data).hexdigest()
+    return Document(source=source, title=title, text=body, format=fmt, digest=digest)
+
+
+def _candidates(paths: Iterable[Path]) -> Iterable[tuple[Path, str]]:
+    """(file, source name) pairs: files in a folder are named relative to it."""
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = file.relative_to(path)
+                hidden = any(part.startswith(".") for part in relative.parts)
+                if file.suffix.lower() in SUFFIXES and not hidden:
+                    yield file, relative.as_posix()
+        else:
+            yield path, path.name
+
+
+def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
+    """Every usable document under `paths`, plus the files skipped and why (also logged)."""
+    documents: dict[str, Document] = {}
+    skipped: list[Skipped] = []
+    for file, source in _candidates(paths):
+        if not file.exists():
+            reason = "no such file"
+        elif file.suffix.lower() not in SUFFIXES:
+            reason = f"unsupported file type {file.suffix or '(none)'}; use .md, .txt or .html"
+        elif source in documents:
+            reason = f"duplicate source name {source}"
+        else:
+            try:
+                documents[source] = read_document(file, source)
+                continue
+            except ValueError as exc:
+                reason = str(exc)
+        logger.warning("skipping %s: %s", file, reason)
+        skipped.append(Skipped(path=str(file), reason=reason))
+    return list(documents.values()), skipped
+
+
+def load_documents(paths: list[Path]) -> list[Document]:
+    """The documents under `paths` (files or folders); bad files are skipped with a warning."""
+    return read_corpus(paths)[0]

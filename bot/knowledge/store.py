@@ -1,0 +1,94 @@
+"""Chroma access for the guidance index: the client, and the pointer to the live collection.
+
+Each build writes a fresh collection; a one-line pointer (the metadata of a small
+collection) names the live one, so readers never see a half-built index.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+logger = logging.getLogger(__name__)
+
+POINTER = "scout-guidance-live"
+COLLECTION_PREFIX = "scout-guidance-"
+
+
+class IndexState(BaseModel):
+    """What the pointer says: the live collection and the embedder that filled it."""
+
+    collection: str
+    embedder: str
+
+
+def open_client(settings: Settings) -> ClientAPI:
+    """A Chroma server when CHROMA_HOST is set, else the embedded store in the data dir."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_server:
+        assert settings.chroma_host is not None
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    path = settings.scout_data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def live_state(client: ClientAPI) -> IndexState | None:
+    """The pointer, or None when nothing was ever ingested."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        metadata = client.get_collection(POINTER, embedding_function=None).metadata or {}
+    except NotFoundError:
+        return None
+    if "collection" not in metadata:
+        return None
+    return IndexState(collection=str(metadata["collection"]), embedder=str(metadata["embedder"]))
+
+
+def live_collection(client: ClientAPI, state: IndexState) -> Collection | None:
+    """The collection the pointer names, or None if it has gone."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        return client.get_collection(state.collection, embedding_function=None)
+    except NotFoundError:
+        return None
+
+
+def new_collection(client: ClientAPI, name: str, embedder: str) -> Collection:
+    # embedding_function=None: vectors always come from our embedder, and Chroma's
+    # default function would try to download a model.
+    return client.create_collection(
+        name,
+        embedding_function=None,
+        metadata={"hnsw:space": "cosine", "embedder": embedder},
+    )
+
+
+def point_to(client: ClientAPI, state: IndexState) -> None:
+    """Make `state.collection` the live index in one metadata write."""
+    pointer = client.get_or_create_collection(POINTER, embedding_function=None)
+    pointer.modify(metadata=state.model_dump())
+
+
+def drop_collection(client: ClientAPI, name: str) -> None:
+    from chromadb.errors import NotFoundError
+
+    try:
+        client.delete_collection(name)
+    except NotFoundError:
+        logger.debug("collection %s was already gone", name)
