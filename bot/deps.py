@@ -16,6 +16,7 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from bot.agent.answer import Answerer
     from bot.embeddings import Embedder
     from bot.knowledge.retriever import Retriever
     from bot.scoring.service import Scout
@@ -79,3 +80,9 @@ class Deps:
         from bot.store.feedback import FeedbackStore
 
         return FeedbackStore(self.engine)
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        from bot.agent.answer import build_answerer
+
+        return build_answerer(self)
