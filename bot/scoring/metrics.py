@@ -74,6 +74,14 @@ def compute_metrics(
     table: RosterTable, benchmarks: BenchmarkTable, config: ScoringConfig
 ) -> Metrics:
     """The pinned formulas (DESIGN.md, "Scoring") for every creator at once."""
+    # Extreme inputs (views of 1e-300) overflow to inf, which the formulas handle.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _compute_metrics(table, benchmarks, config)
+
+
+def _compute_metrics(
+    table: RosterTable, benchmarks: BenchmarkTable, config: ScoringConfig
+) -> Metrics:
     engagements = table.avg_likes + table.avg_comments + table.avg_shares + table.avg_saves
     by_followers = np.nan_to_num(_divide(engagements, table.followers), nan=0.0)
     views_known = ~np.isnan(table.avg_views)
@@ -90,7 +98,8 @@ def compute_metrics(
     ratio[has_benchmark] = like_for_like[has_benchmark] / benchmarks.mid[benchmark[has_benchmark]]
 
     half = config.engagement.half_at_ratio
-    engagement = np.where(has_benchmark, ratio / (ratio + half), NEUTRAL)
+    # Written as 1 - half / (ratio + half) so an infinite ratio (tiny views) reads 1.
+    engagement = np.where(has_benchmark, 1 - half / (ratio + half), NEUTRAL)
     engagement = np.nan_to_num(engagement, nan=0.0)
 
     comments_per_like = _divide(table.avg_comments, table.avg_likes)

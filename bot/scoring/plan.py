@@ -27,12 +27,16 @@ def _tolerance(values: NDArray[np.float64]) -> float:
 
 
 def best_subset(
-    costs: NDArray[np.float64], values: NDArray[np.float64], budget: float
+    costs: NDArray[np.float64],
+    values: NDArray[np.float64],
+    budget: float,
+    max_dp_cells: int = MAX_DP_CELLS,
 ) -> list[int]:
     """Indices of the chosen items, in input order.
 
     Maximises total value with total cost <= budget; among optimal sets the one
-    with the lowest total cost wins. Costs must be positive.
+    with the lowest total cost wins. Costs must be positive. Above `max_dp_cells`
+    the MILP solves it instead.
     """
     if len(costs) == 0 or budget <= 0:
         return []
@@ -46,7 +50,7 @@ def best_subset(
     unit = reduce(math.gcd, cents[affordable].tolist())
     weights = cents[affordable] // unit
     capacity = int(min(budget_cents // unit, int(weights.sum())))
-    if len(affordable) * (capacity + 1) > MAX_DP_CELLS:
+    if len(affordable) * (capacity + 1) > max_dp_cells:
         chosen = _milp(cents[affordable] / 100, values[affordable], budget_cents / 100)
     else:
         chosen = _dynamic_programme(weights, values[affordable], capacity)

@@ -441,16 +441,20 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
     creators: list[Creator] = []
     first_line: dict[str, int] = {}
     for line, record in records:
+        # Duplicates are checked on the handle alone, so a row with other problems
+        # still reports that it repeats an earlier one.
+        try:
+            handle: str | None = _handle(record.get("handle"))
+        except _CellError:
+            handle = None
+        if handle is not None and handle in first_line:
+            problems.append(f"{name}:{line}: handle: {handle} duplicates line {first_line[handle]}")
+        elif handle is not None:
+            first_line[handle] = line
         creator, row_problems = _parse_row(record, f"{name}:{line}")
         problems.extend(row_problems)
-        if creator is None:
-            continue
-        if creator.handle in first_line:
-            earlier = first_line[creator.handle]
-            problems.append(f"{name}:{line}: handle: {creator.handle} duplicates line {earlier}")
-            continue
-        first_line[creator.handle] = line
-        creators.append(creator)
+        if creator is not None:
+            creators.append(creator)
     if problems:
         problems.sort(key=_line_of)
         raise RosterError(problems)
@@ -491,7 +495,12 @@ def import_roster(src: Path, settings: Settings) -> ImportReport:
         data = src.read_bytes()
     except OSError as exc:
         raise RosterError([f"{src}: cannot read the roster: {exc.strerror}"]) from None
-    creators, mapping, ignored = parse_roster(data, str(src))
+    try:
+        creators, mapping, ignored = parse_roster(data, str(src))
+    except RosterError as exc:
+        count = len(exc.problems)
+        summary = f"{src}: {count} problem{'s' * (count != 1)}; nothing was imported"
+        raise RosterError([*exc.problems, summary]) from None
     target = settings.scout_data_dir / "roster.json"
     payload = [creator.model_dump(mode="json") for creator in creators]
     _write_atomically(target, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
@@ -500,7 +509,7 @@ def import_roster(src: Path, settings: Settings) -> ImportReport:
         stored_at=str(target),
         creators=len(creators),
         platforms=dict(Counter(creator.platform for creator in creators).most_common()),
-        mapped_headers={h: c for h, c in mapping.items() if _header_key(h) != c.replace("_", "")},
+        mapped_headers={h: c for h, c in mapping.items() if h != c},
         ignored_columns=ignored,
         overridden_by=str(settings.scout_roster) if settings.scout_roster else None,
     )

@@ -1,0 +1,117 @@
+"""`scout score|compare|rank|plan|roster import`: pinned JSON shapes, tables, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+CARD_KEYS = {
+    "handle",
+    "name",
+    "platform",
+    "niches",
+    "followers",
+    "tier",
+    "in_micro_range",
+    "engagements_per_post",
+    "engagement_rate",
+    "cost_per_engagement",
+    "cpm",
+    "flags",
+    "score",
+    "breakdown",
+}
+
+
+def run_json(*args: str) -> Any:
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def scout(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_score_json_is_the_pinned_card() -> None:
+    card = run_json("score", "@LikeFarm.Vegan")
+    assert set(card) >= CARD_KEYS
+    assert card["handle"] == "@likefarm.vegan"
+    assert 0 < card["engagement_rate"] < 1  # a fraction, not a percentage
+    assert card["cpm"] is None  # no views on file
+    assert 0 <= card["score"] <= 100
+    assert card["flags"] == [{"code": "engagement_anomaly", "reason": card["flags"][0]["reason"]}]
+    for component in card["breakdown"]:
+        assert set(component) >= {"name", "value", "weight", "reason"}
+
+
+def test_compare_and_rank_json_are_best_first() -> None:
+    compared = run_json("compare", "@glowdeals.daily", "@greenrunner", "tofu.tempo")["creators"]
+    assert len(compared) == 3
+    assert [c["score"] for c in compared] == sorted((c["score"] for c in compared), reverse=True)
+
+    ranked = run_json("rank", "--niche", "vegan fitness", "-n", "3")["creators"]
+    assert len(ranked) == 3
+    assert all(set(c) >= CARD_KEYS and not c["flags"] for c in ranked)
+    flagged = run_json("rank", "--niche", "vegan fitness", "-n", "10", "--include-flagged")
+    assert any(c["flags"] for c in flagged["creators"])
+
+
+def test_plan_json_has_the_pinned_keys_and_stays_within_budget() -> None:
+    result = run_json("plan", "--niche", "vegan fitness", "--budget", "2500")
+    assert set(result) >= {"creators", "total_cost", "expected_engagements", "budget"}
+    assert result["budget"] == 2500
+    assert result["total_cost"] <= 2500
+    assert result["remaining"] == round(2500 - result["total_cost"], 2)
+
+
+def test_people_get_tables() -> None:
+    result = CliRunner().invoke(app, ["rank", "--niche", "vegan fitness", "-n", "3"])
+    assert result.exit_code == 0
+    assert "@greenrunner" in result.stdout
+    result = CliRunner().invoke(app, ["plan", "--niche", "vegan fitness", "--budget", "900"])
+    assert "left over" in result.stdout
+
+
+def test_unknown_handle_exits_non_zero_with_one_line_naming_it() -> None:
+    result = scout("score", "@nobody")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == ["scout: no creator @nobody on the roster"]
+    assert result.stdout == ""
+
+
+def test_roster_import_lists_every_bad_row_and_keeps_the_old_roster(tmp_path: Path) -> None:
+    bad = tmp_path / "roster.csv"
+    bad.write_text(
+        "handle,platform,followers\n@a,instagram,12k\n@b,instagram,10\n@A,tiktok,5\n",
+        encoding="utf-8",
+    )
+    result = scout("roster", "import", str(bad))
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f'scout: {bad}:2: followers: must be a whole number, got "12k"',
+        f"{bad}:4: handle: @a duplicates line 2",
+        f"{bad}: 2 problems; nothing was imported",
+    ]
+    assert not (tmp_path / ".scout" / "roster.json").exists()
+
+
+def test_an_imported_roster_is_the_one_scored_next() -> None:
+    Path("mine.csv").write_text(
+        "Username,Network,Followers,Avg. Likes,Price\nNewFace,TikTok,5000,300,$90\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["roster", "import", "mine.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 creators" in result.stdout
+    assert run_json("score", "newface")["rate_usd"] == 90

@@ -1,0 +1,199 @@
+"""The pinned formulas against hand-computed values, the flags, and score properties."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.scoring.benchmarks import load_benchmarks
+from bot.scoring.config import load_scoring_config
+from bot.scoring.metrics import compute_metrics, flag_list, scores, tier_name
+from bot.scoring.models import Creator
+from bot.scoring.table import RosterTable
+from tests.scoring.conftest import make_creator
+
+CONFIG = load_scoring_config()
+BENCHMARKS = load_benchmarks()
+
+
+def metrics_for(*creators: Creator):  # type: ignore[no-untyped-def]
+    table = RosterTable.from_creators(creators)
+    return table, compute_metrics(table, BENCHMARKS, CONFIG)
+
+
+def test_pinned_formulas_match_hand_computed_values() -> None:
+    # 1,000 + 50 + 20 + 30 = 1,100 engagements on 20,000 followers and 10,000 views.
+    _, m = metrics_for(make_creator())
+    assert m.engagements[0] == 1_100
+    assert m.engagement_rate[0] == pytest.approx(0.055)
+    assert m.engagement_rate_by_views[0] == pytest.approx(0.11)
+    assert m.cost_per_engagement[0] == pytest.approx(0.4)  # $440 / 1,100
+    assert m.cpm[0] == pytest.approx(44.0)  # $440 / 10,000 views * 1,000
+    assert m.in_micro_range[0]
+    assert tier_name(m, 0) == "micro"
+
+    # Instagram 10-50k: Modash 0.84-1.11% per follower, midpoint 0.975%.
+    ratio = 0.055 / 0.00975
+    assert m.benchmark_ratio[0] == pytest.approx(ratio)
+    engagement = ratio / (ratio + 1.0)
+    cost = 0.5 / (0.5 + 0.4)
+    assert m.engagement[0] == pytest.approx(engagement)
+    assert m.authenticity[0] == pytest.approx(1.0)  # 10% sponsored, +2%, 0.05 comments/like
+    assert m.cost_efficiency[0] == pytest.approx(cost)
+    expected = 100 * (0.40 * engagement + 0.20 * 1.0 + 0.15 * cost) / 0.75
+    assert scores(m, CONFIG, None)[0] == pytest.approx(expected)
+    with_fit = 100 * (0.40 * engagement + 0.20 + 0.15 * cost + 0.25 * 0.6) / 1.0
+    assert scores(m, CONFIG, np.array([0.6]))[0] == pytest.approx(with_fit)
+
+
+def test_views_unknown_means_null_cpm_and_no_view_rate() -> None:
+    _, m = metrics_for(make_creator(avg_views=None))
+    assert math.isnan(m.cpm[0])
+    assert math.isnan(m.engagement_rate_by_views[0])
+    assert m.engagement_rate[0] == pytest.approx(0.055)
+
+
+@pytest.mark.parametrize(
+    ("followers", "tier", "micro"),
+    [
+        (999, "nano", False),
+        (1_000, "nano", True),
+        (9_999, "nano", True),
+        (10_000, "micro", True),
+        (100_000, "mid", True),
+        (100_001, "mid", False),
+        (499_999, "mid", False),
+        (500_000, "macro", False),
+        (999_999, "macro", False),
+        (1_000_000, "mega", False),
+    ],
+)
+def test_tiers_and_micro_range_boundaries(followers: int, tier: str, micro: bool) -> None:
+    _, m = metrics_for(make_creator(followers=followers))
+    assert tier_name(m, 0) == tier
+    assert bool(m.in_micro_range[0]) is micro
+
+
+def test_tiktok_is_compared_per_view_and_needs_views() -> None:
+    # TikTok 10-50k: 8.38-9.37% per view; 900 engagements on 10,000 views is 9%.
+    with_views = make_creator(
+        handle="@a", platform="tiktok", avg_likes=900, avg_comments=0, avg_shares=0, avg_saves=0
+    )
+    without = make_creator(handle="@b", platform="tiktok", avg_views=None)
+    table, m = metrics_for(with_views, without)
+    assert m.benchmark_ratio[0] == pytest.approx(0.09 / ((0.0838 + 0.0937) / 2))
+    assert m.engagement[1] == 0.5  # no like-for-like benchmark: neutral
+    reasons = {c.name: c.reason for c in _components(table, m, 1)}
+    assert "no views on file" in reasons["engagement"]
+
+
+def test_threads_has_no_benchmark_and_scores_neutral() -> None:
+    table, m = metrics_for(make_creator(platform="threads"))
+    assert m.benchmark[0] == -1
+    assert m.engagement[0] == 0.5
+    assert "no published Threads benchmark" in _components(table, m, 0)[0].reason
+
+
+def test_engagement_reason_reads_like_a_marketer_would_say_it() -> None:
+    table, m = metrics_for(make_creator(avg_likes=1_060))  # 1,160 / 20,000 = 5.8%
+    reason = _components(table, m, 0)[0].reason
+    assert reason.startswith("ER 5.8% is 5.9x the Instagram 10-50k benchmark")
+    assert "per follower" in reason and "Modash" in reason
+
+
+def _components(table: RosterTable, m, i: int):  # type: ignore[no-untyped-def]
+    from bot.scoring.metrics import components
+
+    return components(m, table, BENCHMARKS, CONFIG, i)
+
+
+@pytest.mark.parametrize(
+    ("fields", "codes"),
+    [
+        ({"sponsored_ratio": 0.5}, []),
+        ({"sponsored_ratio": 0.51}, ["over_sponsored"]),
+        ({"follower_growth_30d": 0.2499}, []),
+        ({"follower_growth_30d": 0.25}, ["growth_spike"]),
+        # A high engagement rate alone is never a flag: 14x the benchmark, healthy comments.
+        ({"avg_likes": 2_500, "avg_comments": 150}, []),
+        # Few comments per like alone is not a flag either.
+        ({"avg_likes": 150, "avg_comments": 1, "avg_shares": 0, "avg_saves": 0}, []),
+        # Both signals together are: 0.004 comments per like at 12x the benchmark.
+        (
+            {"avg_likes": 2_300, "avg_comments": 9, "avg_shares": 0, "avg_saves": 0},
+            ["engagement_anomaly"],
+        ),
+    ],
+)
+def test_flags(fields: dict[str, float], codes: list[str]) -> None:
+    table, m = metrics_for(make_creator(**fields))
+    flags = flag_list(m, table, 0, CONFIG)
+    assert [flag.code for flag in flags] == codes
+    assert all(flag.reason for flag in flags)
+
+
+def test_reach_alone_earns_nothing() -> None:
+    small = make_creator(handle="@small")
+    # Ten times the followers and ten times every engagement: same rate, same cost per
+    # engagement once the rate scales too; the score must not rise with reach.
+    big = make_creator(
+        handle="@big",
+        followers=200_000,
+        avg_likes=10_000,
+        avg_comments=500,
+        avg_shares=200,
+        avg_saves=300,
+        avg_views=100_000,
+        rate_usd=4_400,
+    )
+    _, m = metrics_for(small, big)
+    small_score, big_score = scores(m, CONFIG, None)[[1, 0]]
+    assert big_score <= small_score + 1e-9
+
+
+creators = st.builds(
+    make_creator,
+    platform=st.sampled_from(["instagram", "tiktok", "youtube", "threads"]),
+    followers=st.integers(0, 5_000_000),
+    avg_likes=st.floats(0, 1e6),
+    avg_comments=st.floats(0, 1e5),
+    avg_shares=st.floats(0, 1e5),
+    avg_saves=st.floats(0, 1e5),
+    avg_views=st.none() | st.floats(0, 1e7),
+    sponsored_ratio=st.floats(0, 1),
+    rate_usd=st.floats(0, 1e5),
+    follower_growth_30d=st.floats(-1, 5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(creator=creators, fit=st.none() | st.floats(0, 1))
+def test_score_is_always_between_0_and_100(creator: Creator, fit: float | None) -> None:
+    _, m = metrics_for(creator)
+    score = scores(m, CONFIG, None if fit is None else np.array([fit]))[0]
+    assert 0 <= score <= 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(creator=creators, factor=st.floats(1, 50), fit=st.none() | st.floats(0, 1))
+def test_score_never_falls_when_engagement_rate_rises(
+    creator: Creator, factor: float, fit: float | None
+) -> None:
+    # Every engagement type scales together, so comments per like (and all else) is equal.
+    boosted = creator.model_copy(
+        update={
+            "handle": "@boosted",
+            "avg_likes": creator.avg_likes * factor,
+            "avg_comments": creator.avg_comments * factor,
+            "avg_shares": creator.avg_shares * factor,
+            "avg_saves": creator.avg_saves * factor,
+        }
+    )
+    table, m = metrics_for(creator, boosted)
+    niche = None if fit is None else np.array([fit, fit])
+    result = dict(zip(table.handles, scores(m, CONFIG, niche), strict=True))
+    assert result["@boosted"] >= result[creator.handle] - 1e-9

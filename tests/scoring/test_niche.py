@@ -1,0 +1,62 @@
+"""Niche fit with the real offline embedder: synonyms, stems, tags versus bio, similarity."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.embeddings import WordLlamaEmbedder
+from bot.scoring.config import load_scoring_config
+from bot.scoring.niche import NicheIndex, Vocabulary
+
+CONFIG = load_scoring_config().niche
+
+
+def test_vocabulary_maps_synonyms_and_stems_and_drops_filler() -> None:
+    vocabulary = Vocabulary(CONFIG)
+    keys = [t.key for t in vocabulary.terms("Who should we partner with for plant based workouts?")]
+    assert keys == ["vegan", "fitness"]
+    assert [t.key for t in vocabulary.terms("Houseplants & books")] == ["plants", "books"]
+    assert vocabulary.terms("Plant-based")[0].surface == "plant-based"
+    # "wellness" stays whole, so a bio saying "eat well" does not match it.
+    assert "wellness" not in [t.key for t in vocabulary.terms("eat well")]
+
+
+@pytest.fixture(scope="module")
+def index(embedder: WordLlamaEmbedder) -> NicheIndex:
+    niches = [["vegan", "fitness"], ["fitness", "food"], ["gaming"], ["wellness"], []]
+    bios = [
+        "Vegan marathoner.",
+        "Plant-based strength coach. Heavy lifts, zero animal products.",
+        "Indie game reviews and cozy streams.",
+        "Gentle routines for burnt-out people.",
+        "",
+    ]
+    return NicheIndex(niches, bios, embedder, CONFIG)
+
+
+def test_plant_based_matches_vegan(index: NicheIndex) -> None:
+    fit = index.fit("vegan fitness")
+    exact, plant_based, gaming, _, empty = fit.value.tolist()
+    assert exact == 1.0
+    # "fitness" is a tag; "vegan" comes from "plant-based" in the bio (bio credit 0.8).
+    assert plant_based == pytest.approx((1.0 + CONFIG.bio_term_credit) / 2)
+    assert gaming < CONFIG.min_fit
+    assert empty == 0.0
+    assert "plant-based (=vegan)" in index.explain(fit, 1)
+    assert "tags match vegan, fitness" in index.explain(fit, 0)
+
+
+def test_a_brief_in_other_words_still_finds_the_creator(index: NicheIndex) -> None:
+    fit = index.fit("plant-based lifting")
+    assert fit.value[0] == 1.0  # tags vegan + fitness via synonyms
+    assert fit.value[2] < CONFIG.min_fit
+
+
+def test_embedding_similarity_gives_partial_credit_without_exact_words(
+    index: NicheIndex,
+) -> None:
+    fit = index.fit("video games")
+    assert fit.value[2] >= CONFIG.min_fit  # "video games" is a gaming synonym
+    fit = index.fit("mindfulness retreat")
+    assert 0 < fit.value[3] < 1
+    assert fit.value[3] > fit.value[2]

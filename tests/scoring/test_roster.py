@@ -1,0 +1,151 @@
+"""Roster import: header mapping, handles, whole-file rejection with exact error lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import SAMPLE_ROSTER, load_settings
+from bot.scoring.roster import RosterError, import_roster, load_roster
+
+GOOD = "handle,platform,followers,avg_likes\n@ok,instagram,1000,50\n"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(RosterError) as caught:
+        import_roster(path, load_settings())
+    return str(caught.value).splitlines()
+
+
+def test_every_bad_row_is_listed_with_line_column_and_reason() -> None:
+    roster = write(
+        Path("roster.csv"),
+        "handle,platform,followers,avg_likes,sponsored_ratio\n"
+        "@ok,instagram,1000,50,0.1\n"
+        "@bad1,instagram,12k,50,0.1\n"
+        "@bad2,instagram,1000,-5,0.1\n"
+        "@bad3,instagram,1000,5,1.4\n"
+        "OK,tiktok,10,1,0\n"
+        "@bad4,myspace,abc,5,0\n",
+    )
+    assert problems(roster) == [
+        'roster.csv:3: followers: must be a whole number, got "12k"',
+        'roster.csv:4: avg_likes: must not be negative, got "-5"',
+        "roster.csv:5: sponsored_ratio: must be a fraction from 0 to 1 (e.g. 0.35 or 35%), "
+        'got "1.4"',
+        "roster.csv:6: handle: @ok duplicates line 2",
+        'roster.csv:7: platform: must be one of instagram, threads, tiktok, youtube, got "myspace"',
+        'roster.csv:7: followers: must be a whole number, got "abc"',
+        "roster.csv: 6 problems; nothing was imported",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            "handle,followers\n@a,10\n",
+            ["roster.csv:1: missing column(s): platform (found: handle, followers)"],
+        ),
+        ("", ["roster.csv: the file is empty"]),
+        ("handle,platform,followers\n", ["roster.csv: no creators found (only a header row)"]),
+        (
+            "handle,platform,followers,name\n@a,instagram,10,Zo\xeb\n".encode("latin-1"),
+            ["roster.csv:2: not UTF-8 text (byte 0xeb); save the file as UTF-8"],
+        ),
+        (
+            "handle,platform,followers\n@a,instagram,10,extra\n",
+            ["roster.csv:2: row: has 4 cells but the header has 3"],
+        ),
+        (
+            "handle,platform,followers\n,instagram,10\n@bad handle!,instagram,10\n",
+            [
+                "roster.csv:2: handle: is empty",
+                "roster.csv:3: handle: must be @ then up to 64 letters, digits, '_' or '.', "
+                'got "@bad handle!"',
+            ],
+        ),
+    ],
+)
+def test_bad_files_are_rejected_with_exact_lines(content: str | bytes, expected: list[str]) -> None:
+    found = problems(write(Path("roster.csv"), content))
+    assert found[: len(expected)] == expected
+    assert found[-1].endswith("nothing was imported")
+
+
+def test_a_rejected_file_leaves_the_previous_roster_untouched(isolated_env: Path) -> None:
+    import_roster(write(Path("good.csv"), GOOD), load_settings())
+    stored = isolated_env / "roster.json"
+    before = stored.read_bytes()
+    bad = write(Path("bad.csv"), GOOD + "@two,instagram,-1,5\n")
+    with pytest.raises(RosterError):
+        import_roster(bad, load_settings())
+    assert stored.read_bytes() == before
+    assert [p.name for p in isolated_env.iterdir()] == ["roster.json"]  # no temp files left
+
+
+def test_export_headers_map_onto_canonical_columns(isolated_env: Path) -> None:
+    roster = write(
+        Path("export.csv"),
+        "Username,Network,Followers,Avg. Likes,Avg. Comments,Price,Category,Sponsored %,Notes\n"
+        'GreenRunner,Instagram,"22,300",1050,61,$300,Vegan; Fitness,15%,met at expo\n',
+    )
+    report = import_roster(roster, load_settings())
+    assert report.creators == 1
+    assert report.mapped_headers["Avg. Likes"] == "avg_likes"
+    assert report.mapped_headers["Price"] == "rate_usd"
+    assert report.ignored_columns == ["Notes"]
+    [creator] = load_roster(isolated_env / "roster.json")
+    assert creator.handle == "@greenrunner"  # case-insensitive, missing @ tolerated
+    assert creator.followers == 22_300
+    assert creator.rate_usd == 300
+    assert creator.niches == ["vegan", "fitness"]
+    assert creator.sponsored_ratio == pytest.approx(0.15)
+    assert creator.avg_views is None  # no views column: unknown, not zero
+
+
+def test_an_exported_engagement_rate_becomes_likes() -> None:
+    roster = write(
+        Path("export.csv"), "Handle,Platform,Followers,Engagement\n@a,instagram,10000,5.8%\n"
+    )
+    [creator] = load_roster(roster)
+    assert creator.avg_likes == pytest.approx(580)
+
+
+def test_json_rosters_report_the_line_each_object_starts_on() -> None:
+    rows = [
+        {"handle": "@a", "platform": "instagram", "followers": 100},
+        {"handle": "@b", "platform": "instagram", "followers": -3},
+    ]
+    roster = write(Path("roster.json"), json.dumps(rows, indent=2))
+    assert problems(roster)[0] == "roster.json:7: followers: must not be negative, got -3"
+
+
+def test_json_and_csv_of_the_same_roster_load_alike(tmp_path: Path) -> None:
+    creators = load_roster(SAMPLE_ROSTER)
+    as_json = write(
+        tmp_path / "same.json", json.dumps([c.model_dump(mode="json") for c in creators])
+    )
+    assert load_roster(as_json) == creators
+
+
+def test_roster_in_use_prefers_scout_roster_then_the_import_then_the_sample(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings().roster_path == SAMPLE_ROSTER
+    import_roster(write(Path("good.csv"), GOOD), load_settings())
+    assert load_settings().roster_path == isolated_env / "roster.json"
+    own = write(Path("own.csv"), GOOD)
+    monkeypatch.setenv("SCOUT_ROSTER", str(own))
+    assert load_settings().roster_path == own
+    assert import_roster(own, load_settings()).overridden_by == str(own)

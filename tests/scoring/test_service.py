@@ -1,0 +1,117 @@
+"""Scout over the bundled sample: cards, rank, compare, plan, lookups, concurrency."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.embeddings import WordLlamaEmbedder
+from bot.errors import ScoutError
+from bot.scoring.metrics import ENGAGEMENT_ANOMALY, GROWTH_SPIKE, OVER_SPONSORED, TIERS
+from bot.scoring.service import Scout
+from tests.scoring.conftest import make_creator
+
+
+def test_the_sample_roster_covers_what_the_product_needs(sample_scout: Scout) -> None:
+    table = sample_scout.table
+    assert len(table) >= 200
+    assert len(sample_scout.niches()) >= 15
+    assert {table.platform_name(i) for i in range(len(table))} == {
+        "instagram",
+        "tiktok",
+        "youtube",
+        "threads",
+    }
+    assert {TIERS[t] for t in sample_scout.metrics.tier} == set(TIERS)
+    flags = sample_scout.metrics.flags
+    assert all((flags & bit).any() for bit in (OVER_SPONSORED, GROWTH_SPIKE, ENGAGEMENT_ANOMALY))
+    assert all(h.startswith("@") and h == h.lower() for h in sample_scout.handles())
+
+
+def test_card_lookup_is_case_insensitive_and_at_optional(sample_scout: Scout) -> None:
+    card = sample_scout.card("PlantPowered.Lifts")
+    assert card.handle == "@plantpowered.lifts"
+    assert [c.name for c in card.breakdown] == ["engagement", "authenticity", "cost_efficiency"]
+    with_niche = sample_scout.card("@plantpowered.lifts", niche="vegan fitness")
+    assert "niche_fit" in [c.name for c in with_niche.breakdown]
+    assert all(c.reason for c in with_niche.breakdown)
+
+
+def test_unknown_handle_is_one_line_naming_it(sample_scout: Scout) -> None:
+    with pytest.raises(ScoutError) as caught:
+        sample_scout.card("@nobody")
+    assert str(caught.value) == "no creator @nobody on the roster"
+
+
+def test_rank_keeps_flagged_creators_out_unless_asked(sample_scout: Scout) -> None:
+    ranked = sample_scout.rank("vegan fitness", n=10)
+    assert all(not card.flags for card in ranked)
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    handles = [c.handle for c in ranked]
+    assert "@plantpowered.lifts" in handles[:5]  # no "vegan" tag: found through its bio
+    with_flagged = sample_scout.rank("vegan fitness", n=10, include_flagged=True)
+    assert any(card.flags for card in with_flagged)
+
+
+def test_compare_is_best_first(sample_scout: Scout) -> None:
+    cards = sample_scout.compare(["@glowdeals.daily", "@greenrunner", "@tofu.tempo"])
+    assert [c.score for c in cards] == sorted((c.score for c in cards), reverse=True)
+    assert {c.handle for c in cards} == {"@glowdeals.daily", "@greenrunner", "@tofu.tempo"}
+
+
+def test_plan_stays_within_budget_and_uses_only_fitting_unflagged_creators(
+    sample_scout: Scout,
+) -> None:
+    result = sample_scout.plan("vegan fitness", 3_000)
+    assert result.total_cost <= 3_000
+    assert result.remaining == pytest.approx(3_000 - result.total_cost)
+    assert result.expected_engagements == pytest.approx(
+        sum(c.engagements_per_post for c in result.creators)
+    )
+    assert all(not card.flags for card in result.creators)
+    assert [p.handle for p in result.picks] == [c.handle for c in result.creators]
+    fit = sample_scout.niche_index.fit("vegan fitness")
+    positions = [sample_scout.table.handles.index(c.handle) for c in result.creators]
+    assert all(fit.value[i] >= sample_scout.config.niche.min_fit for i in positions)
+    assert set(result.model_dump()) >= {"creators", "total_cost", "expected_engagements", "budget"}
+
+
+def test_plan_rejects_a_negative_budget(sample_scout: Scout) -> None:
+    with pytest.raises(ScoutError, match="budget"):
+        sample_scout.plan("vegan fitness", -5)
+
+
+def test_concurrent_reads_agree(sample_scout: Scout) -> None:
+    briefs = ["vegan fitness", "skincare", "budget travel", "houseplants", "gaming"] * 8
+
+    def top(brief: str) -> list[str]:
+        return [c.handle for c in sample_scout.rank(brief, n=5)]
+
+    expected = {brief: top(brief) for brief in set(briefs)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(top, briefs))
+    assert results == [expected[brief] for brief in briefs]
+
+
+def test_scoring_config_comes_from_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedder: WordLlamaEmbedder
+) -> None:
+    from bot.scoring.config import BUNDLED_CONFIG
+
+    text = BUNDLED_CONFIG.read_text().replace("engagement = 0.40", "engagement = 0.0")
+    custom = tmp_path / "scoring.toml"
+    custom.write_text(text)
+    monkeypatch.setenv("SCOUT_SCORING_CONFIG", str(custom))
+    scout = Scout.from_settings(load_settings(), embedder)
+    card = scout.card("@greenrunner")
+    assert card.breakdown[0].weight == 0.0
+
+
+def test_a_roster_of_one_works(embedder: WordLlamaEmbedder) -> None:
+    scout = Scout.from_creators([make_creator(niches=[], bio="")], embedder)
+    assert scout.rank("vegan") == []
+    assert scout.plan("vegan", 1000).creators == []
+    assert scout.card("@someone").score > 0
