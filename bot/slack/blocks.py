@@ -56,10 +56,13 @@ def escape(text: str) -> str:
 
 
 def to_mrkdwn(markdown: str) -> str:
-    """Escape, then turn the agent's Markdown bold and headings into Slack mrkdwn."""
+    """Escape, then turn the agent's Markdown (bold, headings, quotes, bullets) into mrkdwn."""
     text = escape(markdown)
     text = re.sub(r"\*\*(.+?)\*\*", r"*\1*", text)
-    return re.sub(r"(?m)^#{1,6}\s+(.+)$", r"*\1*", text)
+    text = re.sub(r"(?m)^#{1,6}\s+(.+)$", r"*\1*", text)
+    # A quote marker at the start of a line is layout, not user text: restore it.
+    text = re.sub(r"(?m)^&gt; ", "> ", text)
+    return re.sub(r"(?m)^[-*] ", "• ", text)
 
 
 def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
@@ -198,8 +201,9 @@ def build_answer_message(result: AskResult, *, question: str, campaigns: Sequenc
 
 
 def fallback_text(text: str, limit: int = 300) -> str:
-    """The notification text shown where blocks are not (escaped, shortened)."""
-    flat = " ".join(text.split())
+    """The notification text shown where blocks are not: the first paragraph, shortened."""
+    first = text.strip().split("\n\n", 1)[0]
+    flat = " ".join(first.replace("**", "").split())
     return escape(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 

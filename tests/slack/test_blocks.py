@@ -37,8 +37,10 @@ def test_escape_stops_pings_and_links() -> None:
     assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
 
 
-def test_to_mrkdwn_converts_bold_and_headings_after_escaping() -> None:
-    assert to_mrkdwn("## Picks\n**@a** <b>") == "*Picks*\n*@a* &lt;b&gt;"
+def test_to_mrkdwn_converts_markdown_after_escaping() -> None:
+    assert to_mrkdwn("## Picks\n**@a** <b>\n- one\n> quoted > x") == (
+        "*Picks*\n*@a* &lt;b&gt;\n• one\n> quoted &gt; x"
+    )
 
 
 @given(st.text(alphabet=st.sampled_from("ab \n"), max_size=9000), st.integers(20, 3000))
