@@ -28,6 +28,7 @@ from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_p
 from bot.agent.models import AskResult
 from bot.agent.offline import Draft, OfflinePlanner
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox
+from bot.knowledge.models import Passage
 from bot.scoring.models import ScoreCard
 from bot.store.history import HistoryStore
 
@@ -125,7 +126,12 @@ class Answerer:
 
     def _finish(self, draft: Draft, box: ToolBox, mode: Literal["offline", "llm"]) -> AskResult:
         """Ground the draft: verified quotes only, and only numbers the tools produced."""
-        data = [json.dumps(_plain(o), ensure_ascii=False) for o in box.outputs()]
+        # Quoting a creator's data (a bio inside a reason) is not quoting the guidance.
+        data = [
+            json.dumps(_plain(o), ensure_ascii=False)
+            for o in box.outputs()
+            if not (isinstance(o, list) and o and isinstance(o[0], Passage))
+        ]
         text, citations = ground_quotes(
             draft.answer, self._quote_checker(), draft.citations, data=data
         )

@@ -86,11 +86,11 @@ class LLMAgent:
             for role, content in history
         ]
         messages.append(HumanMessage(question))
-        # Each model turn is one step and each tool round one more; the middleware stops
-        # runaway loops first, the recursion limit is the backstop.
+        # A round is a few graph steps (limit hooks, model, tools); the middleware stops
+        # runaway loops first and the recursion limit is the backstop.
         state = agent.invoke(
             {"messages": messages},
-            config={"recursion_limit": 2 * self._max_model_calls + 4},
+            config={"recursion_limit": 6 * self._max_model_calls + 6},
         )
         final = state["messages"][-1]
         if not isinstance(final, AIMessage) or final.tool_calls:

@@ -138,7 +138,9 @@ def handles_list(cards: Sequence[ScoreCard]) -> str:
 
 
 def why(card: ScoreCard) -> str:
-    """The one-line reason behind a card: its strongest weighted component."""
+    """The one-line reason behind a card: Scout's summary, else its strongest component."""
+    if card.why:
+        return card.why[:1].upper() + card.why[1:].rstrip(".") + "."
     if not card.breakdown:
         return ""
     reason = max(card.breakdown, key=lambda c: c.value * c.weight).reason.rstrip(".")
@@ -148,13 +150,13 @@ def why(card: ScoreCard) -> str:
 def creator_line(card: ScoreCard) -> str:
     cost = (
         f", {usd(card.cost_per_engagement)} per engagement"
-        if card.cost_per_engagement is not None
+        if card.cost_per_engagement is not None and not card.why
         else ""
     )
     line = (
         f"- **{card.handle}** ({card.tier}, {followers(card.followers)} followers on "
-        f"{PLATFORM_NAMES.get(card.platform, card.platform)}): score {card.score:.0f}/100, "
-        f"{percent(card.engagement_rate)} engagement rate{cost}. {why(card)}"
+        f"{PLATFORM_NAMES.get(card.platform, card.platform)}, score {card.score:.0f}/100, "
+        f"{percent(card.engagement_rate)} engagement rate{cost}): {why(card)}"
     )
     for flag in card.flags:
         line += f" Caution ({flag.code}): {flag.reason.rstrip('.')}."

@@ -194,7 +194,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
     """The tool box as LangChain tools for a tool-calling model. All are read-only."""
     from langchain_core.tools import tool
 
-    @tool
+    @tool(parse_docstring=True)
     def search_guidance(query: str, k: int = 4) -> str:
         """Search the micro-influencer marketing guidance for passages about a strategy topic.
 
@@ -207,7 +207,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.search_guidance(query, k))
 
-    @tool
+    @tool(parse_docstring=True)
     def find_creators(niche: str, n: int = 5) -> str:
         """Rank the roster's creators for a niche, best first, as score cards.
 
@@ -221,7 +221,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.find_creators(niche, n))
 
-    @tool
+    @tool(parse_docstring=True)
     def score_creator(handle: str, niche: str | None = None) -> str:
         """Score one creator from the roster and explain the score.
 
@@ -231,7 +231,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.score_creator(handle, niche))
 
-    @tool
+    @tool(parse_docstring=True)
     def compare_creators(handles: list[str], niche: str | None = None) -> str:
         """Compare two or more creators side by side, best first.
 
@@ -241,7 +241,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.compare_creators(handles, niche))
 
-    @tool
+    @tool(parse_docstring=True)
     def plan_campaign(niche: str, budget: float) -> str:
         """Choose the set of unflagged creators for a niche that maximises expected
         engagements per post with total rate within the budget (exact optimisation).
@@ -252,7 +252,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.plan_campaign(niche, budget))
 
-    @tool
+    @tool(parse_docstring=True)
     def read_shortlist(campaign: str | None = None) -> str:
         """Read a campaign's shortlist (read-only), or list the campaigns that have one.
 

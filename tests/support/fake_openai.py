@@ -5,7 +5,8 @@ route is one entry in `FakeOpenAI.routes` (`"POST /v1/embeddings"` -> handler);
 add a handler there to serve more of the API. Every request is recorded.
 
 Chat completions follow a script: queue what each next request gets with
-`api.chat.reply(...)`, `.call_tools(...)`, `.fail(status)`, `.malformed(...)`, `.slow(...)`.
+`api.chat.reply(...)`, `.reply_with(fn)`, `.call_tools(...)`, `.fail(status)`,
+`.malformed(...)`, `.slow(...)`.
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ class ChatScript:
     def reply(self, content: str, *, delay_s: float = 0.0) -> ChatScript:
         """The assistant answers with `content` (after `delay_s` seconds)."""
         self.steps.append(lambda body: _json(_completion(body, {"content": content}), 200, delay_s))
+        return self
+
+    def reply_with(self, write: Callable[[dict[str, Any]], str]) -> ChatScript:
+        """The assistant answers with `write(request body)`, e.g. built from tool results."""
+        self.steps.append(lambda body: _json(_completion(body, {"content": write(body)})))
         return self
 
     def call_tools(self, *calls: tuple[str, dict[str, Any] | str]) -> ChatScript:

@@ -1,0 +1,144 @@
+"""LLM mode through the real `create_agent` loop, driven by a scripted chat model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from bot.agent.offline import percent
+from bot.agent.tools import ToolBox
+from bot.knowledge.retriever import Retriever
+from bot.scoring.service import Scout
+from bot.store.shortlists import ShortlistStore
+from tests.agent.conftest import MakeAnswerer, assert_grounded, llm_answerer
+from tests.agent.scripted_model import ScriptedChatModel, call
+
+READ_ONLY_TOOLS = [
+    "search_guidance",
+    "find_creators",
+    "score_creator",
+    "compare_creators",
+    "plan_campaign",
+    "read_shortlist",
+]
+
+
+def tool_outputs(messages: list[BaseMessage]) -> dict[str, Any]:
+    """Tool results so far, by tool name, parsed from JSON."""
+    return {str(m.name): json.loads(str(m.content)) for m in messages if isinstance(m, ToolMessage)}
+
+
+def grounded_final(messages: list[BaseMessage]) -> AIMessage:
+    """What a well-behaved model writes from the tool results, plus two fabrications."""
+    outputs = tool_outputs(messages)
+    top = outputs["find_creators"][0]
+    passage = outputs["search_guidance"][0]["text"]
+    sentence = next(s for s in passage.replace("\n", " ").split(". ") if len(s) > 40)
+    text = (
+        f'**Partner with {top["handle"]}.** As the guidance puts it, "{sentence}."\n\n'
+        f"- {top['handle']} ({top['tier']}): {percent(top['engagement_rate'])} engagement "
+        f"rate, score {top['score']:.0f}/100.\n\n"
+        "Booking them will triple your sales, a 347% lift. "
+        "Experts agree: “Micro-influencers guarantee a tenfold return on every campaign.”\n\n"
+        "Next: add them with the Add to shortlist button."
+    )
+    return AIMessage(content=text)
+
+
+def test_agent_loop_calls_tools_and_returns_a_grounded_answer(
+    make_answerer: MakeAnswerer,
+) -> None:
+    model = ScriptedChatModel(
+        script=[
+            call("find_creators", niche="vegan fitness", n=3),
+            call("search_guidance", "c2", query="why micro-influencers engagement trust"),
+            grounded_final,
+        ]
+    )
+    result = llm_answerer(make_answerer, model).ask("who should we partner with for vegan fitness?")
+
+    assert model.tool_names == READ_ONLY_TOOLS
+    assert result.mode == "llm"
+    assert result.note is None
+    assert [c.handle for c in result.creators] == ["@greenrunner"]
+    assert len(result.citations) == 1
+    assert result.citations[0].quote in result.answer
+    # The invented figure and the invented quote are gone; the rest stays.
+    assert "triple" not in result.answer
+    assert "tenfold" not in result.answer
+    assert "Add to shortlist" in result.answer
+    assert_grounded(result)
+    # The model saw the system prompt, then the question, then each tool result.
+    first = model.seen[0]
+    assert "Creator Scout" in str(first[0].content)
+    assert isinstance(first[-1], HumanMessage)
+    assert sum(isinstance(m, ToolMessage) for m in model.seen[-1]) == 2
+
+
+def test_tool_errors_go_back_to_the_model(make_answerer: MakeAnswerer) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        error = tool_outputs(messages)["score_creator"]["error"]
+        return AIMessage(content=f"I could not score that creator: {error}.")
+
+    model = ScriptedChatModel(script=[call("score_creator", handle="@nobody.here"), final])
+    result = llm_answerer(make_answerer, model).ask("score @nobody.here")
+    assert result.mode == "llm"
+    assert "@nobody.here" in result.answer
+    assert result.creators == []
+
+
+def test_a_model_that_never_stops_calling_tools_falls_back_offline(
+    make_answerer: MakeAnswerer,
+) -> None:
+    looping = [call("search_guidance", f"c{i}", query="engagement") for i in range(20)]
+    model = ScriptedChatModel(script=looping)
+    result = llm_answerer(make_answerer, model).ask("why micro-influencers?")
+    assert result.mode == "offline"
+    assert result.note is not None and "offline answer" in result.note
+    assert result.citations
+    assert_grounded(result)
+    assert len(model.seen) <= 5  # bounded by the model-call limit
+
+
+def test_an_empty_or_ungrounded_answer_falls_back_offline(make_answerer: MakeAnswerer) -> None:
+    for reply in ("", "Sales rise 340% in 12 days with 7 creators."):
+        model = ScriptedChatModel(script=[AIMessage(content=reply)])
+        result = llm_answerer(make_answerer, model).ask("top vegan fitness creators")
+        assert result.mode == "offline"
+        assert result.creators
+        assert_grounded(result)
+
+
+def test_follow_up_reaches_the_model_with_the_thread_history(
+    make_answerer: MakeAnswerer,
+) -> None:
+    model = ScriptedChatModel(
+        script=[
+            AIMessage(content="Ask me about a niche and I will rank the roster for it."),
+            AIMessage(content="Same niche as before: I would start with the earlier picks."),
+        ]
+    )
+    answerer = llm_answerer(make_answerer, model)
+    answerer.ask("who should we partner with?", conversation_key="T1:C1:1.0")
+    answerer.ask("and with a $2k budget?", conversation_key="T1:C1:1.0")
+    second = [m for m in model.seen[1] if isinstance(m, HumanMessage | AIMessage)]
+    assert [type(m).__name__ for m in second] == ["HumanMessage", "AIMessage", "HumanMessage"]
+    assert second[0].content == "who should we partner with?"
+    assert second[-1].content == "and with a $2k budget?"
+
+
+def test_only_read_only_tools_exist(
+    retriever: Retriever, scout: Scout, shortlists: ShortlistStore
+) -> None:
+    from bot.agent.tools import langchain_tools
+
+    box = ToolBox(retriever=retriever, scout=scout, shortlists=shortlists, team_id="T1")
+    tools = langchain_tools(box)
+    assert [t.name for t in tools] == READ_ONLY_TOOLS
+    for t in tools:
+        # Google-style docstrings become the description and per-argument schema docs.
+        assert t.description and "Args:" not in t.description
+        properties = t.tool_call_schema.model_json_schema()["properties"]
+        assert all(p.get("description") for p in properties.values()), t.name
