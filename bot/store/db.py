@@ -56,6 +56,10 @@ def migrate(engine: Engine) -> None:
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID}
             )
+        elif engine.dialect.name == "sqlite":
+            # Take SQLite's write lock first, so processes starting together on one file
+            # migrate in turn instead of both creating the tables.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
