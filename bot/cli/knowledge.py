@@ -2,20 +2,70 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
-from bot.cli.common import not_available
+from bot.cli.common import print_json, settings
+from bot.errors import ScoutError
 
 
 def ingest(
     paths: list[Path] = typer.Argument(
-        None, help="Files or folders to index (default: knowledge/)."
+        None, help="Files or folders to index (default: knowledge/). The index mirrors them."
     ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
 ) -> None:
     """(Re)build the knowledge index: incremental and idempotent."""
-    raise not_available("ingest")
+    config = settings()
+    from rich.console import Console
+
+    from bot.embeddings import WordLlamaEmbedder
+    from bot.knowledge.embedders import LazyEmbedder, guidance_embedder
+    from bot.knowledge.index import ingest as build_index
+    from bot.knowledge.loader import read_corpus
+    from bot.knowledge.store import open_client
+
+    sources = list(paths) if paths else [config.scout_knowledge_dir]
+    for path in sources:
+        if not path.exists():
+            raise ScoutError(f"no such file or folder: {path}")
+    err = Console(stderr=True)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        err.print(f"{stage} {done}/{total} chunks", highlight=False)
+
+    documents, skipped = read_corpus(sources)
+    for item in skipped:
+        err.print(f"[yellow]warning:[/] skipped {item.path}: {item.reason}", highlight=False)
+    report = build_index(
+        open_client(config),
+        guidance_embedder(config, lambda: LazyEmbedder(WordLlamaEmbedder.name, WordLlamaEmbedder)),
+        documents,
+        skipped=skipped,
+        progress=progress,
+    )
+    if as_json:
+        print_json(report)
+        return
+    out = Console()
+    if report.rebuilt:
+        out.print(f"Embedder changed to {report.embedder}: rebuilt every vector.")
+    out.print(
+        f"added {report.chunks_added} chunks, removed {report.chunks_removed}, "
+        f"kept {report.chunks_kept} (embedded {report.embedded})",
+        highlight=False,
+    )
+    for label, files in (
+        ("added", report.files_added),
+        ("updated", report.files_updated),
+        ("removed", report.files_removed),
+    ):
+        out.print(f"{label}: {len(files)} file(s)" + (f": {', '.join(files)}" if files else ""))
+    out.print(f"unchanged: {report.files_unchanged} file(s)")
+    if not report.changed:
+        out.print("Nothing changed; the index is up to date.")
 
 
 def search(
@@ -24,9 +74,72 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print the passages as one JSON document."),
 ) -> None:
     """Show the top guidance passages for a query."""
-    raise not_available("search")
+    config = settings()
+    from bot.deps import Deps
+
+    passages = Deps(config).retriever.search(query, k)
+    if as_json:
+        print_json(
+            [
+                p.model_dump(include={"text", "source", "title", "chunk_id", "score"})
+                for p in passages
+            ]
+        )
+        return
+    from rich.console import Console
+    from rich.panel import Panel
+
+    out = Console()
+    if not passages:
+        out.print("No passages match that query.")
+    for rank, passage in enumerate(passages, start=1):
+        where = passage.title + (f" > {passage.heading}" if passage.heading else "")
+        out.print(
+            Panel(
+                passage.text,
+                title=f"{rank}. {where}",
+                subtitle=f"{passage.source} · score {passage.score:.4f}",
+                title_align="left",
+                subtitle_align="right",
+            )
+        )
+
+
+def evaluate(
+    eval_set: Path | None = typer.Option(
+        None, "--set", help="Questions with their answering passages (JSON)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON document."),
+) -> None:
+    """Recall@1, recall@5 and MRR of BM25, dense and hybrid search on the evaluation set."""
+    config = settings()
+    from bot.deps import Deps
+    from bot.knowledge.evaluation import DEFAULT_EVAL_SET, evaluate, load_eval_set
+
+    path = eval_set or DEFAULT_EVAL_SET
+    if not path.is_file():
+        raise ScoutError(f"no evaluation set at {path}")
+    try:
+        questions = load_eval_set(path)
+    except ValueError as exc:
+        raise ScoutError(f"invalid evaluation set {path}: {exc}") from None
+    metrics = evaluate(Deps(config).retriever, questions)
+    if as_json:
+        print_json(metrics)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Retrieval on {len(questions)} questions ({path.name})")
+    for column in ("method", "recall@1", "recall@5", "MRR"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for m in metrics:
+        table.add_row(m.method, f"{m.recall_at_1:.3f}", f"{m.recall_at_5:.3f}", f"{m.mrr:.3f}")
+    Console().print(table)
+    print(f"misses@5 (hybrid): {len(metrics[-1].misses)}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("search")(search)
+    app.command("eval")(evaluate)

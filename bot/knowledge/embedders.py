@@ -48,6 +48,23 @@ class OpenAIEmbedder:
         return (vectors / norms).astype(np.float32)
 
 
+class LazyEmbedder:
+    """Names its vector space now, loads the model only when there is text to embed.
+
+    `scout ingest` with nothing changed never needs the model, so it never loads it.
+    """
+
+    def __init__(self, name: str, load: Callable[[], Embedder]) -> None:
+        self.name = name
+        self._load = load
+        self._model: Embedder | None = None
+
+    def embed(self, texts: list[str]) -> NDArray[np.float32]:
+        if self._model is None:
+            self._model = self._load()
+        return self._model.embed(texts)
+
+
 def guidance_embedder(settings: Settings, default: Callable[[], Embedder]) -> Embedder:
     """The embedder the settings choose for the guidance index (`default()` is WordLlama)."""
     if settings.scout_embeddings == "openai":

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-POINTER = "scout-guidance-live"
+POINTER = "scout-live-pointer"
 COLLECTION_PREFIX = "scout-guidance-"
 
 

@@ -1,0 +1,98 @@
+"""Hybrid search over the real corpus, embedded and on a Chroma server."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.embeddings import WordLlamaEmbedder
+from bot.knowledge.index import ingest
+from bot.knowledge.loader import load_documents, read_corpus
+from bot.knowledge.retriever import Retriever, open_retriever, reciprocal_rank_fusion
+from bot.knowledge.store import open_client
+from tests.knowledge.conftest import KNOWLEDGE
+
+
+@pytest.fixture
+def retriever(settings: Settings, wordllama: WordLlamaEmbedder) -> Retriever:
+    documents, _ = read_corpus([KNOWLEDGE])
+    ingest(open_client(settings), wordllama, documents)
+    return open_retriever(settings, wordllama)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The documents say "challenges" and "obstacles", not "difficulties".
+        ("What difficulties do small creators run into?", "Burnout: The pressure"),
+        # "vegan" should reach the plant-based passage through the synonym table.
+        ("vegan protein powder", "Say you’re a plant-based protein brand."),
+        ("Which apps matter for micro creators?", "TikTok and Threads have become key arenas"),
+    ],
+)
+def test_paraphrased_questions_find_their_passage(
+    retriever: Retriever, query: str, expected: str
+) -> None:
+    hits = retriever.search(query, k=5)
+    assert any(expected in hit.text for hit in hits), [hit.text[:60] for hit in hits]
+
+
+def test_hits_are_verbatim_ranked_and_do_not_overlap(retriever: Retriever) -> None:
+    documents = {d.source: d for d in load_documents([KNOWLEDGE])}
+    hits = retriever.search("why do micro-influencers get higher engagement?", k=8)
+
+    assert len(hits) == 8
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for hit in hits:
+        assert hit.text in documents[hit.source].text
+        assert hit.title == documents[hit.source].title
+    spans = [(h.source, documents[h.source].text.index(h.text), len(h.text)) for h in hits]
+    for i, (source, start, size) in enumerate(spans):
+        for other, other_start, other_size in spans[i + 1 :]:
+            disjoint = start + size <= other_start or other_start + other_size <= start
+            assert source != other or disjoint
+
+
+@pytest.mark.parametrize("method", ["bm25", "dense", "hybrid"])
+def test_each_method_returns_k_passages(retriever: Retriever, method: str) -> None:
+    hits = retriever.search("cost of working with creators", k=3, method=method)  # type: ignore[arg-type]
+    assert len(hits) == 3
+    assert len({h.chunk_id for h in hits}) == 3
+
+
+def test_an_empty_query_returns_nothing(retriever: Retriever) -> None:
+    assert retriever.search("   ") == []
+
+
+def test_concurrent_searches_agree_with_serial_ones(retriever: Retriever) -> None:
+    queries = ["trust", "budget", "TikTok samples", "burnout", "engagement rate", "vegan"] * 4
+    serial = [[h.chunk_id for h in retriever.search(q)] for q in queries]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        parallel = list(pool.map(lambda q: [h.chunk_id for h in retriever.search(q)], queries))
+
+    assert parallel == serial
+
+
+def test_a_cold_retriever_loads_once_under_concurrency(
+    settings: Settings, wordllama: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    documents, _ = read_corpus([KNOWLEDGE])
+    ingest(open_client(settings), wordllama, documents)
+    cold = open_retriever(settings, wordllama)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: cold.search("trust", k=2), range(8)))
+
+    assert all(r == results[0] for r in results)
+
+
+def test_reciprocal_rank_fusion_rewards_agreement_and_weights() -> None:
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 2, 9]], [1.0, 1.0], k=10)
+    assert max(fused, key=fused.__getitem__) in {2, 3}
+    assert fused[2] == pytest.approx(1 / 12 + 1 / 12)
+    weighted = reciprocal_rank_fusion([[1], [2]], [1.0, 0.5], k=10)
+    assert weighted[1] == pytest.approx(2 * weighted[2])
