@@ -210,3 +210,50 @@ def app(
         served.deps.scout  # noqa: B018
         served.deps.answerer  # noqa: B018
         yield served
+
+
+def serve_env(data_dir: Path, slack: FakeSlack, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment for a `scout serve` subprocess talking to `slack`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCOUT_", "SLACK_"))}
+    env.update(
+        SCOUT_DATA_DIR=str(data_dir),
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+@contextlib.contextmanager
+def scout_serve(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`scout serve` as a subprocess, stopped (SIGTERM) when the block ends."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, log.read_text()
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)

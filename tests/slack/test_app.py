@@ -14,6 +14,8 @@ from bot.app import build_web_client, create_app
 from bot.config import PROJECT_DIR, Settings
 from bot.deps import Deps
 from bot.errors import ConfigError
+from tests.slack.conftest import scout_serve, serve_env
+from tests.support.fake_slack import FakeSlack
 
 MANIFEST = PROJECT_DIR / "slack_manifest.yml"
 
@@ -73,3 +75,15 @@ def test_the_manifest_declares_what_the_app_listens_for() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "im:history", "files:write"} <= scopes
     assert not any(s.endswith(":read") and s.startswith(("channels", "groups")) for s in scopes)
+
+
+def test_scout_serve_uses_socket_mode_when_an_app_token_is_set(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    with FakeSlack() as slack:
+        env = serve_env(
+            index_dir, slack, f"sqlite:///{tmp_path / 'db.sqlite'}", SLACK_APP_TOKEN="xapp-test"
+        )
+        with scout_serve(env, tmp_path / "serve.log"):
+            [call] = slack.wait_for("apps.connections.open", timeout=60)[:1]
+    assert call.headers["authorization"] == "Bearer xapp-test"

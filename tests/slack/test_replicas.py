@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.slack.conftest import (
+    SIGNING_SECRET,
     ServedApp,
     app_settings,
     mention,
     posts_in_thread,
+    scout_serve,
+    serve_env,
     served_app,
+    wait_healthy,
 )
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import event_body, signed_headers
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -71,3 +79,39 @@ def test_a_shortlist_written_by_one_replica_is_read_by_the_other(
     two.send_command(f"shortlist list {campaign}", key="r-list")
     [listed] = two.responses("r-list")
     assert handle in str(listed["blocks"])
+
+
+def test_two_scout_serve_processes_answer_each_event_once(index_dir: Path, tmp_path: Path) -> None:
+    with FakeSlack() as slack, contextlib.ExitStack() as stack:
+        urls = []
+        for name in ("one", "two"):
+            port = _free_port()
+            env = serve_env(index_dir, slack, f"sqlite:///{tmp_path / 'shared.db'}", PORT=str(port))
+            log = tmp_path / f"{name}.log"
+            process = stack.enter_context(scout_serve(env, log))
+            urls.append((f"http://127.0.0.1:{port}", process, log))
+        for url, process, log in urls:
+            wait_healthy(url, process, log)
+        with httpx.Client(timeout=10) as client:
+            for i in range(5):
+                body = event_body(
+                    mention("vegan fitness picks?", ts=f"600.000{i}"), event_id=f"EvProc{i}"
+                )
+                for url, _, _ in urls:
+                    headers = signed_headers(SIGNING_SECRET, body)
+                    assert (
+                        client.post(
+                            f"{url}/slack/events", content=body, headers=headers
+                        ).status_code
+                        == 200
+                    )
+        slack.wait_for("chat.postMessage", count=5, timeout=60)
+        time.sleep(1.0)
+        threads = [c.body["thread_ts"] for c in slack.calls_to("chat.postMessage")]
+    assert sorted(threads) == [f"600.000{i}" for i in range(5)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
