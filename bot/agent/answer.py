@@ -22,6 +22,7 @@ from bot.agent.grounding import (
     QuoteChecker,
     allowed_numbers,
     drop_unsupported,
+    drop_write_claims,
     ground_quotes,
 )
 from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
@@ -105,6 +106,9 @@ class Answerer:
         except Exception as exc:  # any model, network or protocol failure: answer offline
             logger.warning("LLM answer failed, answering offline: %s", exc)
             return None
+        text, claims = drop_write_claims(text)
+        if claims:
+            logger.warning("dropped %d false claim(s) of a write from the LLM answer", len(claims))
         result = self._finish(Draft(answer=text), box, "llm")
         if len(result.answer) < MIN_ANSWER_CHARS:
             logger.warning("LLM answer did not survive grounding, answering offline")

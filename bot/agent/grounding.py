@@ -8,7 +8,7 @@ quote that is not in any document is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -104,21 +104,39 @@ def unsupported_numbers(text: str, allowed: set[float]) -> list[str]:
     return [t.text for t in number_tokens(text) if not _supported(t, allowed)]
 
 
-def drop_unsupported(text: str, allowed: set[float]) -> tuple[str, list[str]]:
-    """Remove each sentence that carries an unsupported number; return the text and what went."""
+def _drop_sentences(text: str, bad: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """Remove each sentence for which `bad` holds, keeping lines and paragraphs intact."""
     kept_lines: list[str] = []
     dropped: list[str] = []
     for line in text.splitlines():
-        sentences = _SENTENCE_END.split(line)
         kept = []
-        for sentence in sentences:
-            if unsupported_numbers(sentence, allowed):
+        for sentence in _SENTENCE_END.split(line):
+            if bad(sentence):
                 dropped.append(sentence.strip())
             else:
                 kept.append(sentence)
         if kept or not line.strip():
             kept_lines.append(" ".join(kept))
     return "\n".join(kept_lines).strip(), dropped
+
+
+def drop_unsupported(text: str, allowed: set[float]) -> tuple[str, list[str]]:
+    """Remove each sentence that carries an unsupported number; return the text and what went."""
+    return _drop_sentences(text, lambda sentence: bool(unsupported_numbers(sentence, allowed)))
+
+
+# No tool can write, so an answer saying it changed something is false whatever it says.
+_WRITE_CLAIM = re.compile(
+    r"\b(I|I've|I’ve|I have|we|we've|we’ve|we have)\s+(just\s+)?"
+    r"(added|removed|deleted|updated|changed|saved|put|shortlisted)\b"
+    r"|\b(has|have) been (added|removed|deleted|updated|shortlisted)\b",
+    re.IGNORECASE,
+)
+
+
+def drop_write_claims(text: str) -> tuple[str, list[str]]:
+    """Remove each sentence that claims a write happened; return the text and what went."""
+    return _drop_sentences(text, lambda sentence: bool(_WRITE_CLAIM.search(sentence)))
 
 
 class SourceDocument(Protocol):

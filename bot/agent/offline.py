@@ -21,10 +21,10 @@ EXAMPLES = """\
 You can ask me things like:
 - "who should we partner with for vegan fitness?"
 - "score @handle" or "compare @one and @two for skincare"
-- "plan vegan fitness with a $5k budget" (also "5,000 dollars", "budget of 2500")
+- "plan vegan fitness with a $BUDGET budget" (or "BUDGET dollars", "budget of BUDGET")
 - "what's on the spring launch shortlist?"
 - "why micro-influencers?" or "how should we pick creators?"
-In a thread, follow up with "and with a $2k budget?" or "what about @handle instead?"."""
+In a thread, follow up with "and with a budget of $BUDGET?" or "what about @handle instead?"."""
 
 SHORTLIST_HOW = (
     "Shortlists change only when someone acts: the **Add to shortlist** button on an answer, "
@@ -345,13 +345,14 @@ class OfflinePlanner:
                 f"No unflagged creator for **{routed.niche}** fits within {usd(result.budget)}."
             )
             fits = box.find_creators(routed.niche, n=5)
-            if fits:
-                cheapest = min(fits, key=lambda c: c.rate_usd)
-                answer += (
-                    f" The most affordable good fit, **{cheapest.handle}**, charges "
-                    f"{usd(cheapest.rate_usd)} a post."
-                )
-            return Draft(answer=answer, creators=fits[:1] if fits else [])
+            if not fits:
+                return Draft(answer=answer)
+            cheapest = min(fits, key=lambda c: c.rate_usd)
+            answer += (
+                f" The most affordable good fit, **{cheapest.handle}**, charges "
+                f"{usd(cheapest.rate_usd)} a post."
+            )
+            return Draft(answer=answer, creators=[cheapest])
         lead = (
             f"**For {routed.niche} within {usd(result.budget)}, book "
             f"{handles_list(result.creators)}:** {usd(result.total_cost)} in total for about "

@@ -98,10 +98,10 @@ def answerer(make_answerer: MakeAnswerer) -> Answerer:
     return make_answerer()
 
 
-def llm_answerer(make_answerer: MakeAnswerer, model: Any) -> Answerer:
+def llm_answerer(make_answerer: MakeAnswerer, model: Any, **overrides: Any) -> Answerer:
     """An Answerer in LLM mode driving `model` with the real system prompt."""
     prompt = (PROJECT_DIR / "prompts" / "agent_system.md").read_text(encoding="utf-8")
-    return make_answerer(llm=LLMAgent(model, prompt))
+    return make_answerer(llm=LLMAgent(model, prompt), **overrides)
 
 
 def assert_grounded(result: AskResult, *extra: Any, knowledge_dir: Path = KNOWLEDGE_DIR) -> None:
