@@ -1,0 +1,168 @@
+"""`scout digest ...` as separate processes: cron runs, racing runners, the clock process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.errors import ScoutError
+from bot.store.db import open_database
+from bot.store.digests import DigestStore
+from bot.store.shortlists import ShortlistStore
+from tests.support.fake_slack import FakeSlack
+
+
+def scout_env(db_url: str, slack: FakeSlack | None = None) -> dict[str, str]:
+    env = dict(os.environ, DATABASE_URL=db_url, SCOUT_TEAM_ID="T111")
+    if slack is not None:
+        env.update(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=slack.api_url)
+    return env
+
+
+def scout(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def cli(*args: str) -> Result:
+    """Run a `scout` command in-process; the environment carries the settings."""
+    return CliRunner().invoke(app, list(args))
+
+
+def test_subscribe_list_run_unsubscribe(
+    db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_database(db_url)
+    ShortlistStore(engine).add("T111", "spring launch", "@alba", "U1")
+    for key, value in scout_env(db_url, slack).items():
+        monkeypatch.setenv(key, value)
+
+    sub = cli(
+        "digest", "subscribe", "Spring Launch", "--channel", "C9", "--tz", "Asia/Kolkata",
+        "--frequency", "weekly", "--at", "7:45", "--json",
+    )  # fmt: skip
+    assert sub.exit_code == 0, sub.output
+    created = json.loads(sub.stdout)
+    assert created["created"] and created["subscription"]["timezone"] == "Asia/Kolkata"
+    listed = json.loads(cli("digest", "list", "--json").stdout)
+    assert [(s["campaign"], s["at_time"]) for s in listed["subscriptions"]] == [
+        ("spring launch", "07:45")
+    ]
+
+    ShortlistStore(engine).add("T111", "spring launch", "@bruno", "U2")
+    run = cli("digest", "run", "--now", "--json")
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.stdout)
+    assert (report["posted"], report["failed"]) == (1, 0)
+    assert report["digests"][0]["channel_id"] == "C9"
+    assert "@bruno" in json.dumps(slack.calls_to("chat.postMessage")[0].body["blocks"])
+    assert json.loads(cli("digest", "run", "--json").stdout)["posted"] == 0
+
+    assert cli("digest", "unsubscribe", "spring launch", "--channel", "C9").exit_code == 0
+    again = cli("digest", "unsubscribe", "spring launch", "--channel", "C9")
+    assert isinstance(again.exception, ScoutError)
+    assert str(again.exception) == 'channel C9 has no digest for "spring launch"'
+    engine.dispose()
+
+
+def test_cli_refusals_name_what_was_wrong(
+    db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in scout_env(db_url, slack).items():
+        monkeypatch.setenv(key, value)
+    refused = cli("digest", "subscribe", "nobody's campaign", "--channel", "C1")
+    assert str(refused.exception) == (
+        'this workspace has no shortlist called "nobody\'s campaign"; '
+        "add a creator to it first (/scout shortlist add)"
+    )
+    ShortlistStore(open_database(db_url)).add("T111", "x", "@a", "U1")
+    bad_tz = cli("digest", "subscribe", "x", "--channel", "C1", "--tz", "Mars/Base")
+    assert "Mars/Base" in str(bad_tz.exception)
+    bad_at = cli("digest", "subscribe", "x", "--channel", "C1", "--at", "25:61")
+    assert "25:61" in str(bad_at.exception)
+
+
+def test_missing_token_is_one_line_on_stderr(tmp_path: Path) -> None:
+    no_token = scout("digest", "run", env=scout_env(f"sqlite:///{tmp_path / 'scout.db'}"))
+    assert no_token.returncode == 1
+    assert no_token.stderr.strip().splitlines() == [
+        "scout: SLACK_BOT_TOKEN is not set; digests are posted with the bot token"
+    ]
+
+
+@pytest.mark.slow
+def test_racing_processes_post_each_change_once(db_url: str, slack: FakeSlack) -> None:
+    engine = open_database(db_url)
+    shortlists = ShortlistStore(engine)
+    shortlists.add("T111", "launch", "@alba", "U1")
+    DigestStore(engine).subscribe("T111", "C1", "launch", _schedule(), "U1")
+    DigestStore(engine).subscribe("T111", "C2", "launch", _schedule(), "U1")
+    shortlists.add("T111", "launch", "@bruno", "U1")
+    env = scout_env(db_url, slack)
+
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "digest", "run", "--now", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(4)
+    ]
+    reports = []
+    for racer in racers:
+        out, err = racer.communicate(timeout=120)
+        assert racer.returncode == 0, err
+        reports.append(json.loads(out))
+
+    assert sum(r["posted"] for r in reports) == 2  # one digest per subscribed channel
+    posts = slack.calls_to("chat.postMessage")
+    assert sorted(p.body["channel"] for p in posts) == ["C1", "C2"]
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_clock_process_posts_on_time_once(db_url: str, slack: FakeSlack, tmp_path: Path) -> None:
+    engine = open_database(db_url)
+    ShortlistStore(engine).add("T111", "launch", "@alba", "U1")
+    DigestStore(engine).subscribe("T111", "C1", "launch", _schedule(), "U1")
+    ShortlistStore(engine).add("T111", "launch", "@bruno", "U1")
+    # Scheduled runs only post once a slot passed since subscribing: backdate the subscription.
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE digest_subscriptions SET active_since = '2020-01-01 00:00:00+00:00'"
+        )
+    log = (tmp_path / "clock.log").open("w")
+    clock = subprocess.Popen(
+        [sys.executable, "-m", "bot", "digest", "clock", "--interval", "1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=scout_env(db_url, slack),
+    )
+    try:
+        slack.wait_for("chat.postMessage", 1, timeout=60)
+        time.sleep(3)  # a few more ticks: nothing new to post
+        assert clock.poll() is None
+        assert len(slack.calls_to("chat.postMessage")) == 1
+    finally:
+        clock.terminate()
+        clock.wait(timeout=30)
+        log.close()
+        engine.dispose()
+
+
+def _schedule():  # type: ignore[no-untyped-def]
+    from bot.digests.schedule import Schedule
+
+    return Schedule(frequency="daily", at_time="00:00", timezone="UTC")
