@@ -1,0 +1,88 @@
+"""`scout ask`: one JSON document in the pinned shape, rich output for people, `--thread`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.config import Settings
+from tests.agent.conftest import assert_grounded
+
+CARD_KEYS = {
+    "handle",
+    "name",
+    "platform",
+    "niches",
+    "followers",
+    "tier",
+    "in_micro_range",
+    "engagements_per_post",
+    "engagement_rate",
+    "cost_per_engagement",
+    "cpm",
+    "flags",
+    "score",
+    "breakdown",
+}
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, index_settings: Settings, tmp_path: Path) -> Path:
+    """The CLI reads the session's guidance index; its database lives in this test's folder."""
+    monkeypatch.setenv("SCOUT_DATA_DIR", str(index_settings.scout_data_dir))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    return index_settings.scout_data_dir
+
+
+def ask(*args: str) -> Any:
+    result = CliRunner().invoke(app, ["ask", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_json_is_the_pinned_ask_shape(env: Path) -> None:
+    from bot.agent.models import AskResult
+
+    payload = ask("who should we partner with for vegan fitness?")
+    assert set(payload) >= {"answer", "citations", "creators", "mode"}
+    assert payload["mode"] == "offline"
+    assert payload["citations"]
+    assert all(set(c) == {"source", "title", "quote"} for c in payload["citations"])
+    assert all(set(c) >= CARD_KEYS for c in payload["creators"])
+    assert_grounded(AskResult.model_validate(payload))
+
+
+def test_thread_continues_a_conversation(env: Path) -> None:
+    ask("who should we partner with for vegan fitness?", "--thread", "launch")
+    follow_up = ask("and with a budget of 2000?", "--thread", "launch")
+    assert "For vegan fitness within $2,000" in follow_up["answer"]
+    assert "Which niche" in ask("and with a budget of 2000?")["answer"]
+
+
+def test_people_get_the_answer_a_table_and_sources(env: Path) -> None:
+    result = CliRunner().invoke(app, ["ask", "who should we partner with for vegan fitness?"])
+    assert result.exit_code == 0, result.output
+    for text in ("For vegan fitness", "Creators", "@greenrunner", "Sources", "mode: offline"):
+        assert text in result.stdout
+
+
+def test_cold_process_prints_exactly_one_json_document(env: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "why micro-influencers?", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    payload = json.loads(completed.stdout)
+    assert payload["citations"]
