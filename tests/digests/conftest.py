@@ -22,7 +22,8 @@ from tests.support.fake_slack import FakeSlack
 _TABLES = ("digest_posts", "digest_subscriptions", "shortlist_changes", "shortlist_entries")
 
 
-def _wipe(engine: Engine) -> None:
+def wipe(engine: Engine) -> None:
+    """Empty the tables digests touch (the PostgreSQL database is shared by the session)."""
     with engine.begin() as conn:
         for table in _TABLES:
             conn.exec_driver_sql(f"DELETE FROM {table}")
@@ -36,9 +37,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
     engine = open_database(url)
-    _wipe(engine)
+    wipe(engine)
     yield url
-    _wipe(engine)
+    wipe(engine)
     engine.dispose()
 
 

@@ -16,7 +16,7 @@ from bot.digests.schedule import Schedule
 from bot.store.db import open_database
 from bot.store.digests import DigestStore
 from bot.store.shortlists import ShortlistStore
-from tests.digests.conftest import FakeClock, Roster, make_runner
+from tests.digests.conftest import FakeClock, Roster, make_runner, wipe
 from tests.support.fake_slack import FakeSlack
 
 TEAM, CHANNEL = "T111", "C111"
@@ -390,3 +390,48 @@ def test_pending_post_times_out_of_a_lease_only_once(
     assert taken is not None and taken.attempt == 2
     assert not store.confirm(held, "1.0", clock())  # the stale holder can no longer confirm
     assert store.confirm(taken, "2.0", clock())
+
+
+@pytest.mark.postgres
+def test_a_change_that_commits_late_is_never_skipped(pg_url: str, clock: FakeClock) -> None:
+    """PostgreSQL assigns ids before commit: the claim must wait for in-flight inserts."""
+    from bot.config import load_settings
+    from bot.store.schema import ShortlistChange
+
+    url = load_settings(database_url=pg_url).sqlalchemy_url
+    engine = open_database(url)
+    wipe(engine)
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    store = DigestStore(engine)
+    slow = engine.connect()
+    slow_tx = slow.begin()
+    slow.execute(
+        ShortlistChange.__table__.insert().values(
+            team_id=TEAM, campaign="launch", handle="@late", kind="added", actor="U7",
+            created_at=clock(),
+        )
+    )  # fmt: skip
+    shortlists.add(TEAM, "launch", "@bruno", "U1")  # a higher id, committed first
+    claims: list[Any] = []
+    claimer = threading.Thread(
+        target=lambda: claims.append(
+            store.claim(sub_id, clock(), manual=True, lease=timedelta(minutes=5))
+        )
+    )
+    claimer.start()
+    claimer.join(timeout=1.0)
+    assert claimer.is_alive()  # waiting for the slow insert to commit
+    slow_tx.commit()
+    slow.close()
+    claimer.join(timeout=30)
+    [claim] = claims
+    covered = [
+        c.handle
+        for c in shortlists.changes_since(TEAM, "launch", claim.from_change_id)
+        if c.id <= claim.to_change_id
+    ]
+    assert sorted(covered) == ["@bruno", "@late"]
+    wipe(engine)
+    engine.dispose()
