@@ -55,6 +55,42 @@ def _cards_table(cards: list[ScoreCard], title: str) -> None:
     Console().print(table)
 
 
+def _side_by_side(cards: list[ScoreCard]) -> None:
+    """One column per creator, best first, one row per measure, so differences line up."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Compared, best first", title_justify="left")
+    table.add_column("")
+    for card in cards:
+        table.add_column(card.handle, justify="right")
+    rows: list[tuple[str, list[str]]] = [
+        ("score", [f"[bold]{c.score:.1f}[/bold]" for c in cards]),
+        ("platform, tier", [f"{c.platform} {c.tier}" for c in cards]),
+        ("followers", [f"{c.followers:,}" for c in cards]),
+        ("ER (followers)", [_rate(c.engagement_rate) for c in cards]),
+        ("ER (views)", [_rate(c.engagement_rate_by_views) for c in cards]),
+        ("engagements/post", [f"{c.engagements_per_post:,.0f}" for c in cards]),
+        ("rate", [_money(c.rate_usd) for c in cards]),
+        ("$ per engagement", [_money(c.cost_per_engagement) for c in cards]),
+        ("CPM", [_money(c.cpm) for c in cards]),
+    ]
+    weights = {part.name: part.weight for c in cards for part in c.breakdown}
+    for name, weight in weights.items():
+        values = []
+        for card in cards:
+            part = next((p for p in card.breakdown if p.name == name), None)
+            values.append("-" if part is None else f"{part.value:.2f}")
+        rows.append((f"{name} (weight {weight:.2f})", values))
+    rows.append(("flags", ["[red]" + ", ".join(f.code for f in c.flags) + "[/red]" for c in cards]))
+    for label, values in rows:
+        table.add_row(label, *values)
+    console = Console()
+    console.print(table)
+    for card in cards:
+        console.print(f"[bold]{card.handle}[/bold]: {card.why}")
+
+
 def _show_card(card: ScoreCard) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -150,7 +186,7 @@ def compare(
     if as_json:
         print_json({"creators": [card.model_dump(mode="json") for card in cards]})
     else:
-        _cards_table(cards, "Compared, best first")
+        _side_by_side(cards)
 
 
 def rank(

@@ -8,6 +8,7 @@ embedding similarity (WordLlama, offline) to the creator's tags and bio.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from bot.scoring.config import NicheConfig
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_EMBED_BATCH = 8192
 
 
 @dataclass(frozen=True)
@@ -114,25 +116,45 @@ class NicheIndex:
 
         tags, tag_ids = _ids([tag for creator in niches for tag in creator])
         width = max((len(creator) for creator in niches), default=0)
-        self._creator_tags = np.full((len(niches), max(width, 1)), len(tags), dtype=np.int32)
+        # Tag slot j of every creator, one contiguous row per slot (fast gathers);
+        # empty slots point at a blank extra tag that never matches.
+        self._tag_slots = np.full((max(width, 1), len(niches)), len(tags), dtype=np.int32)
         lengths = np.fromiter((len(c) for c in niches), np.int64, len(niches))
-        rows = np.repeat(np.arange(len(niches)), lengths)
-        columns = np.arange(len(tag_ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        self._creator_tags[rows, columns] = tag_ids  # padding points at a blank extra tag
+        creators = np.repeat(np.arange(len(niches)), lengths)
+        slots = np.arange(len(tag_ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        self._tag_slots[slots, creators] = tag_ids
         self._tags = tags
-        self._tag_vectors = embedder.embed(tags)
+        self._tag_vectors = self._embed_all(tags)
         self._tag_terms = self._term_postings(tags)
 
         self._bios, self._bio_ids = _ids(list(bios))
-        self._bio_vectors = embedder.embed(self._bios)
+        self._bio_vectors = self._embed_all(self._bios)
         self._bio_terms = self._term_postings(self._bios)
 
+    def _embed_all(self, texts: list[str]) -> NDArray[np.float32]:
+        # In batches, so a million bios never need the tokenizer's working memory at once.
+        first = self._embedder.embed(texts[:_EMBED_BATCH])
+        vectors = np.empty((len(texts), first.shape[1]), dtype=np.float32)
+        vectors[: len(first)] = first
+        for start in range(_EMBED_BATCH, len(texts), _EMBED_BATCH):
+            vectors[start : start + _EMBED_BATCH] = self._embedder.embed(
+                texts[start : start + _EMBED_BATCH]
+            )
+        return vectors
+
     def _term_postings(self, texts: list[str]) -> dict[str, NDArray[np.int32]]:
-        postings: dict[str, list[int]] = {}
+        """Term -> the texts that contain it, built in flat arrays (lean for 1M texts)."""
+        term_ids: dict[str, int] = {}
+        pairs_term, pairs_text = array("i"), array("i")
         for i, text in enumerate(texts):
             for term in self.vocabulary.terms(text):
-                postings.setdefault(term.key, []).append(i)
-        return {key: np.array(ids, dtype=np.int32) for key, ids in postings.items()}
+                pairs_term.append(term_ids.setdefault(term.key, len(term_ids)))
+                pairs_text.append(i)
+        by_term = np.frombuffer(pairs_term, dtype=np.int32)
+        order = np.argsort(by_term, kind="stable")
+        bounds = np.searchsorted(by_term[order], np.arange(len(term_ids) + 1))
+        text_ids = np.frombuffer(pairs_text, dtype=np.int32)[order]
+        return {key: text_ids[bounds[t] : bounds[t + 1]].copy() for key, t in term_ids.items()}
 
     def _scale(self, similarity: NDArray[np.float32]) -> NDArray[np.float32]:
         floor, ceiling = self._config.similarity_floor, self._config.similarity_ceiling
@@ -152,27 +174,21 @@ class NicheIndex:
         in_tags = np.zeros((len(terms), n), dtype=bool)
         in_bio = np.zeros((len(terms), n), dtype=bool)
         tag_similarity = np.zeros((len(terms), n), dtype=np.float32)
+        total = np.zeros(n, dtype=np.float32)
         for t, term in enumerate(terms):
-            tag_similarity[t] = term_tag[t][self._creator_tags].max(axis=1)
-            hits = self._tag_terms.get(term.key)
-            if hits is not None:
-                in_tags[t] = np.isin(self._creator_tags, hits).any(axis=1)
-            bio_hits = self._bio_terms.get(term.key)
-            if bio_hits is not None:
-                in_bio[t] = np.isin(self._bio_ids, bio_hits)
-
-        if terms:
-            per_term = np.maximum.reduce(
-                [
-                    in_tags.astype(np.float64),
-                    in_bio * self._config.bio_term_credit,
-                    tag_similarity.astype(np.float64),
-                    np.broadcast_to(bio_similarity, (len(terms), n)).astype(np.float64),
-                ]
-            )
-            value = per_term.mean(axis=0)
-        else:
-            value = bio_similarity.astype(np.float64)
+            tag_has_term = np.zeros(len(self._tags) + 1, dtype=bool)
+            tag_has_term[self._tag_terms.get(term.key, [])] = True
+            for slot in self._tag_slots:
+                np.maximum(tag_similarity[t], term_tag[t][slot], out=tag_similarity[t])
+                in_tags[t] |= tag_has_term[slot]
+            bio_has_term = np.zeros(len(self._bios), dtype=bool)
+            bio_has_term[self._bio_terms.get(term.key, [])] = True
+            in_bio[t] = bio_has_term[self._bio_ids]
+            # A term scores its strongest signal: tag match, bio match, or similarity.
+            best = np.where(in_tags[t], 1.0, in_bio[t] * self._config.bio_term_credit)
+            best = np.maximum(best, tag_similarity[t], dtype=np.float32)
+            total += np.maximum(best, bio_similarity)
+        value = (total / len(terms) if terms else bio_similarity).astype(np.float64)
         return NicheFit(
             brief, terms, value, in_tags, in_bio, tag_similarity, bio_similarity, vectors[1:]
         )
@@ -211,9 +227,9 @@ class NicheIndex:
         return parts
 
     def _closest_tag(self, vector: NDArray[np.float32], i: int) -> str:
-        slots = self._creator_tags[i]
-        slots = slots[slots < len(self._tags)]
-        return self._tags[int(slots[np.argmax(self._tag_vectors[slots] @ vector)])]
+        own = self._tag_slots[:, i]
+        own = own[own < len(self._tags)]
+        return self._tags[int(own[np.argmax(self._tag_vectors[own] @ vector)])]
 
     def _said_in_bio(self, term: Term, i: int) -> str:
         bio = self._bios[int(self._bio_ids[i])]

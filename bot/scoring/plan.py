@@ -8,6 +8,10 @@ exact MILP (HiGHS through scipy). Ties go to the lower total cost.
 from __future__ import annotations
 
 import math
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import reduce
 from typing import TYPE_CHECKING
 
@@ -81,27 +85,34 @@ def _dynamic_programme(
     return chosen
 
 
+@contextmanager
+def _c_stdout_to_stderr() -> Iterator[None]:
+    """HiGHS can print solver chatter straight to file descriptor 1, which would
+    corrupt `--json` output; send it to stderr for the duration of a solve."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _milp(costs: NDArray[np.float64], values: NDArray[np.float64], budget: float) -> list[int]:
     """The same optimum via HiGHS: maximise value, then minimise cost at that value."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     n = len(costs)
-    integral, bounds = np.ones(n), Bounds(0, 1)
-    options = {"mip_rel_gap": 0.0}
+    exact = {"integrality": np.ones(n), "bounds": Bounds(0, 1), "options": {"mip_rel_gap": 0.0}}
     within = LinearConstraint(costs[np.newaxis, :], -np.inf, budget)
-    first = milp(
-        -values, constraints=[within], integrality=integral, bounds=bounds, options=options
-    )
+    with _c_stdout_to_stderr():
+        first = milp(-values, constraints=[within], **exact)
     if first.x is None:
         return []
     target = float(values @ np.round(first.x)) - _tolerance(values)
     keep_value = LinearConstraint(values[np.newaxis, :], target, np.inf)
-    second = milp(
-        costs,
-        constraints=[within, keep_value],
-        integrality=integral,
-        bounds=bounds,
-        options=options,
-    )
+    with _c_stdout_to_stderr():
+        second = milp(costs, constraints=[within, keep_value], **exact)
     solution = second.x if second.x is not None else first.x
     return [int(i) for i in np.flatnonzero(np.round(solution) == 1)]

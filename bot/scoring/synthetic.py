@@ -410,14 +410,15 @@ def generate_table(n: int, seed: int, showcase: bool = True) -> RosterTable:
     ending = rng.integers(len(BIO_ENDINGS), size=n)
     handles, names, bios = [], [], []
     taken: set[str] = {row["handle"] for row in SHOWCASE} if showcase else set()
+    used: dict[str, int] = {}  # base handle -> times used, so repeats get 2, 3, ...
     for i in range(n):
         niche = NICHES[niche_names[primary[i]]]
         first_name = FIRST_NAMES[first[i]]
-        handle = f"@{first_name}.{niche[0][word[i]]}"
-        suffix = 2
+        base = f"@{first_name}.{niche[0][word[i]]}"
+        handle = base
         while handle in taken:
-            handle = f"@{first_name}.{niche[0][word[i]]}{suffix}"
-            suffix += 1
+            used[base] = used.get(base, 1) + 1
+            handle = f"{base}{used[base]}"
         taken.add(handle)
         handles.append(handle)
         names.append(f"{first_name.title()} {LAST_NAMES[last[i]].title()}")

@@ -80,6 +80,11 @@ def test_people_get_tables() -> None:
     assert "@greenrunner" in result.stdout
     result = CliRunner().invoke(app, ["plan", "--niche", "vegan fitness", "--budget", "900"])
     assert "left over" in result.stdout
+    result = CliRunner().invoke(app, ["compare", "@glowdeals.daily", "@greenrunner"])
+    assert result.exit_code == 0
+    header = next(line for line in result.stdout.splitlines() if "@greenrunner" in line)
+    assert header.index("@greenrunner") < header.index("@glowdeals.daily")  # best first
+    assert "over_sponsored" in result.stdout
 
 
 def test_unknown_handle_exits_non_zero_with_one_line_naming_it() -> None:
