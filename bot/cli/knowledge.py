@@ -36,9 +36,8 @@ def ingest(
     def progress(stage: str, done: int, total: int) -> None:
         err.print(f"{stage} {done}/{total} chunks", highlight=False)
 
+    # Skipped files are logged as warnings (on stderr) by the loader, naming each one.
     documents, skipped = read_corpus(sources)
-    for item in skipped:
-        err.print(f"[yellow]warning:[/] skipped {item.path}: {item.reason}", highlight=False)
     report = build_index(
         open_client(config),
         guidance_embedder(config, lambda: LazyEmbedder(WordLlamaEmbedder.name, WordLlamaEmbedder)),
@@ -87,22 +86,20 @@ def search(
         )
         return
     from rich.console import Console
-    from rich.panel import Panel
+    from rich.padding import Padding
 
     out = Console()
     if not passages:
         out.print("No passages match that query.")
     for rank, passage in enumerate(passages, start=1):
         where = passage.title + (f" > {passage.heading}" if passage.heading else "")
+        out.print(f"[bold]{rank}. {where}[/]", soft_wrap=True, highlight=False)
         out.print(
-            Panel(
-                passage.text,
-                title=f"{rank}. {where}",
-                subtitle=f"{passage.source} · score {passage.score:.4f}",
-                title_align="left",
-                subtitle_align="right",
-            )
+            f"[dim]{passage.source} · score {passage.score:.4f}[/]",
+            soft_wrap=True,
+            highlight=False,
         )
+        out.print(Padding(passage.text, (0, 0, 1, 3)), highlight=False)
 
 
 def evaluate(

@@ -176,7 +176,8 @@ def _candidates(paths: Iterable[Path]) -> Iterable[tuple[Path, str]]:
     """(file, source name) pairs: files in a folder are named relative to it."""
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            # Symlinks are kept even when dangling, so a broken one is reported, not lost.
+            for file in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
                 relative = file.relative_to(path)
                 hidden = any(part.startswith(".") for part in relative.parts)
                 if file.suffix.lower() in SUFFIXES and not hidden:
@@ -190,9 +191,7 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
     for file, source in _candidates(paths):
-        if not file.exists():
-            reason = "no such file"
-        elif file.suffix.lower() not in SUFFIXES:
+        if file.suffix.lower() not in SUFFIXES:
             reason = f"unsupported file type {file.suffix or '(none)'}; use .md, .txt or .html"
         elif source in documents:
             reason = f"duplicate source name {source}"

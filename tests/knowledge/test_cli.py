@@ -1,0 +1,106 @@
+"""`scout ingest`, `scout search` and `scout eval` end to end (embedded Chroma in tmp)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.errors import NotReadyError, ScoutError
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_search_before_ingest_is_one_line_saying_to_ingest() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "search", "trust"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scout: the knowledge index is empty or missing: run `scout ingest`"
+    )
+
+
+def test_ingest_then_search_json_then_ingest_again(runner: CliRunner, corpus: Path) -> None:
+    first = runner.invoke(app, ["ingest", str(corpus), "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert len(report["files_added"]) == 5 and report["embedded"] > 50
+
+    found = runner.invoke(app, ["search", "vegan protein brand", "-k", "3", "--json"])
+    assert found.exit_code == 0, found.output
+    hits = json.loads(found.stdout)
+    assert len(hits) == 3
+    assert set(hits[0]) == {"text", "source", "title", "chunk_id", "score"}
+    assert "plant-based protein brand" in hits[0]["text"]
+
+    again = runner.invoke(app, ["ingest", str(corpus)])
+    assert again.exit_code == 0
+    assert "added 0 chunks, removed 0" in again.stdout
+    assert "Nothing changed" in again.stdout
+
+
+def test_ingest_reports_updates_removals_and_skipped_files(
+    runner: CliRunner, corpus: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    runner.invoke(app, ["ingest", str(corpus)])
+    (corpus / "micro-influencers-the-future-of-online-influence.md").unlink()
+    (corpus / "blank.md").write_text("")
+    doc = corpus / "micro-influencers-why-small-creators-are-making-big-noise.md"
+    doc.write_text(doc.read_text("utf-8").replace("Likes are genuine.", "Likes are real."))
+
+    with caplog.at_level(logging.WARNING):
+        result = runner.invoke(app, ["ingest", str(corpus)])
+
+    assert result.exit_code == 0
+    output = " ".join(result.stdout.split())
+    assert "removed: 1 file(s): micro-influencers-the-future-of-online-influence.md" in output
+    assert f"updated: 1 file(s): {doc.name}" in output
+    assert "blank.md: empty" in caplog.text
+
+    as_json = runner.invoke(app, ["ingest", str(corpus), "--json"])
+    assert json.loads(as_json.stdout)["skipped"][0]["reason"] == "empty"
+
+
+def test_human_search_output_names_title_and_source(runner: CliRunner, corpus: Path) -> None:
+    runner.invoke(app, ["ingest", str(corpus)])
+    result = runner.invoke(app, ["search", "burnout", "-k", "1"])
+    assert result.exit_code == 0
+    assert "Challenges They Face" in result.stdout
+    assert "inside-the-rise-of-micro-influencers" in result.stdout
+
+
+def test_ingest_of_a_missing_path_names_it(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope")])
+    assert isinstance(result.exception, ScoutError)
+    assert "nope" in str(result.exception)
+
+
+def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    runner.invoke(app, ["ingest", str(empty)])
+    result = runner.invoke(app, ["search", "trust"])
+    assert isinstance(result.exception, NotReadyError)
+
+
+def test_eval_prints_all_three_methods(runner: CliRunner, corpus: Path) -> None:
+    runner.invoke(app, ["ingest", str(corpus)])
+    result = runner.invoke(app, ["eval", "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    assert [m["method"] for m in metrics] == ["bm25", "dense", "hybrid"]
+    assert all(0.0 <= m["recall_at_5"] <= 1.0 and m["questions"] >= 30 for m in metrics)

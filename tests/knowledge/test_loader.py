@@ -1,0 +1,103 @@
+"""Reading guidance files: front matter, titles, HTML, and bad files skipped with a warning."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import loader
+from bot.knowledge.loader import load_documents, read_corpus, split_front_matter
+from tests.knowledge.conftest import KNOWLEDGE
+
+
+def test_the_committed_corpus_loads_with_titles_from_front_matter() -> None:
+    documents = load_documents([KNOWLEDGE])
+
+    assert len(documents) == 5
+    titles = {d.source: d.title for d in documents}
+    assert titles["micro-influencers-the-future-of-online-influence.md"] == (
+        "Micro-Influencers: The Future of Online Influence"
+    )
+    assert all(not d.text.startswith("---") for d in documents)
+    assert all(d.digest and d.format == "markdown" for d in documents)
+
+
+def test_front_matter_values_may_be_quoted() -> None:
+    fields, body = split_front_matter('---\ntitle: "A: B"\nsource: x.txt\n---\n\nBody\n')
+    assert fields == {"title": "A: B", "source": "x.txt"}
+    assert body == "\nBody\n"
+
+
+def test_title_falls_back_to_the_first_heading_then_the_file_name(tmp_path: Path) -> None:
+    (tmp_path / "headed.md").write_text("Intro line.\n\n## Seeding kits\n\nText.\n")
+    (tmp_path / "plain.txt").write_text("# not a heading in plain text\nJust text.\n")
+
+    titles = {d.source: d.title for d in load_documents([tmp_path])}
+
+    assert titles == {"headed.md": "Seeding kits", "plain.txt": "plain.txt"}
+
+
+def test_html_keeps_article_text_and_drops_page_chrome(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Gifting guide</title><style>p{}</style></head><body>"
+        "<nav>Home | About</nav><h2>Why gift</h2><p>Creators remember a thoughtful"
+        " gift.</p><ul><li>Write a note</li><li>Skip the &amp; clutter</li></ul>"
+        "<footer>Copyright</footer><script>track()</script></body></html>"
+    )
+
+    [document] = load_documents([tmp_path])
+
+    assert document.title == "Gifting guide"
+    assert document.format == "html"
+    assert document.text == (
+        "## Why gift\n\nCreators remember a thoughtful gift.\n\n- Write a note\n\n"
+        "- Skip the & clutter\n"
+    )
+
+
+def test_subfolders_are_named_relative_to_the_folder_and_hidden_files_ignored(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "notes.md").write_text("Notes.\n")
+    (tmp_path / ".draft.md").write_text("Secret.\n")
+    (tmp_path / "data.csv").write_text("a,b\n")
+
+    assert [d.source for d in load_documents([tmp_path])] == ["team/notes.md"]
+
+
+def test_bad_files_are_skipped_with_a_warning_naming_each(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "good.md").write_text("Real guidance.\n")
+    (tmp_path / "empty.md").write_text("---\ntitle: Nothing\n---\n\n   \n")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00\x01")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "huge.md").write_text("x" * 2_000)
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "missing-target.md")
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1_000)
+
+    with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
+        documents, skipped = read_corpus([tmp_path])
+
+    assert [d.source for d in documents] == ["good.md"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons["empty.md"] == "empty"
+    assert reasons["binary.txt"] == "binary content"
+    assert reasons["latin1.txt"] == "not UTF-8 text"
+    assert reasons["huge.md"].startswith("too large")
+    assert reasons["dangling.md"].startswith("unreadable")
+    for name in reasons:
+        assert name in caplog.text
+
+
+def test_an_explicit_file_of_an_unsupported_type_is_skipped(tmp_path: Path) -> None:
+    sheet = tmp_path / "rates.xlsx"
+    sheet.write_bytes(b"PK")
+
+    documents, skipped = read_corpus([sheet])
+
+    assert documents == []
+    assert "unsupported file type .xlsx" in skipped[0].reason

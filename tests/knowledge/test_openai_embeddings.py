@@ -1,0 +1,82 @@
+"""OpenAI embeddings through langchain-openai, against the loopback FakeOpenAI server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.config import load_settings
+from bot.deps import Deps
+from bot.errors import ConfigError, NotReadyError
+from bot.knowledge.embedders import OpenAIEmbedder, guidance_embedder
+from bot.knowledge.index import ingest
+from bot.knowledge.loader import read_corpus
+from bot.knowledge.store import open_client
+from tests.knowledge.conftest import KNOWLEDGE
+from tests.support.fake_openai import FakeOpenAI
+
+
+@pytest.fixture
+def api() -> FakeOpenAI:
+    with FakeOpenAI() as server:
+        yield server  # type: ignore[misc]
+
+
+def openai_settings(api: FakeOpenAI, tmp_path: Path):  # type: ignore[no-untyped-def]
+    return load_settings(
+        scout_data_dir=tmp_path / ".scout",
+        scout_embeddings="openai",
+        openai_api_key="sk-test",
+        openai_base_url=api.base_url,
+        openai_embedding_model="text-embedding-3-small",
+    )
+
+
+def test_openai_embedder_sends_texts_and_returns_unit_vectors(
+    api: FakeOpenAI, tmp_path: Path
+) -> None:
+    embedder = OpenAIEmbedder(openai_settings(api, tmp_path))
+
+    vectors = embedder.embed(["vegan fitness", "budget travel"])
+
+    assert embedder.name == "openai-text-embedding-3-small"
+    assert vectors.shape == (2, 64)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    [request] = api.requests_to("/v1/embeddings")
+    assert request.body["input"] == ["vegan fitness", "budget travel"]  # text, not tiktoken ids
+    assert request.body["model"] == "text-embedding-3-small"
+
+
+def test_ingest_and_search_with_openai_embeddings(api: FakeOpenAI, tmp_path: Path) -> None:
+    settings = openai_settings(api, tmp_path)
+    deps = Deps(settings)
+    documents, _ = read_corpus([KNOWLEDGE])
+
+    report = ingest(open_client(settings), deps.guidance_embedder, documents)
+    hits = deps.retriever.search("Burnout pressure to constantly produce content", k=3)
+
+    assert report.embedder == "openai-text-embedding-3-small"
+    assert any("Burnout" in hit.text for hit in hits)
+    assert api.requests_to("/v1/embeddings")
+
+
+def test_switching_embedders_needs_a_rebuild(api: FakeOpenAI, tmp_path: Path) -> None:
+    settings = openai_settings(api, tmp_path)
+    documents, _ = read_corpus([KNOWLEDGE])
+    ingest(open_client(settings), Deps(settings).guidance_embedder, documents)
+    wordllama = Deps(load_settings(scout_data_dir=tmp_path / ".scout"))
+
+    with pytest.raises(NotReadyError, match="built with openai-text-embedding-3-small"):
+        wordllama.retriever.search("trust")
+
+    report = ingest(open_client(wordllama.settings), wordllama.guidance_embedder, documents)
+    assert report.rebuilt
+    assert wordllama.retriever.search("trust")
+
+
+def test_openai_embeddings_without_a_key_fail_naming_the_setting(tmp_path: Path) -> None:
+    settings = load_settings(scout_data_dir=tmp_path, scout_embeddings="openai")
+    with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
+        guidance_embedder(settings, lambda: pytest.fail("must not fall back"))
