@@ -117,8 +117,8 @@ def main() -> None:
     seconds, scout = timed(lambda: Scout(table, embedder, config, benchmarks))
     print(
         f"  load: metrics + niche index        {seconds:8.2f} s   (one-off per roster; "
-        f"embeds {len(scout.niche_index._bios):,} distinct bios, "
-        f"{len(scout.niche_index._tags):,} distinct tags)"
+        f"embeds {len(set(table.bios)):,} distinct bios, "
+        f"{len({tag for tags in table.niches for tag in tags}):,} distinct tags)"
     )
 
     runs = []

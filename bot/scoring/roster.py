@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +120,7 @@ PLATFORM_ALIASES = {
     "threads": "threads",
 }
 HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.]{1,64}$")
+_NOT_SPACE = re.compile(r"\S")
 
 
 class RosterError(ScoutError):
@@ -265,7 +267,7 @@ def _handle(raw: object) -> str:
     return handle
 
 
-_PARSERS: dict[str, Any] = {
+_PARSERS: dict[str, Callable[[object], object]] = {
     "handle": _handle,
     "name": _text,
     "platform": _platform,
@@ -300,6 +302,7 @@ def _fill_engagement(fields: dict[str, Any]) -> None:
 
 
 def _parse_row(record: dict[str, object], where: str) -> tuple[Creator | None, list[str]]:
+    """The row as a Creator, or None and one message per bad cell."""
     fields: dict[str, Any] = {}
     problems: list[str] = []
     for column, raw in record.items():
@@ -375,25 +378,33 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[
     return headers, rows
 
 
+def _skip_space(text: str, position: int) -> int:
+    found = _NOT_SPACE.search(text, position)
+    return found.start() if found else len(text)
+
+
 def _json_records(text: str, name: str) -> list[tuple[int, object]]:
     """Top-level list items with the line each starts on (JSON has no row numbers)."""
     decoder = json.JSONDecoder()
-    position = len(text) - len(text.lstrip())
+    position = _skip_space(text, 0)
     if position == len(text):
         raise RosterError([f"{name}: the file is empty"])
     if text[position] != "[":
         raise RosterError([f"{name}:1: expected a JSON list of creator objects"])
     items: list[tuple[int, object]] = []
+    line, counted = 1, 0
     position += 1
     try:
         while True:
-            position += len(text[position:]) - len(text[position:].lstrip())
+            position = _skip_space(text, position)
             if text[position] == "]":
                 break
-            line = text.count("\n", 0, position) + 1
+            # Count newlines incrementally: a million-row file stays linear.
+            line += text.count("\n", counted, position)
+            counted = position
             item, position = decoder.raw_decode(text, position)
             items.append((line, item))
-            position += len(text[position:]) - len(text[position:].lstrip())
+            position = _skip_space(text, position)
             if text[position] == ",":
                 position += 1
             elif text[position] != "]":
@@ -413,7 +424,7 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
     text = _decode(data, name)
     is_json = name.lower().endswith(".json") or text.lstrip().startswith("[")
     records: list[tuple[int, dict[str, object]]] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     if is_json:
         items = _json_records(text, name)
         objects = [item for _, item in items if isinstance(item, dict)]
@@ -421,7 +432,9 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         mapping, ignored = _map_headers(headers, name) if items else ({}, [])
         for line, item in items:
             if not isinstance(item, dict):
-                problems.append(f"{name}:{line}: row: expected an object, got {_shown(item)}")
+                problems.append(
+                    (line, f"{name}:{line}: row: expected an object, got {_shown(item)}")
+                )
                 continue
             records.append((line, {mapping[k]: v for k, v in item.items() if k in mapping}))
     else:
@@ -429,9 +442,8 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         mapping, ignored = _map_headers(headers, name)
         for line, row in rows:
             if len(row) > len(headers):
-                problems.append(
-                    f"{name}:{line}: row: has {len(row)} cells but the header has {len(headers)}"
-                )
+                message = f"row: has {len(row)} cells but the header has {len(headers)}"
+                problems.append((line, f"{name}:{line}: {message}"))
                 continue
             cells = dict(zip(headers, row, strict=False))
             records.append((line, {mapping[h]: v for h, v in cells.items() if h in mapping}))
@@ -448,22 +460,18 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         except _CellError:
             handle = None
         if handle is not None and handle in first_line:
-            problems.append(f"{name}:{line}: handle: {handle} duplicates line {first_line[handle]}")
+            message = f"handle: {handle} duplicates line {first_line[handle]}"
+            problems.append((line, f"{name}:{line}: {message}"))
         elif handle is not None:
             first_line[handle] = line
         creator, row_problems = _parse_row(record, f"{name}:{line}")
-        problems.extend(row_problems)
+        problems.extend((line, problem) for problem in row_problems)
         if creator is not None:
             creators.append(creator)
     if problems:
-        problems.sort(key=_line_of)
-        raise RosterError(problems)
+        problems.sort(key=lambda problem: problem[0])  # stable: a row's problems keep order
+        raise RosterError([message for _, message in problems])
     return creators, mapping, ignored
-
-
-def _line_of(problem: str) -> int:
-    match = re.match(r"^.*?:(\d+):", problem)
-    return int(match.group(1)) if match else 0
 
 
 def load_roster(path: Path) -> list[Creator]:

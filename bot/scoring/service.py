@@ -161,7 +161,9 @@ class Scout:
         if fit is not None:
             parts.append(self.niche_index.summary(fit, i))
         cpe = self.metrics.cost_per_engagement[i]
-        if not np.isnan(cpe):
+        if self.table.rate_usd[i] <= 0:
+            parts.append("no rate on file")
+        elif not np.isnan(cpe):
             parts.append(f"${cpe:,.2f} per engagement")
         return "; ".join(parts)
 
