@@ -138,27 +138,30 @@ class DigestRunner:
     def _attempt(self, claim: Claim) -> tuple[DigestOutcome, float | None]:
         """One attempt; returns the outcome and, after a transient failure, how long to wait."""
         sub = claim.subscription
-        if claim.is_retry:
-            found = self._find_posted(claim)
-            if found is not None:
-                self.store.confirm(claim, found, self.clock())
-                logger.info("digest post %s was already in the channel", claim.post_id)
-                return self._outcome(claim, "recovered", 0, message_ts=found), None
         changes = [
             c
             for c in self.shortlists.changes_since(sub.team_id, sub.campaign, claim.from_change_id)
             if c.id <= claim.to_change_id
         ]
+        if claim.is_retry:
+            found = self._find_posted(claim)
+            if found is not None:
+                self.store.confirm(claim, found, self.clock())
+                logger.info("digest post %s was already in the channel", claim.post_id)
+                return self._outcome(claim, "recovered", len(changes), message_ts=found), None
         entries = self.shortlists.entries(sub.team_id, sub.campaign)
         cards = {e.handle: self.cards(e.handle) for e in entries}
-        top = rank_top(
-            [
-                TopEntry(handle=e.handle, score=card.score if card else e.last_score)
-                for e, card in ((e, cards[e.handle]) for e in entries)
-            ]
-        )
+        now_on_list = []
+        for entry in entries:
+            card = cards[entry.handle]
+            score = card.score if card is not None else entry.last_score
+            now_on_list.append(TopEntry(handle=entry.handle, score=score))
         message = build_digest(
-            sub.campaign, changes, top, shortlist_size=len(entries), since=sub.last_posted_at
+            sub.campaign,
+            changes,
+            rank_top(now_on_list),
+            shortlist_size=len(entries),
+            since=sub.last_posted_at,
         )
         try:
             response = self.client.chat_postMessage(

@@ -197,8 +197,9 @@ class DigestStore:
                 _settle_change_log(session)
                 start = _latest_change_id(session, team_id, campaign)
                 if row is None:
-                    row = DigestSubscription(team_id=team_id, channel_id=channel_id)
-                    row.campaign = campaign
+                    row = DigestSubscription(
+                        team_id=team_id, channel_id=channel_id, campaign=campaign
+                    )
                     session.add(row)
                 row.active = True
                 row.active_since = now
