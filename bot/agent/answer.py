@@ -13,10 +13,9 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.agent.grounding import (
     QuoteChecker,
@@ -31,10 +30,11 @@ from bot.agent.offline import Draft, OfflinePlanner
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox
 from bot.knowledge.models import Passage
 from bot.scoring.models import ScoreCard
-from bot.store.history import HistoryStore
 
 if TYPE_CHECKING:
+    from bot.agent.tools import ShortlistEntry
     from bot.deps import Deps
+    from bot.store.history import Role, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,14 @@ FALLBACK_NOTE = "The language model was unavailable, so this is the offline answ
 # An LLM answer shorter than this after grounding has lost its substance.
 MIN_ANSWER_CHARS = 40
 _HANDLE = re.compile(r"@[a-z0-9_.]*[a-z0-9_]")
+
+
+class History(Protocol):
+    """Conversation memory (bot.store.history.HistoryStore)."""
+
+    def recent(self, key: str) -> list[Turn]: ...
+
+    def append(self, key: str, role: Role, content: str) -> None: ...
 
 
 class Answerer:
@@ -55,7 +63,7 @@ class Answerer:
         scout: ScoutService,
         shortlists: ShortlistReader,
         knowledge_dir: Path,
-        history: HistoryStore | None = None,
+        history: History | None = None,
         llm: LLMAgent | None = None,
         secrets: Sequence[str] = (),
     ) -> None:
@@ -162,6 +170,8 @@ class Answerer:
     def _recall(self, key: str | None) -> list[tuple[str, str]]:
         if key is None or self._history is None:
             return []
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             return [(t.role, t.content) for t in self._history.recent(key)]
         except SQLAlchemyError:
@@ -171,6 +181,8 @@ class Answerer:
     def _remember(self, key: str | None, question: str, answer: str) -> None:
         if key is None or self._history is None:
             return
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             self._history.append(key, "user", question)
             self._history.append(key, "assistant", answer)
@@ -212,12 +224,37 @@ def build_answerer(deps: Deps) -> Answerer:
     ]
     if settings.database_url:
         secrets.append(settings.database_url)
+    stores = _DatabaseOnFirstUse(deps)
     return Answerer(
         retriever=deps.retriever,
         scout=deps.scout,
-        shortlists=deps.shortlists,
+        shortlists=stores,
         knowledge_dir=settings.scout_knowledge_dir,
-        history=HistoryStore(deps.engine),
+        history=stores,
         llm=llm,
         secrets=secrets,
     )
+
+
+class _DatabaseOnFirstUse:
+    """Shortlists and history from `deps`, opened when a question first needs them, so a
+    one-off `scout ask` that needs neither never connects to (or migrates) the database."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    def entries(self, team_id: str, campaign: str) -> Sequence[ShortlistEntry]:
+        return self._deps.shortlists.entries(team_id, campaign)
+
+    def campaigns(self, team_id: str) -> list[str]:
+        return self._deps.shortlists.campaigns(team_id)
+
+    def recent(self, key: str) -> list[Turn]:
+        from bot.store.history import HistoryStore
+
+        return HistoryStore(self._deps.engine).recent(key)
+
+    def append(self, key: str, role: Role, content: str) -> None:
+        from bot.store.history import HistoryStore
+
+        HistoryStore(self._deps.engine).append(key, role, content)

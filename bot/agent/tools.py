@@ -9,8 +9,9 @@ Nothing here can write: shortlist changes are user actions (buttons, slash comma
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
@@ -18,7 +19,6 @@ from pydantic import BaseModel
 from bot.errors import ScoutError
 from bot.knowledge.models import Passage
 from bot.scoring.models import PlanResult, ScoreCard
-from bot.store.shortlists import ShortlistItem, normalise_campaign
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
@@ -50,19 +50,37 @@ class ScoutService(Protocol):
     def niches(self) -> list[str]: ...
 
 
+class ShortlistEntry(Protocol):
+    """A creator on a shortlist as the store reads it back."""
+
+    handle: str
+    added_by: str
+    added_at: datetime
+    last_score: float | None
+
+
 class ShortlistReader(Protocol):
     """The read half of bot.store.shortlists.ShortlistStore; the agent gets nothing more."""
 
-    def entries(self, team_id: str, campaign: str) -> list[ShortlistItem]: ...
+    def entries(self, team_id: str, campaign: str) -> Sequence[ShortlistEntry]: ...
 
     def campaigns(self, team_id: str) -> list[str]: ...
+
+
+class Shortlisted(BaseModel):
+    """A creator on a shortlist, as the tools report it."""
+
+    handle: str
+    added_by: str
+    added_at: datetime
+    last_score: float | None = None
 
 
 class ShortlistView(BaseModel):
     """What `read_shortlist` returns: one campaign's creators, and every campaign's name."""
 
     campaign: str | None
-    creators: list[ShortlistItem]
+    creators: list[Shortlisted]
     campaigns: list[str]
 
 
@@ -134,8 +152,14 @@ class ToolBox:
             campaigns = self.shortlists.campaigns(self.team_id)
             if campaign is None:
                 return ShortlistView(campaign=None, creators=[], campaigns=campaigns)
+            # Imported here: the store pulls in SQLAlchemy, which most questions never need.
+            from bot.store.shortlists import normalise_campaign
+
             name = normalise_campaign(campaign)
-            creators = self.shortlists.entries(self.team_id, name)
+            creators = [
+                Shortlisted.model_validate(entry, from_attributes=True)
+                for entry in self.shortlists.entries(self.team_id, name)
+            ]
             return ShortlistView(campaign=name, creators=creators, campaigns=campaigns)
 
         return self._run("read_shortlist", {"campaign": campaign}, read)
