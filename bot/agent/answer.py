@@ -26,7 +26,7 @@ from bot.agent.grounding import (
 )
 from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
 from bot.agent.models import AskResult
-from bot.agent.offline import Draft, OfflinePlanner
+from bot.agent.offline import Draft, OfflinePlanner, pick_quotes, quote_block
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox
 from bot.knowledge.models import Passage
 from bot.scoring.models import ScoreCard
@@ -121,6 +121,13 @@ class Answerer:
         if len(result.answer) < MIN_ANSWER_CHARS:
             logger.warning("LLM answer did not survive grounding, answering offline")
             return None
+        if not result.citations and box.passages():
+            # The model read the guidance but quoted none of it (or only misquoted it):
+            # cite the passage that fits the question best, verbatim.
+            quotes = pick_quotes(box.passages(), question, limit=1)
+            if quotes:
+                draft = Draft(answer=f"{result.answer}\n\n{quote_block(quotes)}", citations=quotes)
+                result = self._finish(draft, box, "llm")
         result.creators = _mentioned_cards(result.answer, box.cards())
         return result
 

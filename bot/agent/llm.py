@@ -34,7 +34,11 @@ def load_prompt(prompts_dir: Path, name: str) -> str:
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
-    """ChatOpenAI for the configured server, with a timeout and no silent retry storms."""
+    """ChatOpenAI for the configured server, with a timeout and no retries.
+
+    A failed call falls back to the offline answer at once, so the worst case for one
+    question is `max_model_calls` x `OPENAI_TIMEOUT_S`.
+    """
     from langchain_openai import ChatOpenAI
 
     if settings.openai_api_key is None:
@@ -44,7 +48,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         base_url=settings.openai_base_url,
         api_key=settings.openai_api_key,
         timeout=settings.openai_timeout_s,
-        max_retries=1,
+        max_retries=0,
         temperature=0,
     )
 

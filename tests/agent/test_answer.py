@@ -182,3 +182,19 @@ def test_shortlist_questions_are_scoped_to_the_workspace(
     assert "is empty" in theirs.answer
     listed = answerer.ask("which campaigns have a shortlist?", team_id="T1")
     assert "**spring launch**" in listed.answer
+
+
+def test_concurrent_questions_from_many_threads(answerer: Answerer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [README_QUESTION, "why micro-influencers?", "score @greenrunner"] * 4
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(
+            pool.map(
+                lambda item: answerer.ask(item[1], conversation_key=f"t{item[0] % 3}"),
+                enumerate(questions),
+            )
+        )
+    assert all(r.answer for r in results)
+    for result in results:
+        assert_grounded(result)

@@ -142,3 +142,19 @@ def test_only_read_only_tools_exist(
         assert t.description and "Args:" not in t.description
         properties = t.tool_call_schema.model_json_schema()["properties"]
         assert all(p.get("description") for p in properties.values()), t.name
+
+
+def test_an_answer_that_quotes_nothing_gets_the_best_passage_cited(
+    make_answerer: MakeAnswerer,
+) -> None:
+    model = ScriptedChatModel(
+        script=[
+            call("search_guidance", query="why do micro-influencers get more engagement"),
+            AIMessage(content="Smaller creators tend to have closer, more engaged communities."),
+        ]
+    )
+    result = llm_answerer(make_answerer, model).ask("why do micro-influencers get more engagement?")
+    assert result.mode == "llm"
+    assert len(result.citations) == 1
+    assert f"“{result.citations[0].quote}”" in result.answer
+    assert_grounded(result)

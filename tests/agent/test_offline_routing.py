@@ -57,8 +57,8 @@ CASES: list[tuple[str, Expected]] = [
     ("best creators in the skincare niche", rec("skincare")),
     ("suggest partners for sustainable living", rec("sustainable living")),
     (
-        "suggest partners for sustainable home goods",
-        [("find_creators", {"niche": "sustainable home goods"})],
+        "suggest partners for industrial welding supplies",
+        [("find_creators", {"niche": "industrial welding supplies"})],
     ),
     ("We're launching running shoes. Who should we work with for running?", rec("running")),
     ("budget travel", rec("budget travel")),
