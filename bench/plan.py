@@ -4,32 +4,53 @@ Run: python bench/plan.py [--candidates 500] [--budget 100000] [--seed 1]
 The planner (exact dynamic programming over cost) is checked against an independent
 solve of the same 0/1 knapsack with scipy's MILP (HiGHS, zero gap). A second case
 gives every rate odd cents, which makes the DP table too large and exercises the
-planner's own MILP path.
+planner's own MILP path. Last, `Scout.plan` end to end on a generated roster.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from bot.embeddings import WordLlamaEmbedder
 from bot.scoring.benchmarks import load_benchmarks
 from bot.scoring.config import load_scoring_config
 from bot.scoring.metrics import compute_metrics
 from bot.scoring.plan import best_subset
+from bot.scoring.service import Scout
 from bot.scoring.synthetic import generate_table
 
 
+@contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """HiGHS sometimes prints to file descriptor 1; keep this report readable."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 def independent_optimum(costs: np.ndarray, values: np.ndarray, budget: float) -> float:
-    result = milp(
-        -values,
-        constraints=[LinearConstraint(costs[np.newaxis, :], -np.inf, budget)],
-        integrality=np.ones(len(costs)),
-        bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0.0},
-    )
+    with quiet_stdout():
+        result = milp(
+            -values,
+            constraints=[LinearConstraint(costs[np.newaxis, :], -np.inf, budget)],
+            integrality=np.ones(len(costs)),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0},
+        )
     return float(values @ np.round(result.x))
 
 
@@ -81,6 +102,23 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     odd_cents = costs - 1 + rng.integers(1, 100, len(costs)) / 100
     run_case("rates with odd cents (MILP path)", odd_cents, values, args.budget)
+
+    # End to end through the service: niche fit, flags, knapsack, cards.
+    scout = Scout(
+        generate_table(6_000, args.seed, showcase=False),
+        WordLlamaEmbedder(),
+        load_scoring_config(),
+        load_benchmarks(),
+    )
+    scout.plan("vegan fitness", args.budget)  # warm the brief's niche fit
+    start = time.perf_counter()
+    result = scout.plan("vegan fitness", args.budget)
+    print(
+        f"Scout.plan on a 6,000-creator roster: {result.candidates} unflagged creators fit "
+        f'"vegan fitness"; planned in {time.perf_counter() - start:.3f} s: '
+        f"{len(result.creators)} creators, ${result.total_cost:,.0f}, "
+        f"{result.expected_engagements:,.0f} engagements per post, ${result.remaining:,.0f} left"
+    )
 
 
 if __name__ == "__main__":
