@@ -90,15 +90,14 @@ def ingest(
 
     state = live_state(client)
     old = live_collection(client, state) if state else None
-    old_sources: dict[str, str] = {}
-    if old is not None:
-        existing = old.get(include=["metadatas"])
-        for cid, meta in zip(existing["ids"], existing["metadatas"] or [], strict=True):
-            old_sources[cid] = str((meta or {}).get("source", ""))
+    # Ids alone are cheap to list; metadata is fetched only for chunks that went away.
+    old_ids: set[str] = set(old.get(include=[])["ids"]) if old is not None else set()
+    gone = sorted(old_ids - set(chunks))
+    gone_sources = _sources(old, gone) if old is not None else {}
     report.rebuilt = state is not None and old is not None and state.embedder != embedder.name
-    reusable = set() if report.rebuilt else set(old_sources) & set(chunks)
+    reusable = set() if report.rebuilt else old_ids & set(chunks)
 
-    _count_changes(report, old_sources, chunks, reusable)
+    _count_changes(report, old_ids, gone_sources, chunks, reusable)
     if not report.changed and old is not None:
         assert state is not None
         report.collection = state.collection
@@ -122,32 +121,43 @@ def ingest(
     return report
 
 
+def _sources(collection: Any, ids: list[str]) -> dict[str, str]:
+    sources: dict[str, str] = {}
+    for part in _batches(ids, 5000):
+        got = collection.get(ids=list(part), include=["metadatas"])
+        for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            sources[cid] = str((meta or {}).get("source", ""))
+    return sources
+
+
 def _count_changes(
     report: IngestReport,
-    old_sources: dict[str, str],
+    old_ids: set[str],
+    gone_sources: dict[str, str],
     chunks: dict[str, Chunk],
     reusable: set[str],
 ) -> None:
-    old_by_source: dict[str, set[str]] = defaultdict(set)
-    for cid, source in old_sources.items():
-        old_by_source[source].add(cid)
     new_by_source: dict[str, set[str]] = defaultdict(set)
     for cid, chunk in chunks.items():
         new_by_source[chunk.source].add(cid)
+    gone_by_source: dict[str, int] = defaultdict(int)
+    for source in gone_sources.values():
+        gone_by_source[source] += 1
 
-    for source in sorted(set(old_by_source) | set(new_by_source)):
-        before, after = old_by_source.get(source, set()), new_by_source.get(source, set())
-        if not before:
-            report.files_added.append(source)
-        elif not after:
+    for source in sorted(set(new_by_source) | set(gone_by_source)):
+        after = new_by_source.get(source, set())
+        existed = bool(after & old_ids) or source in gone_by_source
+        if not after:
             report.files_removed.append(source)
-        elif before != after or (report.rebuilt and after):
+        elif not existed:
+            report.files_added.append(source)
+        elif after - old_ids or source in gone_by_source or report.rebuilt:
             report.files_updated.append(source)
         else:
             report.files_unchanged += 1
     report.chunks_kept = len(reusable)
     report.chunks_added = len(chunks) - len(reusable)
-    report.chunks_removed = len(old_sources) - len(reusable)
+    report.chunks_removed = len(old_ids) - len(reusable)
 
 
 def _copy(old: Any, target: Any, ids: list[str], batch: int) -> None:
