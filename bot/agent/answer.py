@@ -7,15 +7,12 @@ verbatim from `knowledge/`) and remembered per conversation for follow-ups.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from bot.agent.grounding import (
     QuoteChecker,
@@ -27,7 +24,8 @@ from bot.agent.grounding import (
 from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
 from bot.agent.models import AskResult
 from bot.agent.offline import Draft, OfflinePlanner, pick_quotes, quote_block
-from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox
+from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox, to_json
+from bot.errors import ScoutError
 from bot.knowledge.models import Passage
 from bot.scoring.models import ScoreCard
 
@@ -74,6 +72,7 @@ class Answerer:
         self._history = history
         self._llm = llm
         self._secrets = [s for s in secrets if len(s) >= 6]
+        self._planner = OfflinePlanner(scout.handles(), scout.niches())
         self._checker: tuple[tuple[tuple[str, int, int], ...], QuoteChecker] | None = None
         self._lock = threading.Lock()
 
@@ -83,13 +82,13 @@ class Answerer:
         """Answer `question`; `conversation_key` ties follow-ups to earlier turns."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         history = self._recall(conversation_key)
-        planner = OfflinePlanner(self._scout.handles(), self._scout.niches())
         result = None
         if self._llm is not None:
             result = self._ask_llm(question, team_id, history)
         if result is None:
             box = self._box(team_id)
-            result = self._finish(planner.answer(question, box, history), box, "offline")
+            draft = self._planner.answer(question, box, history)
+            result = self._finish(draft, box, "offline")
             if self._llm is not None:
                 result.note = " ".join(filter(None, [FALLBACK_NOTE, result.note]))
         self._remember(conversation_key, question, result.answer)
@@ -147,7 +146,7 @@ class Answerer:
         """Ground the draft: verified quotes only, and only numbers the tools produced."""
         # Quoting a creator's data (a bio inside a reason) is not quoting the guidance.
         data = [
-            json.dumps(_plain(o), ensure_ascii=False)
+            to_json(o)
             for o in box.outputs()
             if not (isinstance(o, list) and o and isinstance(o[0], Passage))
         ]
@@ -181,7 +180,7 @@ class Answerer:
 
         try:
             return [(t.role, t.content) for t in self._history.recent(key)]
-        except SQLAlchemyError:
+        except (SQLAlchemyError, ScoutError):
             logger.exception("reading conversation history failed; answering without it")
             return []
 
@@ -193,16 +192,8 @@ class Answerer:
         try:
             self._history.append(key, "user", question)
             self._history.append(key, "assistant", answer)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, ScoutError):
             logger.exception("saving conversation history failed")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _mentioned_cards(answer: str, cards: Sequence[ScoreCard]) -> list[ScoreCard]:

@@ -215,7 +215,7 @@ class OfflinePlanner:
     """Answers from the tools alone: recognise the question, run the tools, write it up."""
 
     def __init__(self, known_handles: Sequence[str], known_niches: Sequence[str]) -> None:
-        self._known_handles = list(known_handles)
+        self._known_handles = frozenset(known_handles)
         self._known_niches = list(known_niches)
 
     def context(self, history: Sequence[tuple[str, str]]) -> Context:

@@ -7,7 +7,7 @@ out from the earlier turns of the same conversation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -58,6 +58,7 @@ _BUDGET_PATTERNS = [
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "million": 1e6}
 
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
+_BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
 
 _SECRET_WORDS = re.compile(
     r"\b(api[\s_-]?keys?|tokens?|secrets?|passwords?|credentials?|env(ironment)?\s+var\w*"
@@ -135,19 +136,21 @@ def parse_budget(text: str) -> float | None:
     return None
 
 
-def find_handles(text: str, known: Iterable[str] = ()) -> list[str]:
-    """Handles in order of appearance: "@name" always, a known handle's bare name too."""
+def find_handles(text: str, known: Collection[str] = frozenset()) -> list[str]:
+    """Handles in order of appearance: "@name" always, a known handle's bare name too.
+
+    `known` is a set of handles ("@name"); lookups are per word, so rosters of any size
+    cost the same.
+    """
     lowered = text.lower()
     found: list[tuple[int, str]] = [
         (m.start(), "@" + m.group(1).rstrip(".")) for m in _HANDLE.finditer(lowered)
     ]
-    for handle in known:
-        bare = handle.lstrip("@").lower()
+    for match in _BARE_NAME.finditer(lowered):
+        bare = match.group(0).rstrip(".")
         # Short bare names ("ann") are too likely to be ordinary words.
-        if len(bare) >= 5:
-            match = re.search(rf"(?<![\w@]){re.escape(bare)}(?![\w])", lowered)
-            if match:
-                found.append((match.start(), "@" + bare))
+        if len(bare) >= 5 and "@" + bare in known:
+            found.append((match.start(), "@" + bare))
     ordered: list[str] = []
     for _, handle in sorted(found):
         if handle not in ordered:
@@ -220,7 +223,7 @@ def _top_n(text: str) -> int | None:
 def route(
     question: str,
     *,
-    known_handles: Sequence[str] = (),
+    known_handles: Collection[str] = frozenset(),
     known_niches: Sequence[str] = (),
     context: Context | None = None,
 ) -> Route:
@@ -274,7 +277,7 @@ def route(
 def context_from(
     turns: Sequence[tuple[str, str]],
     *,
-    known_handles: Sequence[str] = (),
+    known_handles: Collection[str] = frozenset(),
     known_niches: Sequence[str] = (),
 ) -> Context:
     """Rebuild a conversation's context from its (role, content) turns, oldest first."""

@@ -194,8 +194,8 @@ class ToolBox:
         return list(seen.values())
 
 
-def _dump(value: Any) -> str:
-    """Tool output as compact JSON for the model."""
+def to_json(value: Any) -> str:
+    """Tool output as compact JSON (what the model reads)."""
     if isinstance(value, BaseModel):
         data: Any = value.model_dump(mode="json")
     elif isinstance(value, list):
@@ -209,7 +209,7 @@ def _guarded(fn: Callable[[], Any]) -> str:
     # A user-facing failure (unknown handle, missing index) goes back to the model as
     # text it can act on, rather than ending the run.
     try:
-        return _dump(fn())
+        return to_json(fn())
     except ScoutError as exc:
         return json.dumps({"error": str(exc)})
 
