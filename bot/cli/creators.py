@@ -97,8 +97,9 @@ def _show_card(card: ScoreCard) -> None:
 
     console = Console()
     micro = "in" if card.in_micro_range else "outside"
+    name = f" {card.name}" if card.name else ""
     console.print(
-        f"[bold]{card.handle}[/bold] {card.name} · {card.platform} · {card.tier} "
+        f"[bold]{card.handle}[/bold]{name} · {card.platform} · {card.tier} "
         f"({card.followers:,} followers, {micro} the 1k-100k micro range) · "
         f"[bold]score {card.score:.1f}[/bold]/100"
     )

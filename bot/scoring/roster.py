@@ -517,7 +517,11 @@ def import_roster(src: Path, settings: Settings) -> ImportReport:
         stored_at=str(target),
         creators=len(creators),
         platforms=dict(Counter(creator.platform for creator in creators).most_common()),
-        mapped_headers={h: c for h, c in mapping.items() if h != c},
+        mapped_headers={
+            header: column
+            for header, column in mapping.items()
+            if "_".join(header.lower().split()) != column  # skip "Followers" -> followers
+        },
         ignored_columns=ignored,
         overridden_by=str(settings.scout_roster) if settings.scout_roster else None,
     )
