@@ -118,7 +118,7 @@ def test_racing_processes_post_each_change_once(db_url: str, slack: FakeSlack) -
             text=True,
             env=env,
         )
-        for _ in range(4)
+        for _ in range(3)
     ]
     reports = []
     for racer in racers:

@@ -135,7 +135,7 @@ def test_time_zone_falls_back_to_utc_and_bad_input_gets_usage(served: ServedApp)
     command(served, f"shortlist add launch {first}", "add")
     reply = command(served, "digest subscribe launch", "sub", user_id="UNOTZ")
     assert "daily digest (every day at 09:00, UTC)" in reply["text"]
-    served.slack.fail_next("users.info", 500, times=5)
+    served.slack.fail_next("users.info", 200, body={"ok": False, "error": "user_not_found"})
     reply = command(served, "digest subscribe launch daily at 7:05", "sub2", user_id="U9")
     assert "09:00" not in reply["text"] and "07:05, UTC" in reply["text"]
     assert "HH:MM" in command(served, "digest subscribe launch at 25:00", "bad")["text"]
