@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
@@ -115,3 +117,27 @@ def test_a_roster_of_one_works(embedder: WordLlamaEmbedder) -> None:
     assert scout.rank("vegan") == []
     assert scout.plan("vegan", 1000).creators == []
     assert scout.card("@someone").score > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    budget=st.floats(0, 20_000, allow_nan=False),
+    brief=st.sampled_from(["vegan fitness", "skincare", "budget travel", "books", "gaming"]),
+)
+def test_plans_never_exceed_the_budget(sample_scout: Scout, budget: float, brief: str) -> None:
+    result = sample_scout.plan(brief, budget)
+    assert result.total_cost <= budget + 1e-9
+    assert len({c.handle for c in result.creators}) == len(result.creators)
+    # What is left over cannot buy any eligible creator that would add engagements.
+    chosen = {c.handle for c in result.creators}
+    fit = sample_scout.niche_index.fit(brief)
+    table, metrics = sample_scout.table, sample_scout.metrics
+    for i, handle in enumerate(table.handles):
+        eligible = (
+            fit.value[i] >= sample_scout.config.niche.min_fit
+            and metrics.flags[i] == 0
+            and table.rate_usd[i] > 0
+            and metrics.engagements[i] > 0
+        )
+        if eligible and handle not in chosen:
+            assert table.rate_usd[i] > result.remaining + 1e-9
