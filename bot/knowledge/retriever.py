@@ -55,6 +55,7 @@ class _Snapshot:
 
     collection: Any
     ids: list[str]
+    positions: dict[str, int]  # chunk id -> index into `ids` and `passages`
     passages: list[Passage]
     spans: list[tuple[str, int, int]]  # (source, start, end) of each passage
     bm25: bm25s.BM25
@@ -132,8 +133,10 @@ class Retriever:
         if self._term_embedder is None or not content or not snap.vocabulary:
             return terms
         similarities = self._term_embedder.embed(content) @ snap.vocabulary_vectors.T
+        # One more than NEIGHBOURS: a query word's nearest corpus word is usually itself.
+        nearest = min(NEIGHBOURS + 1, similarities.shape[1])
         for row in similarities:
-            for i in np.argsort(-row)[: NEIGHBOURS + 1]:
+            for i in np.argpartition(-row, nearest - 1)[:nearest]:
                 similarity, term = float(row[i]), snap.vocabulary_stems[i]
                 if similarity >= NEIGHBOUR_MIN_SIMILARITY and term not in terms:
                     terms[term] = NEIGHBOUR_WEIGHT * similarity
@@ -146,13 +149,12 @@ class Retriever:
             n_results=min(limit, len(snap.ids)),
             include=["distances"],
         )
-        position = {cid: i for i, cid in enumerate(snap.ids)}
         distances = found["distances"][0]
         # Cosine distance -> similarity, so that higher is better like the other scores.
         return [
-            (position[cid], 1.0 - float(d))
+            (snap.positions[cid], 1.0 - float(d))
             for cid, d in zip(found["ids"][0], distances, strict=True)
-            if cid in position
+            if cid in snap.positions
         ]
 
     @staticmethod
@@ -237,6 +239,7 @@ class Retriever:
         return _Snapshot(
             collection,
             list(got["ids"]),
+            {cid: i for i, cid in enumerate(got["ids"])},
             passages,
             spans,
             bm25,
