@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from bot.agent.grounding import (
     QuoteChecker,
     allowed_numbers,
+    drop_unknown_handles,
     drop_unsupported,
     drop_write_claims,
     ground_quotes,
@@ -24,6 +25,7 @@ from bot.agent.grounding import (
 from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
 from bot.agent.models import AskResult
 from bot.agent.offline import Draft, OfflinePlanner, pick_quotes, quote_block
+from bot.agent.routing import find_handles
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox, to_json
 from bot.errors import ScoutError
 from bot.knowledge.models import Passage
@@ -114,8 +116,15 @@ class Answerer:
             logger.warning("LLM answer failed, answering offline: %s", exc)
             return None
         text, claims = drop_write_claims(text)
-        if claims:
-            logger.warning("dropped %d false claim(s) of a write from the LLM answer", len(claims))
+        # Naming the handle the user asked about is fine even when it is not on the roster.
+        known = self._planner.known_handles | set(find_handles(question))
+        text, invented = drop_unknown_handles(text, known)
+        if claims or invented:
+            logger.warning(
+                "dropped %d false write claim(s) and %d sentence(s) naming unknown creators",
+                len(claims),
+                len(invented),
+            )
         result = self._finish(Draft(answer=text), box, "llm")
         if len(result.answer) < MIN_ANSWER_CHARS:
             logger.warning("LLM answer did not survive grounding, answering offline")

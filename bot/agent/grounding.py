@@ -8,7 +8,7 @@ quote that is not in any document is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ _NUMBER = re.compile(
     r"(?<![\w.])[-+]?\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s?(%|percent\b|k\b|K\b|M\b|m\b|x\b|×))?(?![\w])"
 )
-_HANDLE = re.compile(r"@[A-Za-z0-9_.]+")
+_HANDLE = re.compile(r"(?<![\w])@[A-Za-z0-9_.]+")
 # A sentence ends at . ! or ?, possibly closed by bold, a quote mark or a bracket.
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])|(?<=[.!?][*_”\")])|(?<=[.!?]\*\*))\s+(?=[A-Z*_>\"“•@(-])"
@@ -137,6 +137,14 @@ _WRITE_CLAIM = re.compile(
 def drop_write_claims(text: str) -> tuple[str, list[str]]:
     """Remove each sentence that claims a write happened; return the text and what went."""
     return _drop_sentences(text, lambda sentence: bool(_WRITE_CLAIM.search(sentence)))
+
+
+def drop_unknown_handles(text: str, known: Collection[str]) -> tuple[str, list[str]]:
+    """Remove each sentence naming a creator handle that is not on the roster."""
+    return _drop_sentences(
+        text,
+        lambda sentence: any(h.lower().rstrip(".") not in known for h in _HANDLE.findall(sentence)),
+    )
 
 
 class SourceDocument(Protocol):

@@ -215,18 +215,18 @@ class OfflinePlanner:
     """Answers from the tools alone: recognise the question, run the tools, write it up."""
 
     def __init__(self, known_handles: Sequence[str], known_niches: Sequence[str]) -> None:
-        self._known_handles = frozenset(known_handles)
+        self.known_handles = frozenset(h.lower() for h in known_handles)
         self._known_niches = list(known_niches)
 
     def context(self, history: Sequence[tuple[str, str]]) -> Context:
         return context_from(
-            history, known_handles=self._known_handles, known_niches=self._known_niches
+            history, known_handles=self.known_handles, known_niches=self._known_niches
         )
 
     def route(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Route:
         return route(
             question,
-            known_handles=self._known_handles,
+            known_handles=self.known_handles,
             known_niches=self._known_niches,
             context=self.context(history),
         )
@@ -235,10 +235,9 @@ class OfflinePlanner:
         routed = self.route(question, history)
         try:
             return self._compose(routed, question, box)
-        except NotReadyError as exc:
-            return Draft(answer=str(exc), footer=EXAMPLES)
-        except ScoutError as exc:
-            return Draft(answer=f"{exc}.".replace("..", "."), footer=EXAMPLES)
+        except ScoutError as exc:  # an unknown handle, a missing index: say so, show usage
+            message = str(exc).rstrip(".")
+            return Draft(answer=f"{message[:1].upper()}{message[1:]}.", footer=EXAMPLES)
 
     def _guidance(self, box: ToolBox, query: str, limit: int) -> tuple[list[Citation], str | None]:
         try:

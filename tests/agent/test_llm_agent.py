@@ -40,7 +40,8 @@ def grounded_final(messages: list[BaseMessage]) -> AIMessage:
         f'**Partner with {top["handle"]}.** As the guidance puts it, "{sentence}."\n\n'
         f"- {top['handle']} ({top['tier']}): {percent(top['engagement_rate'])} engagement "
         f"rate, score {top['score']:.0f}/100.\n\n"
-        "Booking them will triple your sales, a 347% lift. "
+        "Booking them will triple your sales, a 347% lift. Also try @madeup.star, a rising "
+        "name. "
         "Experts agree: “Micro-influencers guarantee a tenfold return on every campaign.”\n\n"
         "Next: add them with the Add to shortlist button."
     )
@@ -68,6 +69,7 @@ def test_agent_loop_calls_tools_and_returns_a_grounded_answer(
     # The invented figure and the invented quote are gone; the rest stays.
     assert "triple" not in result.answer
     assert "tenfold" not in result.answer
+    assert "@madeup.star" not in result.answer
     assert "Add to shortlist" in result.answer
     assert_grounded(result)
     # The model saw the system prompt, then the question, then each tool result.
