@@ -87,6 +87,7 @@ class NicheFit:
     tag_similarity: NDArray[np.float32]  # terms x creators, scaled 0..1
     bio_similarity: NDArray[np.float32]  # creators, scaled 0..1
     term_vectors: NDArray[np.float32]
+    ignored: list[Term]  # brief words that no tag on the roster relates to
 
 
 def _ids(values: Sequence[str]) -> tuple[list[str], NDArray[np.int32]]:
@@ -171,6 +172,19 @@ class NicheIndex:
         # One extra all-zero column so padded tag slots never match.
         term_tag = np.zeros((len(terms), len(self._tags) + 1), dtype=np.float32)
         term_tag[:, :-1] = self._scale(vectors[1:] @ self._tag_vectors.T)
+        term_vectors = vectors[1:]
+        # Words no tag on the roster relates to ("under", "50k") are not the niche:
+        # leave them out of the mean, unless nothing in the brief relates to any tag.
+        related = [
+            term.key in self._tag_terms or bool(term_tag[t].max(initial=0) > 0)
+            for t, term in enumerate(terms)
+        ]
+        ignored = [term for term, keep in zip(terms, related, strict=True) if not keep]
+        if ignored and any(related):
+            terms = [term for term, keep in zip(terms, related, strict=True) if keep]
+            term_tag, term_vectors = term_tag[related], term_vectors[related]
+        else:
+            ignored = []
         in_tags = np.zeros((len(terms), n), dtype=bool)
         in_bio = np.zeros((len(terms), n), dtype=bool)
         tag_similarity = np.zeros((len(terms), n), dtype=np.float32)
@@ -190,7 +204,15 @@ class NicheIndex:
             total += np.maximum(best, bio_similarity)
         value = (total / len(terms) if terms else bio_similarity).astype(np.float64)
         return NicheFit(
-            brief, terms, value, in_tags, in_bio, tag_similarity, bio_similarity, vectors[1:]
+            brief,
+            terms,
+            value,
+            in_tags,
+            in_bio,
+            tag_similarity,
+            bio_similarity,
+            term_vectors,
+            ignored,
         )
 
     def explain(self, fit: NicheFit, i: int) -> str:
@@ -224,6 +246,8 @@ class NicheIndex:
             parts.append(f"bio reads {fit.bio_similarity[i]:.0%} like the brief")
         if missing:
             parts.append("nothing on " + ", ".join(missing))
+        if fit.ignored:
+            parts.append("ignored " + ", ".join(term.surface for term in fit.ignored))
         return parts
 
     def _closest_tag(self, vector: NDArray[np.float32], i: int) -> str:

@@ -11,8 +11,15 @@ from hypothesis import strategies as st
 
 from bot.scoring.benchmarks import load_benchmarks
 from bot.scoring.config import load_scoring_config
-from bot.scoring.metrics import compute_metrics, flag_list, scores, tier_name
-from bot.scoring.models import Creator
+from bot.scoring.metrics import (
+    Metrics,
+    components,
+    compute_metrics,
+    flag_list,
+    scores,
+    tier_name,
+)
+from bot.scoring.models import Component, Creator
 from bot.scoring.table import RosterTable
 from tests.scoring.conftest import make_creator
 
@@ -20,7 +27,7 @@ CONFIG = load_scoring_config()
 BENCHMARKS = load_benchmarks()
 
 
-def metrics_for(*creators: Creator):  # type: ignore[no-untyped-def]
+def metrics_for(*creators: Creator) -> tuple[RosterTable, Metrics]:
     table = RosterTable.from_creators(creators)
     return table, compute_metrics(table, BENCHMARKS, CONFIG)
 
@@ -105,9 +112,7 @@ def test_engagement_reason_reads_like_a_marketer_would_say_it() -> None:
     assert "per follower" in reason and "Modash" in reason
 
 
-def _components(table: RosterTable, m, i: int):  # type: ignore[no-untyped-def]
-    from bot.scoring.metrics import components
-
+def _components(table: RosterTable, m: Metrics, i: int) -> list[Component]:
     return components(m, table, BENCHMARKS, CONFIG, i)
 
 

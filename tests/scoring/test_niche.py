@@ -57,6 +57,14 @@ def test_embedding_similarity_gives_partial_credit_without_exact_words(
 ) -> None:
     fit = index.fit("video games")
     assert fit.value[2] >= CONFIG.min_fit  # "video games" is a gaming synonym
-    fit = index.fit("mindfulness retreat")
+    fit = index.fit("health")  # no tag says it; "wellness" is the closest in meaning
     assert 0 < fit.value[3] < 1
     assert fit.value[3] > fit.value[2]
+    assert "health ~ wellness" in index.explain(fit, 3)
+
+
+def test_words_no_tag_relates_to_are_left_out(index: NicheIndex) -> None:
+    fit = index.fit("vegan fitness creators under 50k")
+    assert [term.surface for term in fit.ignored] == ["under", "50k"]
+    assert fit.value[0] == 1.0
+    assert "ignored under, 50k" in index.explain(fit, 0)
