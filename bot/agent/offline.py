@@ -278,7 +278,7 @@ class OfflinePlanner:
                 answer="Which niche is the campaign for? Tell me and I'll rank the roster for it.",
                 footer=EXAMPLES,
             )
-        cards = box.find_creators(routed.niche, n=5)
+        cards = box.find_creators(routed.niche, n=routed.count)
         if not cards:
             return Draft(answer=f"No creator in the roster fits **{routed.niche}** yet.")
         top = cards[:3]

@@ -35,6 +35,7 @@ class Route(BaseModel):
     handles: list[str] = Field(default_factory=list)
     budget: float | None = None
     campaign: str | None = None
+    count: int = 5  # how many creators to list
 
 
 class Context(BaseModel):
@@ -265,7 +266,7 @@ def route(
         return Route(intent=Intent.RECOMMEND, niche=niche)
     more = re.search(r"\b(more|others|else|another|next)\b", text)
     if follow_up and more and previous is not None and previous.niche:
-        return Route(intent=Intent.RECOMMEND, niche=previous.niche)
+        return Route(intent=Intent.RECOMMEND, niche=previous.niche, count=previous.count * 2)
     if _RECOMMEND_CUES.search(text) and (_TOPIC_WORDS.search(text) or "who" in text.split()):
         # "who should we work with?" names no niche: ask for one.
         return Route(intent=Intent.RECOMMEND, niche=None)

@@ -198,3 +198,12 @@ def test_concurrent_questions_from_many_threads(answerer: Answerer) -> None:
     assert all(r.answer for r in results)
     for result in results:
         assert_grounded(result)
+
+
+def test_asking_for_more_lists_more(answerer: Answerer) -> None:
+    first = answerer.ask(README_QUESTION, conversation_key="k")
+    more = answerer.ask("more?", conversation_key="k")
+    assert len(more.creators) > len(first.creators)
+    assert [c.handle for c in more.creators][: len(first.creators)] == [
+        c.handle for c in first.creators
+    ]
