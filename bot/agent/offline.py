@@ -41,46 +41,11 @@ _GUIDANCE_QUERY = {
     Intent.SCORE: "engagement rate and authenticity matter more than follower count",
     Intent.COMPARE: "engagement rate and authenticity matter more than follower count",
 }
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "for",
-        "in",
-        "on",
-        "with",
-        "is",
-        "are",
-        "be",
-        "we",
-        "our",
-        "you",
-        "your",
-        "it",
-        "that",
-        "this",
-        "why",
-        "how",
-        "what",
-        "who",
-        "should",
-        "do",
-        "does",
-        "can",
-        "which",
-        "as",
-        "at",
-        "by",
-        "from",
-        "more",
-        "than",
-    ]
-)
+_STOPWORDS = frozenset({
+    "a", "an", "the", "and", "or", "of", "to", "for", "in", "on", "with", "is", "are", "be", "we",
+    "our", "you", "your", "it", "that", "this", "why", "how", "what", "who", "should", "do",
+    "does", "can", "which", "as", "at", "by", "from", "more", "than",
+})  # fmt: skip
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _FIRST_PERSON = re.compile(r"\b(I|I’ve|I've|I’m|I'm|my|me)\b")
 
