@@ -45,7 +45,7 @@ def main() -> None:
         store = f"Chroma server {args.server}" if args.server else "embedded Chroma"
         print(f"{report.chunks_added} chunks from {len(documents)} documents, {store}")
 
-        for split in ("all", "dev", "test"):
+        for split in ("all", "dev", "test", "holdout"):
             subset = [q for q in questions if split == "all" or q.split == split]
             if not subset:
                 continue
