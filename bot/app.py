@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
 # Answers run in this many worker threads; acks never wait for them.
-ANSWER_WORKERS = 8
+ANSWER_WORKERS = 4
 
 
 def require(value: SecretStr | None, name: str) -> str:
@@ -68,19 +68,32 @@ def build_web_client(settings: Settings) -> WebClient:
 
 def create_app(settings: Settings, deps: Deps) -> App:
     """The Bolt app with every listener registered; fails fast on missing settings."""
-    from slack_bolt import App
+    from slack_bolt.error import BoltError
 
     from bot.slack import actions, commands, events
 
     signing_secret = require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
     client = build_web_client(settings)
     deps.engine  # noqa: B018 - open and migrate the database now, not on the first event
-    app = App(
+    try:
+        app = build_bolt_app(client, signing_secret)
+    except BoltError as exc:
+        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
+    for module in (events, commands, actions):
+        module.register(app, deps)
+    return app
+
+
+def build_bolt_app(client: WebClient, signing_secret: str) -> App:
+    """A Bolt app that acks at once and answers from a bounded pool of worker threads."""
+    from slack_bolt import App
+
+    return App(
         client=client,
         signing_secret=signing_secret,
-        # auth.test runs on the first request instead, so start-up needs no network.
-        token_verification_enabled=False,
-        # Acks run inline in the request thread and return at once; the work runs in lazy
+        # auth.test once at start: a bad token fails fast, and no request pays for it later.
+        token_verification_enabled=True,
+        # Acks run inline while dispatching and return at once; the work runs in lazy
         # listeners on the bounded pool below. (With False, Bolt queues the ack functions of
         # commands and actions on that same pool, behind answers in progress.)
         process_before_response=True,
@@ -89,6 +102,3 @@ def create_app(settings: Settings, deps: Deps) -> App:
         ),
         logger=logging.getLogger("bot.slack"),
     )
-    for module in (events, commands, actions):
-        module.register(app, deps)
-    return app

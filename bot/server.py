@@ -14,19 +14,19 @@ HEALTH_PATH = "/healthz"
 
 def create_asgi_app(bolt_app: App) -> Starlette:
     """`POST /slack/events` (events, commands, interactivity) and `GET /healthz`."""
-    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+    from slack_bolt.adapter.starlette import SlackRequestHandler
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
+    # Bolt's dispatch runs on the event loop: with auth.test done at start and acks that only
+    # ack (the work goes to lazy listeners), it never waits on I/O, and it avoids a thread hop
+    # that would compete for the GIL with the answer workers.
+    handler = SlackRequestHandler(bolt_app)
+
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        # Bolt's dispatch is synchronous (signature check, auth, ack); keep it off the event loop
-        # so one slow request never holds up the others' acks.
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(bolt_response)
+        return await handler.handle(request)
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})

@@ -37,6 +37,19 @@ def test_create_app_names_the_missing_setting(values: dict[str, str], missing: s
         create_app(settings, Deps(settings))
 
 
+def test_a_refused_bot_token_stops_the_start(tmp_path: Path) -> None:
+    with FakeSlack() as slack:
+        slack.fail_next("auth.test", 200, body={"ok": False, "error": "invalid_auth"})
+        settings = _settings(
+            scout_data_dir=tmp_path,
+            slack_bot_token="xoxb-revoked",
+            slack_signing_secret="s",
+            slack_api_url=slack.api_url,
+        )
+        with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN was refused by Slack"):
+            create_app(settings, Deps(settings))
+
+
 def test_scout_serve_fails_fast_naming_the_variable(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "serve"],
