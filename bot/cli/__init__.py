@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -47,10 +48,30 @@ for module in (agent, knowledge, creators, shortlist, digest, serve):
 def main() -> None:
     """Console-script entry point: user errors become one line on stderr."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:
+        _exit_on_usage_error(exc)
+    except typer.Abort:
+        print("scout: aborted", file=sys.stderr)
+        sys.exit(1)
     except ScoutError as exc:
         print(f"scout: {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("scout: interrupted", file=sys.stderr)
         sys.exit(130)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _exit_on_usage_error(exc: typer.TyperException) -> NoReturn:
+    """Print a usage error as one line naming the command and the bad input."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        print(ctx.get_help())
+        sys.exit(0)
+    where = ctx.command_path if ctx is not None else "scout"
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    print(f"{where}: {message} (see `{where} --help`)", file=sys.stderr)
+    sys.exit(getattr(exc, "exit_code", 2))

@@ -59,3 +59,23 @@ def test_bad_setting_is_one_line_naming_the_variable(monkeypatch: pytest.MonkeyP
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "PORT" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["plan", "--niche", "vegan", "--budget", "-5"], "--budget"),
+        (["rank", "--niche", "vegan", "-n", "many"], "-n"),
+        (["score"], "handle"),
+        (["nosuch"], "nosuch"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert result.stdout == ""
