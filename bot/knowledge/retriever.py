@@ -48,6 +48,13 @@ BM25_B = 0.75
 NEIGHBOURS = 3
 NEIGHBOUR_MIN_SIMILARITY = 0.45
 NEIGHBOUR_WEIGHT = 0.5
+# Pseudo-relevance feedback for the hybrid's dense leg: the query vector moves
+# towards the mean of BM25's top passages (Rocchio), so paraphrases of what BM25
+# found rank high while off-topic "similar-sounding" passages drop.
+FEEDBACK_PASSAGES = 3
+FEEDBACK_WEIGHT = 0.5
+# Query words recur; their vectors are cached (the tokenizer dominates a query's cost).
+TERM_CACHE_SIZE = 20_000
 NOT_READY = "the knowledge index is empty or missing: run `scout ingest`"
 
 
@@ -58,6 +65,7 @@ class _Snapshot:
     collection: Any
     ids: list[str]
     positions: dict[str, int]  # chunk id -> index into `ids` and `passages`
+    vectors: np.ndarray  # the stored embeddings, row i for passage i
     passages: list[Passage]
     spans: list[tuple[str, int, int]]  # (source, start, end) of each passage
     bm25: bm25s.BM25
@@ -88,6 +96,7 @@ class Retriever:
         # Word-level query expansion embeds the corpus vocabulary: worth it with a
         # local model, not with a paid API, so it has its own (optional) embedder.
         self._term_embedder = term_embedder
+        self._term_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
 
@@ -116,7 +125,7 @@ class Retriever:
         if method == "dense":
             return self._top(snap, self._dense(snap, query, limit), k)
         bm25 = [i for i, _ in self._bm25(snap, query, limit)]
-        dense = [i for i, _ in self._dense(snap, query, limit)]
+        dense = [i for i, _ in self._dense(snap, query, limit, bm25[:FEEDBACK_PASSAGES])]
         fused = reciprocal_rank_fusion([bm25, dense], [1.0, DENSE_WEIGHT], RRF_K)
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         return self._top(snap, ranked, k)
@@ -134,7 +143,7 @@ class Retriever:
         content = [w for w in dict.fromkeys(words(query)) if w not in STOPWORDS and len(w) > 2]
         if self._term_embedder is None or not content or not snap.vocabulary:
             return terms
-        similarities = self._term_embedder.embed(content) @ snap.vocabulary_vectors.T
+        similarities = self._term_vectors(content) @ snap.vocabulary_vectors.T
         # One more than NEIGHBOURS: a query word's nearest corpus word is usually itself.
         nearest = min(NEIGHBOURS + 1, similarities.shape[1])
         for row in similarities:
@@ -144,10 +153,26 @@ class Retriever:
                     terms[term] = NEIGHBOUR_WEIGHT * similarity
         return terms
 
-    def _dense(self, snap: _Snapshot, query: str, limit: int) -> list[tuple[int, float]]:
-        vector = self._embedder.embed([dense_query(query)])
+    def _term_vectors(self, terms: list[str]) -> np.ndarray:
+        assert self._term_embedder is not None
+        found = {t: v for t in terms if (v := self._term_cache.get(t)) is not None}
+        missing = [t for t in terms if t not in found]
+        if missing:
+            if len(self._term_cache) > TERM_CACHE_SIZE:
+                self._term_cache = {}  # replaced, not cleared, so readers never see it shrink
+            for term, vector in zip(missing, self._term_embedder.embed(missing), strict=True):
+                self._term_cache[term] = found[term] = vector
+        return np.stack([found[t] for t in terms])
+
+    def _dense(
+        self, snap: _Snapshot, query: str, limit: int, feedback: list[int] | None = None
+    ) -> list[tuple[int, float]]:
+        vector = self._embedder.embed([dense_query(query)])[0]
+        if feedback:
+            vector = vector + FEEDBACK_WEIGHT * snap.vectors[feedback].mean(axis=0)
+            vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
         found = snap.collection.query(
-            query_embeddings=vector,
+            query_embeddings=vector[np.newaxis, :].astype(np.float32),
             n_results=min(limit, len(snap.ids)),
             include=["distances"],
         )
@@ -201,7 +226,7 @@ class Retriever:
                 f"the knowledge index was built with {state.embedder} embeddings but "
                 f"{self._embedder.name} is configured: run `scout ingest` to rebuild it"
             )
-        got = collection.get(include=["documents", "metadatas"])
+        got = collection.get(include=["documents", "metadatas", "embeddings"])
         if not got["ids"]:
             raise NotReadyError(NOT_READY)
         passages = [
@@ -242,6 +267,7 @@ class Retriever:
             collection,
             list(got["ids"]),
             {cid: i for i, cid in enumerate(got["ids"])},
+            np.asarray(got["embeddings"], dtype=np.float32),
             passages,
             spans,
             bm25,
