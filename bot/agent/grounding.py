@@ -252,6 +252,8 @@ def ground_quotes(
         if line or not lines or lines[-1]:
             lines.append(line)
     citations.extend(checker.verify_all(hints))
-    unique = {c.quote: c for c in reversed(citations)}
-    ordered = [unique[q] for q in dict.fromkeys(c.quote for c in citations)]
-    return "\n".join(lines).strip(), ordered
+    # One citation per quote; a quote inside a longer one (a nested “word” cut a match
+    # short) is the same citation.
+    unique = list({c.quote: c for c in reversed(citations)}.values())[::-1]
+    kept = [c for c in unique if not any(c.quote in o.quote and c != o for o in unique)]
+    return "\n".join(lines).strip(), kept

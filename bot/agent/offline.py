@@ -47,7 +47,13 @@ _STOPWORDS = frozenset({
     "does", "can", "which", "as", "at", "by", "from", "more", "than",
 })  # fmt: skip
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Below this a sentence shares too little with the question to be worth quoting as well.
+MIN_QUOTE_SCORE = 2.0
 _FIRST_PERSON = re.compile(r"\b(I|I’ve|I've|I’m|I'm|my|me)\b")
+_ASIDE = re.compile(r"(So,|Whether|Here’s|Here's|Let’s|Let's|Think|In this|But who)\b")
+_ADVICE = re.compile(
+    r"(Look|Focus|Embrace|Choose|Build|Partner|Work with|Prioriti[sz]e|Check|Avoid|Start|Treat)\b"
+)
 
 
 def _stems(words: str) -> set[str]:
@@ -149,26 +155,42 @@ def _sentences(passage: Passage) -> list[str]:
     return found
 
 
-def _sentence_score(sentence: str, wanted: set[str], rank: int) -> float:
+def _sentence_score(sentence: str, wanted: set[str], rank: int, advice: bool) -> float:
     terms = _terms(sentence)
-    # Query words count double; words for what makes creators worth it break ties; first
-    # person anecdotes quote badly; higher-ranked passages win the rest.
-    anecdote = 2.0 if _FIRST_PERSON.search(sentence) else 0.0
-    return 2.0 * len(wanted & terms) + len(_VALUE_TERMS & terms) - anecdote - 0.5 * rank
+    # Query words count double; words for what makes creators worth it break ties; a
+    # "how" question prefers advice ("Look for engagement, ..."); anecdotes and asides
+    # ("So, next time...") quote badly; higher-ranked passages win the rest.
+    score = 2.0 * len(wanted & terms) + len(_VALUE_TERMS & terms) - 0.5 * rank
+    if advice and _ADVICE.match(sentence):
+        score += 2.0
+    if _FIRST_PERSON.search(sentence) or _ASIDE.match(sentence):
+        score -= 2.0
+    return score
 
 
 def pick_quotes(passages: Sequence[Passage], query: str, limit: int) -> list[Citation]:
-    """The best sentences of the top passages, copied verbatim, at most one per passage."""
+    """The best sentences of the top passages for `query`, copied verbatim.
+
+    At most two per passage; beyond the best one, only sentences that say something on
+    the question.
+    """
     wanted = _terms(query)
-    best: list[tuple[float, int, Citation]] = []
-    for rank, passage in enumerate(passages):
-        scored = [(_sentence_score(s, wanted, rank), s) for s in _sentences(passage)]
-        if scored:
-            score, sentence = max(scored, key=lambda item: item[0])
-            citation = Citation(source=passage.source, title=passage.title, quote=sentence)
-            best.append((score, rank, citation))
-    best.sort(key=lambda item: (-item[0], item[1]))
-    return [citation for _, _, citation in best[:limit]]
+    advice = bool(re.search(r"\bhow\b", query.lower()))
+    scored = [
+        (_sentence_score(sentence, wanted, rank, advice), rank, i, passage, sentence)
+        for rank, passage in enumerate(passages)
+        for i, sentence in enumerate(_sentences(passage))
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    picked: list[Citation] = []
+    per_passage: dict[str, int] = {}
+    for score, _, _, passage, sentence in scored:
+        if len(picked) == limit or (picked and score < MIN_QUOTE_SCORE):
+            break
+        if per_passage.get(passage.chunk_id, 0) < 2:
+            per_passage[passage.chunk_id] = per_passage.get(passage.chunk_id, 0) + 1
+            picked.append(Citation(source=passage.source, title=passage.title, quote=sentence))
+    return picked
 
 
 def quote_block(citations: Sequence[Citation]) -> str:
