@@ -207,3 +207,9 @@ def test_asking_for_more_lists_more(answerer: Answerer) -> None:
     assert [c.handle for c in more.creators][: len(first.creators)] == [
         c.handle for c in first.creators
     ]
+
+
+def test_how_to_pick_quotes_the_guidance_advice(answerer: Answerer) -> None:
+    result = answerer.ask("how should we pick creators?")
+    assert any(c.quote.startswith("Look for engagement, not followers") for c in result.citations)
+    assert_grounded(result)
