@@ -113,10 +113,6 @@ class Retriever:
             # A newer ingest replaced the collection under us: reload once.
             return self._search(self._current(stale=snapshot), query, k, method)
 
-    def warm(self) -> None:
-        """Load the index now rather than on the first query."""
-        self._current()
-
     # -- searching ----------------------------------------------------------------
     def _search(self, snap: _Snapshot, query: str, k: int, method: Method) -> list[Passage]:
         limit = max(k, CANDIDATES)
