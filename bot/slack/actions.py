@@ -43,8 +43,8 @@ def add_to_shortlist(deps: Deps, team_id: str, campaign: str, handle: str, user_
     except ScoutError:
         score = None
     added = deps.shortlists.add(team_id, campaign, handle, user_id, score=score)
-    where = escape(normalise_campaign(campaign))
-    return f"Added {handle} to *{where}*." if added else f"{handle} is already on *{where}*."
+    where, who = escape(normalise_campaign(campaign)), escape(handle)
+    return f"Added {who} to *{where}*." if added else f"{who} is already on *{where}*."
 
 
 def ack_action(ack: Ack) -> None:

@@ -148,7 +148,7 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
             deps=deps,
         )
         return Reply(message, shareable=False)
-    raise UsageError(f"I don't know `{escape(args[0])}`.")
+    raise UsageError(f"I don't know `{args[0]}`.")
 
 
 def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
@@ -181,11 +181,13 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
         if action == "add":
             card = deps.scout.card(handle)
             added = store.add(who.team_id, campaign, handle, who.user_id, score=card.score)
-            lines.append(f"{'Added' if added else 'Already on'} *{escape(campaign)}*: {handle}")
+            lines.append(
+                f"{'Added' if added else 'Already on'} *{escape(campaign)}*: {escape(handle)}"
+            )
         else:
             removed = store.remove(who.team_id, campaign, handle, who.user_id)
             lines.append(
-                f"{'Removed from' if removed else 'Not on'} *{escape(campaign)}*: {handle}"
+                f"{'Removed from' if removed else 'Not on'} *{escape(campaign)}*: {escape(handle)}"
             )
     return build_text_message("\n".join(lines))
 
@@ -195,7 +197,7 @@ def run(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
     try:
         return execute(text, who, deps, client)
     except UsageError as exc:
-        return Reply(build_text_message(f"{exc}\n\n{USAGE}"), shareable=False)
+        return Reply(build_text_message(f"{escape(str(exc))}\n\n{USAGE}"), shareable=False)
     except ScoutError as exc:
         return Reply(build_text_message(f":warning: {escape(str(exc))}"), shareable=False)
     except Exception:

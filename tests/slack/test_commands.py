@@ -47,6 +47,16 @@ def test_help_unknown_and_malformed_input_get_the_usage(app: ServedApp, text: st
     assert _share_button(reply) is None
 
 
+@pytest.mark.parametrize(
+    "text", ["shortlist remove launch <!channel>", "plan vegan <!here>", "<!everyone>"]
+)
+def test_user_text_in_replies_cannot_ping(app: ServedApp, text: str) -> None:
+    reply = _run(app, text, key=f"ping-{abs(hash(text))}")
+    rendered = [reply["text"], _text(reply)]  # button values are data, not mrkdwn
+    assert not any("<!" in r for r in rendered)
+    assert "&lt;!" in _text(reply)
+
+
 def test_score_shows_a_card_with_a_share_button(app: ServedApp, handles: list[str]) -> None:
     reply = _run(app, f"score {handles[0]}", key="score")
     assert handles[0] in _text(reply)
