@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.agent.offline import OfflinePlanner
 from bot.agent.routing import Intent, find_campaign, find_handles, find_niche, parse_budget
@@ -171,6 +173,16 @@ def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:
 )
 def test_parse_budget(text: str, budget: float | None) -> None:
     assert parse_budget(text) == budget
+
+
+@given(
+    dollars=st.integers(min_value=1, max_value=9_999_999),
+    template=st.sampled_from(
+        ["${:,}", "${}", "{:,} dollars", "budget of {}", "a budget of ${:,} for skincare"]
+    ),
+)
+def test_parse_budget_reads_any_written_amount(dollars: int, template: str) -> None:
+    assert parse_budget(f"plan skincare, {template.format(dollars)}") == dollars
 
 
 def test_find_handles_in_order_with_and_without_at() -> None:
