@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 # Answers run in this many worker threads; acks never wait for them.
 ANSWER_WORKERS = 4
+CLAIM_RETENTION = timedelta(days=7)
 
 
 def require(value: SecretStr | None, name: str) -> str:
@@ -74,7 +76,9 @@ def create_app(settings: Settings, deps: Deps) -> App:
 
     signing_secret = require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET")
     client = build_web_client(settings)
-    deps.engine  # noqa: B018 - open and migrate the database now, not on the first event
+    # Open and migrate the database now, not on the first event; drop claims Slack can no
+    # longer retry (it gives up within the hour), so the table stays small.
+    deps.events.prune(datetime.now(UTC) - CLAIM_RETENTION)
     try:
         app = build_bolt_app(client, signing_secret)
     except BoltError as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +39,14 @@ class EventLedger:
         except IntegrityError:
             return False
         return True
+
+    def prune(self, before: datetime) -> int:
+        """Forget claims received before `before`; returns how many were removed."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.received_at < before)
+            )
+            return result.rowcount
 
     def seen(self, key: str) -> bool:
         """True when `key` has been claimed."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,16 @@ def test_racing_claims_have_one_winner(engine: Engine) -> None:
     for thread in threads:
         thread.join()
     assert sorted(wins) == [False] * 7 + [True]
+
+
+def test_prune_forgets_only_old_claims(engine: Engine) -> None:
+    ledger = EventLedger(engine)
+    old, new = f"Ev{uuid.uuid4().hex}", f"Ev{uuid.uuid4().hex}"
+    assert ledger.claim("T1", old)
+    cutoff = datetime.now(UTC)
+    time.sleep(0.01)
+    assert ledger.claim("T1", new)
+    assert ledger.prune(cutoff) >= 1
+    assert not ledger.seen(old)
+    assert ledger.seen(new)
+    assert ledger.claim("T1", old)  # claimable again once forgotten

@@ -48,6 +48,10 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("event_id"),
     )
+    with op.batch_alter_table("processed_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_processed_events_received_at"), ["received_at"], unique=False
+        )
     op.create_table(
         "shortlist_changes",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
