@@ -28,10 +28,10 @@ def serve(
     deps.answerer  # noqa: B018
     deps.scout  # noqa: B018
     if config.slack_app_token is not None:
-        logger.warning("Creator Scout: Socket Mode")
+        logger.info("Creator Scout: Socket Mode")
         serve_socket_mode(app, config.slack_app_token.get_secret_value())
     else:
-        logger.warning("Creator Scout: HTTP on %s:%d/slack/events", host, config.port)
+        logger.info("Creator Scout: HTTP on %s:%d/slack/events", host, config.port)
         serve_http(app, host=host, port=config.port, log_level=config.log_level)
 
 
