@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from bot.deps import Deps
@@ -13,6 +15,7 @@ from bot.slack.blocks import (
     ACTION_FEEDBACK_UP,
     ACTION_SHARE,
     ACTION_SHORTLIST_ADD,
+    APOLOGY,
     CREATOR_BLOCK_PREFIX,
     NEW_CAMPAIGN_VALUE,
     VIEW_NEW_CAMPAIGN,
@@ -47,6 +50,16 @@ def add_to_shortlist(deps: Deps, team_id: str, campaign: str, handle: str, user_
     return f"Added {who} to *{where}*." if added else f"{who} is already on *{where}*."
 
 
+@contextmanager
+def apology_on_failure(respond: Respond, what: str) -> Iterator[None]:
+    """Log a crash and tell the clicking user, rather than leaving the click unanswered."""
+    try:
+        yield
+    except Exception:
+        logger.exception("%s failed", what)
+        respond(text=APOLOGY, response_type="ephemeral", replace_original=False)
+
+
 def ack_action(ack: Ack) -> None:
     ack()
 
@@ -69,18 +82,19 @@ def register(app: App, deps: Deps) -> None:
         handle = action["block_id"].removeprefix(CREATOR_BLOCK_PREFIX)
         campaign = action["selected_option"]["value"]
         user_id = body["user"]["id"]
-        if campaign == NEW_CAMPAIGN_VALUE:
-            context = {
-                "channel_id": body.get("channel", {}).get("id", ""),
-                "thread_ts": body.get("container", {}).get("thread_ts")
-                or body.get("container", {}).get("message_ts", ""),
-            }
-            client.views_open(
-                trigger_id=body["trigger_id"], view=build_new_campaign_modal(handle, context)
-            )
-            return
-        text = add_to_shortlist(deps, team_of(body), campaign, handle, user_id)
-        respond(text=text, response_type="ephemeral", replace_original=False)
+        with apology_on_failure(respond, "adding to a shortlist"):
+            if campaign == NEW_CAMPAIGN_VALUE:
+                context = {
+                    "channel_id": body.get("channel", {}).get("id", ""),
+                    "thread_ts": body.get("container", {}).get("thread_ts")
+                    or body.get("container", {}).get("message_ts", ""),
+                }
+                client.views_open(
+                    trigger_id=body["trigger_id"], view=build_new_campaign_modal(handle, context)
+                )
+                return
+            text = add_to_shortlist(deps, team_of(body), campaign, handle, user_id)
+            respond(text=text, response_type="ephemeral", replace_original=False)
 
     def handle_new_campaign_submission(
         body: dict[str, Any], view: dict[str, Any], client: WebClient
@@ -99,20 +113,21 @@ def register(app: App, deps: Deps) -> None:
 
     def handle_feedback(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         vote: Vote = "up" if action["action_id"] == ACTION_FEEDBACK_UP else "down"
-        deps.feedback.record(
-            team_of(body),
-            body.get("channel", {}).get("id", ""),
-            body.get("container", {}).get("message_ts", ""),
-            body["user"]["id"],
-            vote,
-            question=action.get("value", ""),
-        )
         thanks = (
             "Thanks, glad it helped."
             if vote == "up"
             else "Thanks, noted; we'll use it to do better."
         )
-        respond(text=thanks, response_type="ephemeral", replace_original=False)
+        with apology_on_failure(respond, "storing feedback"):
+            deps.feedback.record(
+                team_of(body),
+                body.get("channel", {}).get("id", ""),
+                body.get("container", {}).get("message_ts", ""),
+                body["user"]["id"],
+                vote,
+                question=action.get("value", ""),
+            )
+            respond(text=thanks, response_type="ephemeral", replace_original=False)
 
     def handle_share(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient

@@ -99,6 +99,20 @@ def test_a_new_campaign_opens_a_modal_and_its_submission_adds(app: ServedApp, ha
     assert [e.handle for e in app.deps.shortlists.entries(TEAM, "autumn push")] == [handle]
 
 
+def test_a_failing_click_gets_an_apology(app: ServedApp, handle: str) -> None:
+    app.slack.fail_next("views.open", 200, body={"ok": False, "error": "expired_trigger_id"})
+    action = {
+        "type": "static_select",
+        "action_id": "shortlist_add",
+        "block_id": f"creator:{handle}",
+        "selected_option": {"text": {"type": "plain_text", "text": "New"}, "value": "__new__"},
+    }
+    _click(app, action, key="pick-fails")
+    [reply] = app.responses("pick-fails")
+    assert reply["text"].startswith("Sorry")
+    assert reply["response_type"] == "ephemeral"
+
+
 def test_an_empty_campaign_name_is_refused_in_the_modal(app: ServedApp) -> None:
     submission = {
         "type": "view_submission",
