@@ -1,8 +1,9 @@
-"""Search the guidance: BM25 over stemmed words plus dense vectors, fused by reciprocal rank.
+"""Search the guidance: BM25 over stemmed words plus dense similarity, fused by z-scores.
 
-The retriever reads the live collection once (then stays warm), keeps the BM25
-index in memory and asks Chroma for the nearest vectors. Safe to share between
-threads; it reloads by itself when `scout ingest` swaps in a new collection.
+The retriever reads the live collection once (then stays warm) and keeps the BM25
+index, the stored vectors and the word vectors of the corpus vocabulary in
+memory. Safe to share between threads; it reloads by itself when `scout ingest`
+swaps in a new collection.
 """
 
 from __future__ import annotations
@@ -31,16 +32,16 @@ logger = logging.getLogger(__name__)
 Method = Literal["hybrid", "bm25", "dense"]
 METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
 
-# Each method proposes this many candidates for fusion.
-CANDIDATES = 30
-# Lower than the usual 60: with a small corpus both lists overlap a lot, and a flat
-# fusion lets middling passages found by both outrank one method's clear winner.
-RRF_K = 20
-# BM25 with stemming, synonyms and neighbour words is the stronger signal here
-# (bench/retrieval.py: WordLlama vectors alone find about 0.6 of answers in the top
-# 5); the dense ranking breaks ties and nudges paraphrases, so it counts for less.
-# Chosen on the eval set's dev split.
-DENSE_WEIGHT = 0.2
+# Share of the dense score in the hybrid: both scores are z-normalised over the
+# corpus and mixed linearly, so a clear winner of either method keeps its lead
+# (rank fusion flattened that). BM25 with stemming, synonyms and neighbour words
+# is the stronger signal; 0.4 was the best of 0.2-0.6 on the eval set's dev split.
+DENSE_WEIGHT = 0.4
+# The dense score is the mean of two z-scored similarities: the cosine of the
+# passage vector, and word alignment (each query word's best match among the
+# passage's words, weighted by that word's IDF). WordLlama averages token
+# vectors, so a long passage's vector blurs; alignment keeps each word's match.
+ALIGNMENT_WEIGHT = 0.5
 # The usual BM25 parameters: k1 0.9-2.0 and b 0.5-0.9 did no better on the dev split.
 BM25_K1 = 1.5
 BM25_B = 0.75
@@ -65,25 +66,23 @@ class _Snapshot:
 
     collection: Any
     ids: list[str]
-    positions: dict[str, int]  # chunk id -> index into `ids` and `passages`
     vectors: np.ndarray  # the stored embeddings, row i for passage i
     passages: list[Passage]
     spans: list[tuple[str, int, int]]  # (source, start, end) of each passage
     bm25: bm25s.BM25
-    vocabulary: list[str]  # distinct corpus words, for query expansion
+    vocabulary: list[str]  # distinct corpus words, for query expansion and alignment
     vocabulary_stems: list[str]
     vocabulary_vectors: np.ndarray
+    word_ids: np.ndarray  # vocabulary ids of each passage's distinct words, concatenated
+    word_starts: np.ndarray  # where each passage's run starts in `word_ids`
+    word_counts: np.ndarray  # how many words each passage has there
+    idf: np.ndarray  # per vocabulary word, over the passages' own text
 
 
-def reciprocal_rank_fusion(
-    rankings: list[list[int]], weights: list[float] | None = None, k: int = RRF_K
-) -> dict[int, float]:
-    """Sum of weight / (k + rank) over the rankings each item appears in (rank from 1)."""
-    fused: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
-    return fused
+def zscores(scores: np.ndarray) -> np.ndarray:
+    """Scores on a common scale: how many standard deviations above the corpus mean."""
+    spread = float(scores.std())
+    return (scores - scores.mean()) / spread if spread > 1e-9 else np.zeros_like(scores)
 
 
 class Retriever:
@@ -116,31 +115,31 @@ class Retriever:
 
     # -- searching ----------------------------------------------------------------
     def _search(self, snap: _Snapshot, query: str, k: int, method: Method) -> list[Passage]:
-        limit = max(k, CANDIDATES)
+        # A cheap call that fails once `scout ingest` has dropped this collection.
+        snap.collection.count()
         if method == "bm25":
-            return self._top(snap, self._bm25(snap, query, limit), k)
+            bm25 = self._bm25(snap, query)
+            return self._top(snap, bm25, k, positive=bm25 > 0)
         if method == "dense":
-            return self._top(snap, self._dense(snap, query, limit), k)
-        bm25 = [i for i, _ in self._bm25(snap, query, limit)]
-        dense = [i for i, _ in self._dense(snap, query, limit, bm25[:FEEDBACK_PASSAGES])]
-        fused = reciprocal_rank_fusion([bm25, dense], [1.0, DENSE_WEIGHT], RRF_K)
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-        return self._top(snap, ranked, k)
+            return self._top(snap, self._dense(snap, query), k)
+        bm25 = self._bm25(snap, query)
+        feedback = np.argsort(-bm25, kind="stable")[:FEEDBACK_PASSAGES]
+        dense = self._dense(snap, query, feedback[bm25[feedback] > 0])
+        fused = (1.0 - DENSE_WEIGHT) * zscores(bm25) + DENSE_WEIGHT * dense
+        return self._top(snap, fused, k)
 
-    def _bm25(self, snap: _Snapshot, query: str, limit: int) -> list[tuple[int, float]]:
+    def _bm25(self, snap: _Snapshot, query: str) -> np.ndarray:
         scores = np.zeros(len(snap.ids), dtype=np.float32)
         for term, weight in self._expanded_terms(snap, query).items():
             if term in snap.bm25.vocab_dict:
                 scores += weight * snap.bm25.get_scores([term])
-        order = np.argsort(-scores, kind="stable")[:limit]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return scores
 
     def _expanded_terms(self, snap: _Snapshot, query: str) -> dict[str, float]:
         terms = query_terms(query)
-        content = [w for w in dict.fromkeys(words(query)) if w not in STOPWORDS and len(w) > 2]
-        if self._term_embedder is None or not content or not snap.vocabulary:
+        similarities = self._word_similarities(snap, query)
+        if similarities is None:
             return terms
-        similarities = self._term_vectors(content) @ snap.vocabulary_vectors.T
         # One more than NEIGHBOURS: a query word's nearest corpus word is usually itself.
         nearest = min(NEIGHBOURS + 1, similarities.shape[1])
         for row in similarities:
@@ -149,6 +148,13 @@ class Retriever:
                 if similarity >= NEIGHBOUR_MIN_SIMILARITY and term not in terms:
                     terms[term] = NEIGHBOUR_WEIGHT * similarity
         return terms
+
+    def _word_similarities(self, snap: _Snapshot, query: str) -> np.ndarray | None:
+        """Cosine of each content word of the query with each corpus word (or None)."""
+        content = [w for w in dict.fromkeys(words(query)) if w not in STOPWORDS and len(w) > 2]
+        if self._term_embedder is None or not content or not snap.vocabulary:
+            return None
+        return self._term_vectors(content) @ snap.vocabulary_vectors.T
 
     def _term_vectors(self, terms: list[str]) -> np.ndarray:
         assert self._term_embedder is not None
@@ -161,32 +167,32 @@ class Retriever:
                 self._term_cache[term] = found[term] = vector
         return np.stack([found[t] for t in terms])
 
-    def _dense(
-        self, snap: _Snapshot, query: str, limit: int, feedback: list[int] | None = None
-    ) -> list[tuple[int, float]]:
+    def _dense(self, snap: _Snapshot, query: str, feedback: np.ndarray | None = None) -> np.ndarray:
+        """Z-scored dense similarity of every passage: vector cosine plus word alignment."""
         vector = self._embedder.embed([dense_query(query)])[0]
-        if feedback:
+        if feedback is not None and len(feedback):
             vector = vector + FEEDBACK_WEIGHT * snap.vectors[feedback].mean(axis=0)
             vector = vector / max(float(np.linalg.norm(vector)), 1e-12)
-        found = snap.collection.query(
-            query_embeddings=vector[np.newaxis, :].astype(np.float32),
-            n_results=min(limit, len(snap.ids)),
-            include=["distances"],
-        )
-        distances = found["distances"][0]
-        # Cosine distance -> similarity, so that higher is better like the other scores.
-        return [
-            (snap.positions[cid], 1.0 - float(d))
-            for cid, d in zip(found["ids"][0], distances, strict=True)
-            if cid in snap.positions
-        ]
+        # Exact cosine over the stored (unit) vectors: cheaper than an HNSW query at
+        # this size, and every passage gets a score to normalise.
+        cosine = zscores(snap.vectors @ vector.astype(np.float32))
+        similarities = self._word_similarities(snap, query)
+        if similarities is None or not len(snap.word_ids):
+            return cosine
+        alignment = _alignment(snap, similarities)
+        return (1.0 - ALIGNMENT_WEIGHT) * cosine + ALIGNMENT_WEIGHT * zscores(alignment)
 
     @staticmethod
-    def _top(snap: _Snapshot, ranked: list[tuple[int, float]], k: int) -> list[Passage]:
-        """The first `k`, skipping a passage that overlaps a better one (chunks share a
-        sentence at their seams): a repeat would waste a slot the reader needs."""
+    def _top(
+        snap: _Snapshot, scores: np.ndarray, k: int, positive: np.ndarray | None = None
+    ) -> list[Passage]:
+        """The `k` best (only `positive` ones if given), skipping a passage that overlaps
+        a better one (chunks share a sentence at their seams): a repeat would waste a
+        slot the reader needs."""
         chosen: list[int] = []
-        for i, _ in ranked:
+        for i in (int(i) for i in np.argsort(-scores, kind="stable")):
+            if positive is not None and not positive[i]:
+                break
             source, start, end = snap.spans[i]
             if all(
                 snap.spans[j][0] != source or end <= snap.spans[j][1] or start >= snap.spans[j][2]
@@ -195,8 +201,7 @@ class Retriever:
                 chosen.append(i)
                 if len(chosen) == k:
                     break
-        scores = dict(ranked)
-        return [snap.passages[i].model_copy(update={"score": scores[i]}) for i in chosen]
+        return [snap.passages[i].model_copy(update={"score": float(scores[i])}) for i in chosen]
 
     # -- loading ------------------------------------------------------------------
     def _current(self, stale: _Snapshot | None = None) -> _Snapshot:
@@ -259,11 +264,11 @@ class Retriever:
             if self._term_embedder is not None
             else np.zeros((0, 0), dtype=np.float32)
         )
+        word_ids, word_starts, word_counts, idf = _passage_words(passages, vocabulary)
         logger.info("loaded %d passages from %s", len(passages), state.collection)
         return _Snapshot(
             collection,
             list(got["ids"]),
-            {cid: i for i, cid in enumerate(got["ids"])},
             np.asarray(got["embeddings"], dtype=np.float32),
             passages,
             spans,
@@ -271,7 +276,51 @@ class Retriever:
             vocabulary,
             [stem(w) for w in vocabulary],
             vectors,
+            word_ids,
+            word_starts,
+            word_counts,
+            idf,
         )
+
+
+def _passage_words(
+    passages: list[Passage], vocabulary: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each passage's distinct vocabulary words (title and heading included), as one
+    flat array with run starts and lengths, plus each word's IDF over passage text."""
+    position = {w: i for i, w in enumerate(vocabulary)}
+    runs = [
+        sorted(
+            {position[w] for w in words(index_text(p.title, p.heading, p.text)) if w in position}
+        )
+        for p in passages
+    ]
+    counts = np.array([len(run) for run in runs], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    # Title words are in every passage of a document: IDF from the text alone keeps
+    # them from looking rare.
+    frequency = np.zeros(len(vocabulary), dtype=np.float64)
+    for p in passages:
+        frequency[list({position[w] for w in words(p.text) if w in position})] += 1
+    n = len(passages)
+    idf = np.log1p((n - frequency + 0.5) / (frequency + 0.5)).astype(np.float32)
+    ids = np.fromiter((i for run in runs for i in run), dtype=np.int64, count=int(counts.sum()))
+    return ids, starts, counts, idf
+
+
+def _alignment(snap: _Snapshot, similarities: np.ndarray) -> np.ndarray:
+    """Per passage: sum over query words of (best similarity to a passage word) times
+    that word's IDF. `similarities` is query words x vocabulary."""
+    flat = similarities[:, snap.word_ids]
+    present = snap.word_counts > 0
+    starts = snap.word_starts[present]
+    best = np.maximum.reduceat(flat, starts, axis=1)
+    # The IDF of the best-matching word (the rarest one on a tie).
+    is_best = flat == np.repeat(best, snap.word_counts[present], axis=1)
+    weight = np.maximum.reduceat(np.where(is_best, snap.idf[snap.word_ids], 0.0), starts, axis=1)
+    scores = np.zeros(len(snap.word_counts), dtype=np.float32)
+    scores[present] = (np.maximum(best, 0.0) * weight).sum(axis=0)
+    return scores
 
 
 def _is_not_found(exc: Exception) -> bool:

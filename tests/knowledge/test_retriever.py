@@ -5,13 +5,16 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.embeddings import WordLlamaEmbedder
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import load_documents, read_corpus
-from bot.knowledge.retriever import Retriever, open_retriever, reciprocal_rank_fusion
+from bot.knowledge.retriever import Retriever, open_retriever, zscores
 from bot.knowledge.store import open_client
 from tests.knowledge.conftest import KNOWLEDGE
 
@@ -90,9 +93,32 @@ def test_a_cold_retriever_loads_once_under_concurrency(
     assert all(r == results[0] for r in results)
 
 
-def test_reciprocal_rank_fusion_rewards_agreement_and_weights() -> None:
-    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 2, 9]], [1.0, 1.0], k=10)
-    assert max(fused, key=fused.__getitem__) in {2, 3}
-    assert fused[2] == pytest.approx(1 / 12 + 1 / 12)
-    weighted = reciprocal_rank_fusion([[1], [2]], [1.0, 0.5], k=10)
-    assert weighted[1] == pytest.approx(2 * weighted[2])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A long passage's averaged vector blurs these; word alignment keeps each match.
+        ("How much do famous influencers charge for one post?", "charge massive fees"),
+        (
+            "Why might a creator with 10k followers outperform a celebrity with a million?",
+            "A micro-influencer with 10,000 followers might get",
+        ),
+    ],
+)
+def test_dense_search_ranks_the_passage_whose_words_match_first(
+    retriever: Retriever, query: str, expected: str
+) -> None:
+    hits = retriever.search(query, k=3, method="dense")
+    assert expected in hits[0].text, [hit.text[:60] for hit in hits]
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=50))
+def test_zscores_keep_the_order_on_a_unit_scale(values: list[float]) -> None:
+    scores = np.array(values, dtype=np.float64)
+    z = zscores(scores)
+    if scores.std() <= 1e-9:
+        assert not z.any()
+        return
+    assert abs(float(z.mean())) < 1e-6
+    assert abs(float(z.std()) - 1.0) < 1e-6
+    # Higher scores never get a lower z (equal is fine: near-equal values may round together).
+    assert (np.diff(z[np.argsort(scores, kind="stable")]) >= 0).all()
