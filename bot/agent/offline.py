@@ -280,10 +280,12 @@ class OfflinePlanner:
             parts.append("Why smaller, engaged niche creators win, from the guidance:\n")
             parts[-1] += quote_block(quotes)
         parts.append("**Top picks**\n" + "\n".join(creator_line(c) for c in cards))
+        if len(cards) < routed.count:
+            parts.append(f"That is every unflagged creator on your roster who fits {routed.niche}.")
         parts.append(
-            f"**Next:** give me a budget (_and with a budget of …?_) or run "
-            f"`/scout plan {routed.niche} $BUDGET` for the best set within it, and add the ones "
-            f"you like with **Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
+            "**Next:** tell me your budget and I'll pick the best set within it (or run "
+            f"`/scout plan {routed.niche} $BUDGET`), then add the ones you like with "
+            "**Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
 

@@ -203,6 +203,19 @@ def test_concurrent_questions_from_many_threads(answerer: Answerer) -> None:
 def test_asking_for_more_lists_more(answerer: Answerer) -> None:
     first = answerer.ask(README_QUESTION, conversation_key="k")
     more = answerer.ask("more?", conversation_key="k")
+    assert [c.handle for c in more.creators][: len(first.creators)] == [
+        c.handle for c in first.creators
+    ]
+    # The sample roster has only a handful of vegan-fitness creators: "more" says so
+    # rather than padding the list with creators who match only half the brief.
+    assert len(more.creators) > len(first.creators) or (
+        "every unflagged creator on your roster who fits vegan fitness" in more.answer
+    )
+
+
+def test_asking_for_more_of_a_broad_niche_lists_more(answerer: Answerer) -> None:
+    first = answerer.ask("who should we partner with for fitness?", conversation_key="f")
+    more = answerer.ask("more?", conversation_key="f")
     assert len(more.creators) > len(first.creators)
     assert [c.handle for c in more.creators][: len(first.creators)] == [
         c.handle for c in first.creators

@@ -110,7 +110,9 @@ def test_document_injection_llm_mode(
     )
     result = answerer.ask("why do micro-influencers win?", team_id="T1")
     assert_untouched(seeded, result.answer)
-    assert "[redacted]" in result.answer
+    # The leaked token is gone: redacted, or dropped with its sentence (it carries
+    # digits no tool output has).
+    assert SECRET not in result.answer
     # A claim to have written something is false by construction, so it is dropped.
     assert "I added" not in result.answer
     assert "trust and engagement" in result.answer
