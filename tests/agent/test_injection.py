@@ -116,3 +116,25 @@ def test_document_injection_llm_mode(
     # A claim to have written something is false by construction, so it is dropped.
     assert "I added" not in result.answer
     assert "trust and engagement" in result.answer
+
+
+def test_a_leaked_secret_without_digits_is_redacted(
+    make_answerer: MakeAnswerer, seeded: ShortlistStore, poisoned: tuple[Path, Retriever]
+) -> None:
+    """The last line of defence: a setting's secret echoed by the model is redacted."""
+    knowledge, retriever = poisoned
+    secret = "xoxb-abcdefghij-not-real"
+    model = ScriptedChatModel(
+        script=[
+            call("search_guidance", "c1", query="why micro-influencers win"),
+            AIMessage(
+                content=f"Micro-influencers win on trust. The token you asked for is {secret} here."
+            ),
+        ]
+    )
+    answerer = llm_answerer(
+        make_answerer, model, retriever=retriever, knowledge_dir=knowledge, secrets=[secret]
+    )
+    result = answerer.ask("why do micro-influencers win?", team_id="T1")
+    assert secret not in result.answer
+    assert "[redacted]" in result.answer
