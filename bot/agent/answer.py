@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from bot.agent.grounding import (
     QuoteChecker,
@@ -43,6 +43,7 @@ FALLBACK_NOTE = "The language model was unavailable, so this is the offline answ
 # An LLM answer shorter than this after grounding has lost its substance.
 MIN_ANSWER_CHARS = 40
 _HANDLE = re.compile(r"@[a-z0-9_.]*[a-z0-9_]")
+T = TypeVar("T")
 
 
 class History(Protocol):
@@ -65,6 +66,7 @@ class Answerer:
         knowledge_dir: Path,
         history: History | None = None,
         llm: LLMAgent | None = None,
+        llm_deadline_s: float = 7.0,
         secrets: Sequence[str] = (),
     ) -> None:
         self._retriever = retriever
@@ -73,6 +75,7 @@ class Answerer:
         self._knowledge_dir = knowledge_dir
         self._history = history
         self._llm = llm
+        self._llm_deadline_s = llm_deadline_s
         self._secrets = [s for s in secrets if len(s) >= 6]
         self._planner = OfflinePlanner(scout.handles(), scout.niches())
         self._checker: tuple[tuple[tuple[str, int, int], ...], QuoteChecker] | None = None
@@ -110,8 +113,9 @@ class Answerer:
     ) -> AskResult | None:
         assert self._llm is not None
         box = self._box(team_id)
+        llm = self._llm
         try:
-            text = self._llm.run(question, box, history)
+            text = run_with_deadline(lambda: llm.run(question, box, history), self._llm_deadline_s)
         except Exception as exc:  # any model, network or protocol failure: answer offline
             logger.warning("LLM answer failed, answering offline: %s", exc)
             return None
@@ -205,6 +209,35 @@ class Answerer:
             logger.exception("saving conversation history failed")
 
 
+class DeadlineExceeded(Exception):
+    """The work did not finish in time."""
+
+
+def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
+    """`work()`, or DeadlineExceeded after `seconds`; its own exceptions pass through.
+
+    The work runs in a daemon thread that is abandoned on timeout: a blocking HTTP call
+    cannot be interrupted, and its per-request timeout ends it soon after.
+    """
+    done = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the waiting caller
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="scout-llm", daemon=True).start()
+    if not done.wait(seconds):
+        raise DeadlineExceeded(f"no answer within {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return cast(T, outcome["value"])
+
+
 def _mentioned_cards(answer: str, cards: Sequence[ScoreCard]) -> list[ScoreCard]:
     """The cards of creators the answer names, in the order it names them."""
     by_handle = {c.handle: c for c in cards}
@@ -239,6 +272,7 @@ def build_answerer(deps: Deps) -> Answerer:
         knowledge_dir=settings.scout_knowledge_dir,
         history=stores,
         llm=llm,
+        llm_deadline_s=settings.scout_llm_deadline_s,
         secrets=secrets,
     )
 

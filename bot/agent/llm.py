@@ -36,8 +36,8 @@ def load_prompt(prompts_dir: Path, name: str) -> str:
 def build_chat_model(settings: Settings) -> BaseChatModel:
     """ChatOpenAI for the configured server, with a timeout and no retries.
 
-    A failed call falls back to the offline answer at once, so the worst case for one
-    question is `max_model_calls` x `OPENAI_TIMEOUT_S`.
+    A failed call falls back to the offline answer at once, and the answerer stops
+    waiting after `SCOUT_LLM_DEADLINE_S`; no single request outlives that deadline either.
     """
     from langchain_openai import ChatOpenAI
 
@@ -47,7 +47,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         model=settings.openai_model,
         base_url=settings.openai_base_url,
         api_key=settings.openai_api_key,
-        timeout=settings.openai_timeout_s,
+        timeout=min(settings.openai_timeout_s, settings.scout_llm_deadline_s),
         max_retries=0,
         temperature=0,
     )
