@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     chroma_host: str | None = None
     chroma_port: Port = 8000
+    # "embedded": an unreachable Chroma server falls back to the embedded index in the data dir.
+    scout_chroma_fallback: Literal["none", "embedded"] = "none"
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

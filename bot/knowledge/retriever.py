@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.config import Settings
 from bot.embeddings import Embedder
-from bot.errors import NotReadyError
+from bot.errors import ConfigError, NotReadyError
 from bot.knowledge.analysis import STOPWORDS, dense_query, query_terms, stem, tokens, words
 from bot.knowledge.chunking import index_text
 from bot.knowledge.models import Passage
@@ -334,6 +334,24 @@ def open_retriever(
 ) -> Retriever:
     """A retriever over the configured Chroma (server or embedded in the data dir).
 
-    `term_embedder` (default: `embedder`) finds corpus words near the query's words.
+    `term_embedder` (default: `embedder`) finds corpus words near the query's words. An
+    unreachable server is a ConfigError naming CHROMA_HOST/CHROMA_PORT, unless
+    SCOUT_CHROMA_FALLBACK=embedded asks for the embedded index instead.
     """
-    return Retriever(open_client(settings), embedder, term_embedder or embedder)
+    try:
+        client = open_client(settings)
+    except (ValueError, OSError) as exc:  # chromadb: "Could not connect to a Chroma server"
+        if not settings.chroma_server:
+            raise
+        where = f"{settings.chroma_host}:{settings.chroma_port}"
+        if settings.scout_chroma_fallback != "embedded":
+            raise ConfigError(
+                f"cannot reach the Chroma server at {where} (CHROMA_HOST/CHROMA_PORT): {exc}"
+            ) from None
+        logger.warning(
+            "Chroma server at %s unreachable; using the embedded index "
+            "(SCOUT_CHROMA_FALLBACK=embedded)",
+            where,
+        )
+        client = open_client(settings.model_copy(update={"chroma_host": None}))
+    return Retriever(client, embedder, term_embedder or embedder)

@@ -1,0 +1,86 @@
+"""`scout serve` refuses to start on an unreachable database or Chroma server, naming the
+setting; the embedded Chroma fallback is used only when SCOUT_CHROMA_FALLBACK asks for it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from tests.slack.conftest import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    mention,
+    posts_in_thread,
+    serve_env,
+    served_app,
+)
+from tests.support.fake_slack import FakeSlack
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scout_serve_fails(env: dict[str, str]) -> str:
+    """Run `scout serve`, expect it to exit 1, and return its last stderr line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+        env={**env, "PORT": str(closed_port())},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_an_unreachable_database_stops_the_start_naming_database_url(
+    index_dir: Path, fake_slack: FakeSlack
+) -> None:
+    url = f"postgresql://scout:s3cret-pw@127.0.0.1:{closed_port()}/scout"
+    line = scout_serve_fails(serve_env(index_dir, fake_slack, url))
+    assert line.startswith("scout: cannot open the database (DATABASE_URL)")
+    assert "s3cret-pw" not in line
+
+
+def test_an_unreachable_chroma_server_stops_the_start_naming_chroma_host(
+    index_dir: Path, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = serve_env(
+        index_dir,
+        fake_slack,
+        f"sqlite:///{tmp_path / 'db.sqlite'}",
+        CHROMA_HOST="127.0.0.1",
+        CHROMA_PORT=str(closed_port()),
+    )
+    line = scout_serve_fails(env)
+    assert line.startswith("scout: cannot reach the Chroma server at 127.0.0.1:")
+    assert "CHROMA_HOST/CHROMA_PORT" in line
+
+
+def test_the_embedded_fallback_answers_from_the_local_index_when_configured(
+    index_dir: Path, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        scout_data_dir=index_dir,
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        chroma_host="127.0.0.1",
+        chroma_port=closed_port(),
+        scout_chroma_fallback="embedded",
+    )
+    with served_app(settings, fake_slack) as app:
+        app.send_event(mention("how do we measure ROI?", ts="910.0001"), event_id="EvFallback")
+        app.slack.wait_for("reactions.remove", timeout=30)
+        [answer] = posts_in_thread(app.slack, "C111", "910.0001")
+    sources = [b for b in answer["blocks"] if b["type"] == "context"]
+    assert sources, "the answer cites guidance from the embedded index"
