@@ -7,16 +7,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from slack_bolt import App
     from starlette.applications import Starlette
+    from starlette.requests import Request
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# Slack's payloads are a few KiB; anything near this is not from Slack.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_asgi_app(bolt_app: App) -> Starlette:
     """`POST /slack/events` (events, commands, interactivity) and `GET /healthz`."""
     from slack_bolt.adapter.starlette import SlackRequestHandler
     from starlette.applications import Starlette
-    from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
@@ -26,7 +28,16 @@ def create_asgi_app(bolt_app: App) -> Starlette:
     handler = SlackRequestHandler(bolt_app)
 
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request)
+        # Refuse oversized bodies before reading them whole or checking their signature.
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return Response("request body too large", status_code=413)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                return Response("request body too large", status_code=413)
+        return await handler.handle(replayed(request, bytes(body)))
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
@@ -37,6 +48,22 @@ def create_asgi_app(bolt_app: App) -> Starlette:
             Route(HEALTH_PATH, healthz, methods=["GET"]),
         ]
     )
+
+
+def replayed(request: Request, body: bytes) -> Request:
+    """A copy of `request` whose body (already read from the wire) is `body`."""
+    from starlette.requests import Request
+
+    sent = False
+
+    async def receive() -> dict[str, object]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
 
 
 def serve_http(bolt_app: App, *, host: str, port: int, log_level: str = "info") -> None:
