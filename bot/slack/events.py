@@ -49,7 +49,15 @@ def answer_event(
     channel = event["channel"]
     ts = event["ts"]
     thread_ts = event.get("thread_ts") or ts
-    if not deps.events.claim(team_id, event_id, message_key(team_id, channel, ts)):
+    try:
+        claimed = deps.events.claim(team_id, event_id, message_key(team_id, channel, ts))
+    except Exception:
+        # The database is unreachable: Slack will not redeliver an acked event, so this
+        # apology is the only reply the question can get; silence would look like a hang.
+        logger.exception("claiming event %s failed", event_id)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
+        return
+    if not claimed:
         logger.info("event %s already answered (retry or another replica)", event_id)
         return
     _react(client, "reactions_add", channel, ts)
