@@ -176,11 +176,12 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
         return build_shortlist_message(campaign, items, cards)
     if not handles:
         raise UsageError(f"`shortlist {action}` needs at least one handle.")
+    # Look every handle up before writing, so one unknown handle leaves the shortlist as it was.
+    scores = {h: deps.scout.card(h).score for h in handles} if action == "add" else {}
     lines = []
     for handle in handles:
         if action == "add":
-            card = deps.scout.card(handle)
-            added = store.add(who.team_id, campaign, handle, who.user_id, score=card.score)
+            added = store.add(who.team_id, campaign, handle, who.user_id, score=scores[handle])
             lines.append(
                 f"{'Added' if added else 'Already on'} *{escape(campaign)}*: {escape(handle)}"
             )
