@@ -4,8 +4,8 @@ Usage: python bench/retrieval.py [--set FILE] [--server HOST:PORT] [--queries N]
 
 Builds a fresh index of knowledge/ in a temporary folder (or on the given Chroma
 server), with the default WordLlama embedder, then prints one table for the whole
-evaluation set and one per split (dev was used for tuning; test, holdout and
-holdout2 were not).
+evaluation set and one per split (dev was used for tuning; test, holdout,
+holdout2 and holdout3 were not).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def main() -> None:
         store = f"Chroma server {args.server}" if args.server else "embedded Chroma"
         print(f"{report.chunks_added} chunks from {len(documents)} documents, {store}")
 
-        for split in ("all", "dev", "test", "holdout", "holdout2"):
+        for split in ("all", "dev", "test", "holdout", "holdout2", "holdout3"):
             subset = [q for q in questions if split == "all" or q.split == split]
             if not subset:
                 continue

@@ -21,7 +21,7 @@ def test_the_eval_set_has_enough_questions_quoting_the_corpus_verbatim() -> None
     documents = {d.source: d.text for d in load_documents([KNOWLEDGE])}
 
     assert len(questions) >= 30
-    assert {q.split for q in questions} == {"dev", "test", "holdout", "holdout2"}
+    assert {q.split for q in questions} == {"dev", "test", "holdout", "holdout2", "holdout3"}
     for question in questions:
         for answer in question.answers:
             assert answer.quote in documents[answer.source], question.question
