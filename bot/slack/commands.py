@@ -135,7 +135,9 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         niche = " ".join(rest[:-1])
         return Reply(build_plan_message(deps.scout.plan(niche, budget), niche))
     if sub == "shortlist":
-        return Reply(shortlist(rest, who, deps))
+        # Sharing re-runs the command, which must never repeat an add or a remove.
+        read_only = not rest or rest[0].lower() == "list"
+        return Reply(shortlist(rest, who, deps), shareable=read_only)
     if sub == "digest":
         from bot.slack.digests import handle_digest_command
 
