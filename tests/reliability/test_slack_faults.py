@@ -1,0 +1,70 @@
+"""Slack Web API faults and a missing index, through the served app.
+
+(429 then a 5xx on one post is also covered by
+tests/slack/test_events.py::test_rate_limits_and_server_errors_are_retried.)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.slack.blocks import APOLOGY
+from tests.slack.conftest import ServedApp, app_settings, mention, posts_in_thread, served_app
+from tests.support.fake_slack import FakeSlack
+
+QUESTION = "who should we partner with for vegan fitness?"
+
+
+def _posts(app: ServedApp, ts: str, count: int, timeout: float = 30.0) -> list[dict[str, object]]:
+    deadline = time.monotonic() + timeout
+    while len(found := posts_in_thread(app.slack, "C111", ts)) < count:
+        assert time.monotonic() < deadline, f"expected {count} post(s) in thread {ts}"
+        time.sleep(0.02)
+    return found
+
+
+def test_429_with_retry_after_then_500_delivers_the_answer_once(app: ServedApp) -> None:
+    app.slack.fail_next(
+        "chat.postMessage", 429, headers={"Retry-After": "1"}, body={"ok": False, "error": "x"}
+    )
+    app.slack.fail_next("chat.postMessage", 500)
+    started = time.monotonic()
+    app.send_event(mention(QUESTION, ts="960.0001"), event_id="Ev429then500")
+    attempts = _posts(app, "960.0001", count=3)
+    assert time.monotonic() - started >= 1.0, "Retry-After was honoured"
+    time.sleep(1.0)  # a duplicate would arrive by now
+    attempts = posts_in_thread(app.slack, "C111", "960.0001")
+    assert len(attempts) == 3, "two refused attempts, then one delivered answer"
+    assert attempts[-1].get("blocks") and not attempts[0].get("text", "").startswith("Sorry")
+
+
+def test_slack_failing_throughout_is_logged_and_the_app_keeps_serving(
+    app: ServedApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every attempt (the answer and the apology, each with its retries) is refused.
+    app.slack.fail_next("chat.postMessage", 500, times=8)
+    with caplog.at_level(logging.ERROR):
+        app.send_event(mention(QUESTION, ts="961.0001"), event_id="EvSlackDown")
+        _posts(app, "961.0001", count=8, timeout=60)
+        deadline = time.monotonic() + 10
+        while "posting the answer to event EvSlackDown failed" not in caplog.text:
+            assert time.monotonic() < deadline, "the failure was not logged"
+            time.sleep(0.05)
+    assert httpx.get(f"{app.url}/healthz").status_code == 200
+    app.send_event(mention(QUESTION, ts="961.0002"), event_id="EvSlackBack")
+    [answer] = _posts(app, "961.0002", count=1)
+    assert answer.get("blocks")
+
+
+def test_a_missing_index_answer_says_how_to_build_it(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    settings = app_settings(tmp_path / "empty", fake_slack.api_url, f"sqlite:///{tmp_path}/x.db")
+    with served_app(settings, fake_slack) as app:
+        app.send_event(mention("how do we measure ROI?", ts="962.0001"), event_id="EvNoIndex")
+        [answer] = _posts(app, "962.0001", count=1)
+    assert "scout ingest" in str(answer)
+    assert answer["text"] != APOLOGY
