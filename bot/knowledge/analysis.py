@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import threading
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 
@@ -30,58 +32,17 @@ STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
-# Groups of interchangeable phrases in influencer marketing. A query that uses one
-# also searches for the others, at a lower weight than its own words.
-SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("vegan", "plant-based"),
-    ("creator", "influencer", "content creator"),
-    ("micro-influencer", "micro-creator", "small creator"),
-    (
-        "challenge",
-        "difficulty",
-        "problem",
-        "obstacle",
-        "hurdle",
-        "struggle",
-        "downside",
-        "drawback",
-        "pitfall",
-        "risk",
-    ),
-    ("burnout", "wellbeing", "well-being", "mental health", "exhaustion", "stress", "pressure"),
-    ("benefit", "advantage", "upside", "perk", "pro"),
-    ("lesson", "takeaway", "learn", "advice", "tip", "best practice"),
-    ("brand", "company", "business", "startup", "advertiser", "firm"),
-    (
-        "affordable",
-        "cheap",
-        "inexpensive",
-        "cost-effective",
-        "cost-efficient",
-        "budget-friendly",
-        "low-cost",
-    ),
-    ("cost", "price", "pricing", "fee", "charge", "expense", "spend", "spending"),
-    ("money", "financial", "dollars", "budget"),
-    ("follower", "fan", "audience", "following", "subscriber"),
-    ("shopper", "consumer", "customer", "buyer"),
-    ("young", "gen z", "millennials"),
-    ("engagement", "interaction", "likes", "comments"),
-    ("talk", "conversation", "converse", "communicate", "broadcast"),
-    ("trust", "credibility", "trustworthy", "credible", "believable"),
-    ("authentic", "authenticity", "genuine", "sincere", "real", "honest"),
-    ("roi", "return on investment", "returns"),
-    ("sales", "purchase", "conversion", "buy", "buying"),
-    ("celebrity", "mega-influencer", "macro-influencer", "famous", "big-name", "star"),
-    ("niche", "specialise", "specialize", "specialization", "targeted", "specific", "focused"),
-    ("topic", "theme", "subject", "segment"),
-    ("platform", "channel", "app", "social network", "instagram", "tiktok", "youtube", "threads"),
-    ("monetize", "earn", "income", "make money"),
-    ("example", "case study", "story"),
-    ("small", "tiny", "smaller"),
-    ("big", "large", "huge", "massive", "bigger"),
-)
-SYNONYM_WEIGHT = 0.4
+# Groups of interchangeable phrases in influencer marketing (a data file, so the
+# vocabulary grows without touching code). Each group is also a concept: documents
+# and queries get one concept token per member phrase they use, so "difficulties"
+# meets "challenges" with the IDF of the whole group (common groups weigh little),
+# and multi-word members ("word of mouth") match as phrases, never word by word.
+SYNONYMS_FILE = Path(__file__).resolve().parent / "synonyms.toml"
+CONCEPT_PREFIX = "~"
+# A query's concept tokens weigh less than its own words, and its single-word
+# synonyms less again (they add recall for exact terms the concept blurs).
+CONCEPT_WEIGHT = 0.7
+SYNONYM_WEIGHT = 0.25
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STEMMER = Stemmer.Stemmer("english")
@@ -111,28 +72,62 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
 
 
+def synonym_groups(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
+    """The thesaurus: each group's name and member phrases."""
+    groups = tomllib.loads(path.read_text(encoding="utf-8"))["groups"]
+    return {str(name): [str(m) for m in members] for name, members in groups.items()}
+
+
 @lru_cache(maxsize=1)
-def _synonym_table() -> dict[tuple[str, ...], list[tuple[str, ...]]]:
-    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for group in SYNONYM_GROUPS:
-        phrases = [_phrase(p) for p in group]
-        for phrase in phrases:
-            table.setdefault(phrase, []).extend(p for p in phrases if p != phrase)
+def _synonym_table() -> dict[str, list[str]]:
+    """Single-word member stem -> the other single-word members' stems."""
+    table: dict[str, list[str]] = {}
+    for group in synonym_groups().values():
+        single = [p[0] for p in map(_phrase, group) if len(p) == 1]
+        for term in single:
+            table.setdefault(term, []).extend(t for t in single if t != term)
     return table
 
 
-def query_terms(query: str) -> dict[str, float]:
-    """The query's stems with weights: its own words 1.0, synonyms SYNONYM_WEIGHT."""
-    own = [stem(w) for w in words(query)]
-    weights = {t: 1.0 for t in tokens(query)}
-    table = _synonym_table()
+@lru_cache(maxsize=1)
+def _concept_table() -> dict[tuple[str, ...], list[str]]:
+    """Member phrase (as stems) -> the concept tokens of the groups holding it."""
+    table: dict[tuple[str, ...], list[str]] = {}
+    for name, group in synonym_groups().items():
+        for member in group:
+            table.setdefault(_phrase(member), []).append(CONCEPT_PREFIX + name)
+    return table
+
+
+def concepts(text: str) -> list[str]:
+    """One concept token per thesaurus phrase in `text`, in order."""
+    own = [stem(w) for w in words(text)]
+    table = _concept_table()
     longest = max((len(p) for p in table), default=1)
-    for i in range(len(own)):
-        for n in range(1, longest + 1):
-            for synonym in table.get(tuple(own[i : i + n]), []):
-                for term in synonym:
-                    if term not in STOPWORDS:
-                        weights.setdefault(term, SYNONYM_WEIGHT)
+    return [
+        concept
+        for i in range(len(own))
+        for n in range(1, longest + 1)
+        for concept in table.get(tuple(own[i : i + n]), [])
+    ]
+
+
+def index_tokens(text: str) -> list[str]:
+    """What BM25 indexes: the stemmed content words, then their concepts."""
+    return tokens(text) + concepts(text)
+
+
+def query_terms(query: str) -> dict[str, float]:
+    """The query's BM25 terms with weights: its own stems 1.0, its concepts
+    CONCEPT_WEIGHT, the single-word synonyms of its words SYNONYM_WEIGHT."""
+    weights = {t: 1.0 for t in tokens(query)}
+    for concept in concepts(query):
+        weights.setdefault(concept, CONCEPT_WEIGHT)
+    table = _synonym_table()
+    for term in list(weights):
+        for synonym in table.get(term, []):
+            if synonym not in STOPWORDS:
+                weights.setdefault(synonym, SYNONYM_WEIGHT)
     return weights
 
 

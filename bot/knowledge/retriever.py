@@ -18,7 +18,7 @@ import numpy as np
 from bot.config import Settings
 from bot.embeddings import Embedder
 from bot.errors import ConfigError, NotReadyError
-from bot.knowledge.analysis import STOPWORDS, dense_query, query_terms, stem, tokens, words
+from bot.knowledge.analysis import STOPWORDS, dense_query, index_tokens, query_terms, stem, words
 from bot.knowledge.chunking import index_text
 from bot.knowledge.models import Passage
 from bot.knowledge.store import live_collection, live_state, open_client
@@ -249,7 +249,7 @@ class Retriever:
             for p, meta in zip(passages, got["metadatas"] or [], strict=True)
         ]
         bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        corpus = [tokens(index_text(p.title, p.heading, p.text)) for p in passages]
+        corpus = [index_tokens(index_text(p.title, p.heading, p.text)) for p in passages]
         bm25.index(corpus, show_progress=False)
         vocabulary = sorted(
             {

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bot.knowledge.analysis import SYNONYM_WEIGHT, dense_query, query_terms, stem, tokens
+from bot.knowledge.analysis import (
+    CONCEPT_PREFIX,
+    CONCEPT_WEIGHT,
+    SYNONYM_WEIGHT,
+    concepts,
+    dense_query,
+    index_tokens,
+    query_terms,
+    stem,
+    synonym_groups,
+    tokens,
+)
 
 
 def test_tokens_drop_stopwords_and_stem() -> None:
@@ -18,10 +29,30 @@ def test_curly_apostrophes_and_possessives_are_normalised() -> None:
     assert tokens("today’s creator's") == tokens("today creator")
 
 
-def test_plant_based_and_vegan_reach_each_other() -> None:
-    assert query_terms("plant-based snacks")[stem("vegan")] == SYNONYM_WEIGHT
-    vegan = query_terms("vegan snacks")
-    assert vegan[stem("plant")] == vegan[stem("based")] == SYNONYM_WEIGHT
+def test_plant_based_and_vegan_meet_on_one_concept() -> None:
+    vegan = CONCEPT_PREFIX + "vegan"
+    assert query_terms("plant-based snacks")[vegan] == CONCEPT_WEIGHT
+    assert query_terms("vegan snacks")[vegan] == CONCEPT_WEIGHT
+    assert vegan in index_tokens("A plant-based meal prep influencer.")
+
+
+def test_multi_word_members_match_only_as_phrases() -> None:
+    assert CONCEPT_PREFIX + "share" in concepts("spread by word of mouth")
+    assert CONCEPT_PREFIX + "share" not in concepts("a word about the mouth")
+    # A phrase member never leaks its single words into the query.
+    assert stem("mouth") not in query_terms("repost it")
+
+
+def test_single_word_synonyms_are_searched_at_a_lower_weight() -> None:
+    terms = query_terms("what difficulties do they face")
+    assert terms[stem("difficulties")] == 1.0
+    assert terms[stem("obstacle")] == SYNONYM_WEIGHT
+
+
+def test_the_thesaurus_loads_with_named_groups() -> None:
+    groups = synonym_groups()
+    assert "challenge" in groups["challenge"]
+    assert all(members for members in groups.values())
 
 
 def test_paraphrases_reach_the_documents_words() -> None:
