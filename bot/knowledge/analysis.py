@@ -31,6 +31,15 @@ STOPWORDS = frozenset(
     type types lot lots tell say says said guidance document documents article articles
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+# Chat filler in a question ("hey, does anyone know ..."): dropped from queries only,
+# since in the documents these words are part of the prose BM25 was fitted on.
+QUERY_STOPWORDS = STOPWORDS | frozenset(
+    """
+    hey hi hello folks guys anyone anybody someone somebody quick question questions wondering
+    curious actually basically still even maybe perhaps probably please pls thanks stuff
+    something anything everything know think
+    """.split()  # noqa: SIM905
+)
 
 # Groups of interchangeable phrases in influencer marketing (a data file, so the
 # vocabulary grows without touching code). Each group is also a concept: documents
@@ -120,7 +129,7 @@ def index_tokens(text: str) -> list[str]:
 def query_terms(query: str) -> dict[str, float]:
     """The query's BM25 terms with weights: its own stems 1.0, its concepts
     CONCEPT_WEIGHT, the single-word synonyms of its words SYNONYM_WEIGHT."""
-    weights = {t: 1.0 for t in tokens(query)}
+    weights = {stem(w): 1.0 for w in words(query) if w not in QUERY_STOPWORDS and len(w) > 1}
     for concept in concepts(query):
         weights.setdefault(concept, CONCEPT_WEIGHT)
     table = _synonym_table()
@@ -133,5 +142,5 @@ def query_terms(query: str) -> dict[str, float]:
 
 def dense_query(query: str) -> str:
     """The query as the embedder should see it: content words only."""
-    kept = [w for w in words(query) if w not in STOPWORDS]
+    kept = [w for w in words(query) if w not in QUERY_STOPWORDS]
     return " ".join(kept) if kept else query

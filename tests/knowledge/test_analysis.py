@@ -69,3 +69,9 @@ def test_own_words_outweigh_synonyms() -> None:
 def test_dense_query_keeps_content_words() -> None:
     assert dense_query("What are the challenges of burnout?") == "challenges burnout"
     assert dense_query("what is it") == "what is it"  # nothing left: keep the original
+
+
+def test_chat_filler_is_dropped_from_queries_only() -> None:
+    assert query_terms("hey, does anyone actually know about burnout?") == query_terms("burnout")
+    assert stem("actually") in index_tokens("creators who actually use the product")
+    assert dense_query("quick question: is burnout still a risk?") == "burnout risk"
