@@ -5,27 +5,11 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
-from bot.config import load_settings
-from bot.store.db import open_database
 from bot.store.events import EventLedger, message_key
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'scout.db'}"
-    else:
-        url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
-    engine = open_database(url)
-    yield engine
-    engine.dispose()
 
 
 def test_an_event_is_claimed_once(engine: Engine) -> None:

@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
-from bot.config import load_settings
-from bot.store.db import open_database
 from bot.store.feedback import FeedbackStore
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'scout.db'}"
-    else:
-        url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
-    engine = open_database(url)
-    yield engine
-    engine.dispose()
 
 
 def test_a_changed_vote_replaces_the_first(engine: Engine) -> None:

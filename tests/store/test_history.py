@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy.engine import Engine
 
-from bot.config import load_settings
-from bot.store.db import open_database
 from bot.store.history import MAX_CONTENT_CHARS, HistoryStore
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'scout.db'}"
-    else:
-        url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
-    engine = open_database(url)
-    yield engine
-    if request.param == "postgres":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DELETE FROM conversation_turns")
-    engine.dispose()
 
 
 def test_recent_returns_turns_oldest_first_per_key(engine: Engine) -> None:

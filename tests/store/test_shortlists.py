@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy.engine import Engine
 
-from bot.config import load_settings
-from bot.store.db import open_database
 from bot.store.shortlists import ShortlistStore
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'scout.db'}"
-    else:
-        url = load_settings(database_url=request.getfixturevalue("pg_url")).sqlalchemy_url
-    engine = open_database(url)
-    yield engine
-    if request.param == "postgres":
-        with engine.begin() as conn:
-            for table in ("shortlist_changes", "shortlist_entries"):
-                conn.exec_driver_sql(f"DELETE FROM {table}")
-    engine.dispose()
 
 
 def test_add_list_remove_logs_each_change(engine: Engine) -> None:
