@@ -15,23 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.config import Settings
 from tests.agent.conftest import assert_grounded
-
-CARD_KEYS = {
-    "handle",
-    "name",
-    "platform",
-    "niches",
-    "followers",
-    "tier",
-    "in_micro_range",
-    "engagements_per_post",
-    "engagement_rate",
-    "cost_per_engagement",
-    "cpm",
-    "flags",
-    "score",
-    "breakdown",
-}
+from tests.support.contracts import SCORE_CARD_KEYS
 
 
 @pytest.fixture
@@ -56,7 +40,7 @@ def test_json_is_the_pinned_ask_shape(env: Path) -> None:
     assert payload["mode"] == "offline"
     assert payload["citations"]
     assert all(set(c) == {"source", "title", "quote"} for c in payload["citations"])
-    assert all(set(c) >= CARD_KEYS for c in payload["creators"])
+    assert all(set(c) >= SCORE_CARD_KEYS for c in payload["creators"])
     assert_grounded(AskResult.model_validate(payload))
 
 

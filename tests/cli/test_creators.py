@@ -11,23 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from bot.cli import app
-
-CARD_KEYS = {
-    "handle",
-    "name",
-    "platform",
-    "niches",
-    "followers",
-    "tier",
-    "in_micro_range",
-    "engagements_per_post",
-    "engagement_rate",
-    "cost_per_engagement",
-    "cpm",
-    "flags",
-    "score",
-    "breakdown",
-}
+from tests.support.contracts import SCORE_CARD_KEYS
 
 
 def run_json(*args: str) -> Any:
@@ -44,7 +28,7 @@ def scout(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_score_json_is_the_pinned_card() -> None:
     card = run_json("score", "@LikeFarm.Vegan")
-    assert set(card) >= CARD_KEYS
+    assert set(card) >= SCORE_CARD_KEYS
     assert card["handle"] == "@likefarm.vegan"
     assert 0 < card["engagement_rate"] < 1  # a fraction, not a percentage
     assert card["cpm"] is None  # no views on file
@@ -61,7 +45,7 @@ def test_compare_and_rank_json_are_best_first() -> None:
 
     ranked = run_json("rank", "--niche", "vegan fitness", "-n", "3")["creators"]
     assert len(ranked) == 3
-    assert all(set(c) >= CARD_KEYS and not c["flags"] for c in ranked)
+    assert all(set(c) >= SCORE_CARD_KEYS and not c["flags"] for c in ranked)
     flagged = run_json("rank", "--niche", "vegan fitness", "-n", "10", "--include-flagged")
     assert any(c["flags"] for c in flagged["creators"])
 
