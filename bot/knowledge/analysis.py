@@ -54,6 +54,12 @@ CONCEPT_WEIGHT = 0.7
 SYNONYM_WEIGHT = 0.25
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SUFFIXES = ("'s", "'re", "'ve", "'ll", "'d")
+# Number words as digits; "one" stays a word (it is mostly a pronoun: "one post").
+_NUMBERS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "fifty": "50",
+}  # fmt: skip
 _STEMMER = Stemmer.Stemmer("english")
 _STEMMER_LOCK = threading.Lock()  # PyStemmer objects are not safe to share across threads
 
@@ -65,11 +71,10 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words; "it's" and "brand's" lose the apostrophe suffix."""
+    """Lower-cased words; "it's" and "brand's" lose the apostrophe suffix, and
+    number words become digits ("ten creators" meets "10 micro-influencers")."""
     found = _WORD.findall(text.lower().replace("’", "'"))
-    return [
-        w.split("'", 1)[0] if w.endswith(("'s", "'re", "'ve", "'ll", "'d")) else w for w in found
-    ]
+    return [_NUMBERS.get(w, w.split("'", 1)[0] if w.endswith(_SUFFIXES) else w) for w in found]
 
 
 def tokens(text: str) -> list[str]:

@@ -75,3 +75,8 @@ def test_chat_filler_is_dropped_from_queries_only() -> None:
     assert query_terms("hey, does anyone actually know about burnout?") == query_terms("burnout")
     assert stem("actually") in index_tokens("creators who actually use the product")
     assert dense_query("quick question: is burnout still a risk?") == "burnout risk"
+
+
+def test_number_words_match_digits() -> None:
+    assert tokens("ten small creators") == tokens("10 small creators")
+    assert "one" not in tokens("one post")  # a pronoun far more often than a number
