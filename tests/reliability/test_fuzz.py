@@ -67,7 +67,13 @@ def command_texts(handles: list[str]) -> st.SearchStrategy[str]:
         st.sampled_from(SUBCOMMANDS),
         st.lists(words(handles), max_size=5),
     )
-    return st.one_of(st.text(max_size=200), structured)
+    writes = st.builds(
+        lambda action, campaign, chosen: " ".join(["shortlist", action, campaign, *chosen]),
+        st.sampled_from(["add", "remove"]),
+        st.sampled_from(["fuzz-a", "fuzz-b"]),
+        st.lists(st.sampled_from([*handles[:4], "@nobody"]), min_size=1, max_size=3),
+    )
+    return st.one_of(st.text(max_size=200), structured, writes)
 
 
 def shortlist_changes(app: ServedApp) -> int:
@@ -76,8 +82,8 @@ def shortlist_changes(app: ServedApp) -> int:
 
 
 def announced_writes(reply: dict[str, Any]) -> int:
-    """How many shortlist changes a reply tells the user about."""
-    text = json.dumps(reply)
+    """How many shortlist changes a reply tells the user about (one line each in `text`)."""
+    text = str(reply.get("text", ""))
     return text.count("Added ") + text.count("Removed from ")
 
 
