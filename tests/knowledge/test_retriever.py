@@ -43,6 +43,12 @@ def test_paraphrased_questions_find_their_passage(
     assert any(expected in hit.text for hit in hits), [hit.text[:60] for hit in hits]
 
 
+def test_dense_alignment_treats_thesaurus_words_as_similar(retriever: Retriever) -> None:
+    # No passage says "drawbacks"; its thesaurus group holds the documents' "challenges".
+    hits = retriever.search("What drawbacks should a brand expect?", k=5, method="dense")
+    assert any("face their share of challenges" in hit.text for hit in hits)
+
+
 def test_hits_are_verbatim_ranked_and_do_not_overlap(retriever: Retriever) -> None:
     documents = {d.source: d for d in load_documents([KNOWLEDGE])}
     hits = retriever.search("why do micro-influencers get higher engagement?", k=8)
