@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
     # Past this, a question gets the offline answer (with a note) even if the model is still busy.
-    scout_llm_deadline_s: Annotated[float, Field(gt=0, le=600)] = 7.0
+    scout_llm_deadline_s: Annotated[float, Field(gt=0, le=600)] = 6.0
     # Guidance-index embeddings: WordLlama offline, or OpenAI's (needs OPENAI_API_KEY).
     scout_embeddings: Literal["wordllama", "openai"] = "wordllama"
     openai_embedding_model: str = "text-embedding-3-small"

@@ -66,7 +66,7 @@ class Answerer:
         knowledge_dir: Path,
         history: History | None = None,
         llm: LLMAgent | None = None,
-        llm_deadline_s: float = 7.0,
+        llm_deadline_s: float = 6.0,
         secrets: Sequence[str] = (),
     ) -> None:
         self._retriever = retriever
