@@ -131,3 +131,37 @@ def test_a_shortlist_write_cannot_be_repeated_by_sharing_its_reply(app: ServedAp
     added, listed = app.responses("share-add")[0], app.responses("share-list")[0]
     assert "share_in_channel" not in json.dumps(added)
     assert "share_in_channel" in json.dumps(listed), "reads can still be shared"
+
+
+def _click(app: ServedApp, team_id: str, action: dict[str, object], key: str) -> None:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "x"},
+        "user": {"id": "U222", "team_id": team_id},
+        "api_app_id": "A111",
+        "trigger_id": "111.222",
+        "channel": {"id": "C111", "name": "marketing"},
+        "container": {"type": "message", "message_ts": "970.0002"},
+        "response_url": f"{app.slack.base_url}/response/{key}",
+        "actions": [{"action_ts": "970.5", "block_id": "b", **action}],
+    }
+    assert app.send_action(payload).status_code == 200
+    app.responses(key)
+
+
+def test_clicks_write_only_to_the_clicking_workspace(app: ServedApp) -> None:
+    handle = app.deps.scout.handles()[1]
+    campaign = f"iso-{uuid.uuid4().hex[:6]}"
+    pick = {
+        "type": "static_select",
+        "action_id": "shortlist_add",
+        "block_id": f"creator:{handle}",
+        "selected_option": {"text": {"type": "plain_text", "text": "c"}, "value": campaign},
+    }
+    _click(app, "T111", pick, key="iso-pick")
+    _click(app, "T999", {"type": "button", "action_id": "feedback_down", "value": "q"}, "iso-fb")
+    assert [e.handle for e in app.deps.shortlists.entries("T111", campaign)] == [handle]
+    assert app.deps.shortlists.entries("T999", campaign) == []
+    assert campaign not in app.deps.shortlists.campaigns("T999")
+    assert len(app.deps.feedback.for_message("T999", "C111", "970.0002")) == 1
+    assert app.deps.feedback.for_message("T111", "C111", "970.0002") == []
