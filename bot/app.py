@@ -16,6 +16,7 @@ from bot.errors import ConfigError
 if TYPE_CHECKING:
     from slack_bolt import App
     from slack_sdk import WebClient
+    from slack_sdk.http_retry.handler import RetryHandler
 
 # Answers run in this many worker threads; acks never wait for them.
 ANSWER_WORKERS = 4
@@ -29,15 +30,13 @@ def require(value: SecretStr | None, name: str) -> str:
     return value.get_secret_value()
 
 
-def build_web_client(settings: Settings) -> WebClient:
-    """A WebClient on `SLACK_API_URL` that retries 429s (honouring Retry-After) and 5xx."""
-    from slack_sdk import WebClient
+def retry_handlers() -> list[RetryHandler]:
+    """Retry connection errors, 429s (honouring Retry-After) and any 5xx."""
     from slack_sdk.http_retry.builtin_handlers import (
         ConnectionErrorRetryHandler,
         RateLimitErrorRetryHandler,
         ServerErrorRetryHandler,
     )
-    from slack_sdk.http_retry.handler import RetryHandler
     from slack_sdk.http_retry.request import HttpRequest
     from slack_sdk.http_retry.response import HttpResponse
     from slack_sdk.http_retry.state import RetryState
@@ -55,15 +54,21 @@ def build_web_client(settings: Settings) -> WebClient:
         ) -> bool:
             return response is not None and 500 <= response.status_code < 600
 
-    handlers: list[RetryHandler] = [
+    return [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
         AnyServerErrorRetryHandler(max_retry_count=3),
     ]
+
+
+def build_web_client(settings: Settings) -> WebClient:
+    """A WebClient on `SLACK_API_URL` that retries 429s (honouring Retry-After) and 5xx."""
+    from slack_sdk import WebClient
+
     return WebClient(
         token=require(settings.slack_bot_token, "SLACK_BOT_TOKEN"),
         base_url=settings.slack_api_url or WebClient.BASE_URL,
-        retry_handlers=handlers,
+        retry_handlers=retry_handlers(),
         timeout=30,
     )
 

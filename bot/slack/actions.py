@@ -23,6 +23,7 @@ from bot.slack.blocks import (
     escape,
 )
 from bot.slack.commands import MAX_CAMPAIGN_LENGTH, Invocation, run
+from bot.slack.respond import RetryingRespond
 from bot.store.feedback import Vote
 from bot.store.shortlists import normalise_campaign
 
@@ -51,7 +52,7 @@ def add_to_shortlist(deps: Deps, team_id: str, campaign: str, handle: str, user_
 
 
 @contextmanager
-def apology_on_failure(respond: Respond, what: str) -> Iterator[None]:
+def apology_on_failure(respond: RetryingRespond, what: str) -> Iterator[None]:
     """Log a crash and tell the clicking user, rather than leaving the click unanswered."""
     try:
         yield
@@ -79,10 +80,11 @@ def register(app: App, deps: Deps) -> None:
     def handle_shortlist_add(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
+        send_reply = RetryingRespond(respond)
         handle = action["block_id"].removeprefix(CREATOR_BLOCK_PREFIX)
         campaign = action["selected_option"]["value"]
         user_id = body["user"]["id"]
-        with apology_on_failure(respond, "adding to a shortlist"):
+        with apology_on_failure(send_reply, "adding to a shortlist"):
             if campaign == NEW_CAMPAIGN_VALUE:
                 context = {
                     "channel_id": body.get("channel", {}).get("id", ""),
@@ -94,7 +96,7 @@ def register(app: App, deps: Deps) -> None:
                 )
                 return
             text = add_to_shortlist(deps, team_of(body), campaign, handle, user_id)
-            respond(text=text, response_type="ephemeral", replace_original=False)
+            send_reply(text=text, response_type="ephemeral", replace_original=False)
 
     def handle_new_campaign_submission(
         body: dict[str, Any], view: dict[str, Any], client: WebClient
@@ -112,13 +114,14 @@ def register(app: App, deps: Deps) -> None:
             )
 
     def handle_feedback(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        send_reply = RetryingRespond(respond)
         vote: Vote = "up" if action["action_id"] == ACTION_FEEDBACK_UP else "down"
         thanks = (
             "Thanks, glad it helped."
             if vote == "up"
             else "Thanks, noted; we'll use it to do better."
         )
-        with apology_on_failure(respond, "storing feedback"):
+        with apology_on_failure(send_reply, "storing feedback"):
             deps.feedback.record(
                 team_of(body),
                 body.get("channel", {}).get("id", ""),
@@ -127,13 +130,14 @@ def register(app: App, deps: Deps) -> None:
                 vote,
                 question=action.get("value", ""),
             )
-            respond(text=thanks, response_type="ephemeral", replace_original=False)
+            send_reply(text=thanks, response_type="ephemeral", replace_original=False)
 
     def handle_share(
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         from bot.slack.charts import render_score_chart, upload_chart
 
+        send_reply = RetryingRespond(respond)
         channel_id = body.get("channel", {}).get("id", "")
         who = Invocation(team_of(body), channel_id, body["user"]["id"])
         reply = run(action.get("value", ""), who, deps, client)
@@ -142,14 +146,14 @@ def register(app: App, deps: Deps) -> None:
             "elements": [{"type": "mrkdwn", "text": f"Shared by <@{who.user_id}>"}],
         }
         message = {**reply.message, "blocks": [*reply.message.get("blocks", []), shared_by]}
-        respond(response_type="in_channel", replace_original=False, **message)
+        send_reply(response_type="in_channel", replace_original=False, **message)
         if reply.chart:
             try:
                 png = render_score_chart(reply.chart, reply.chart_title)
                 upload_chart(client, channel_id, png, reply.chart_title)
             except Exception:
                 logger.exception("sharing the chart failed")
-        respond(delete_original=True)
+        send_reply(delete_original=True)
 
     app.action(ACTION_SHORTLIST_ADD)(ack=ack_action, lazy=[handle_shortlist_add])
     app.action(ACTION_FEEDBACK_UP)(ack=ack_action, lazy=[handle_feedback])

@@ -22,6 +22,7 @@ from bot.slack.blocks import (
     escape,
     with_share_button,
 )
+from bot.slack.respond import RetryingRespond
 from bot.store.shortlists import normalise_campaign
 
 if TYPE_CHECKING:
@@ -235,12 +236,13 @@ def register(app: App, deps: Deps) -> None:
     """Listen for `/scout`."""
 
     def handle_scout_command(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        send_reply = RetryingRespond(respond)
         text = command.get("text", "")
         who = Invocation(command["team_id"], command["channel_id"], command["user_id"])
         reply = run(text, who, deps, client)
         message = attach_private_chart(reply, client)
         if reply.shareable:
             message = with_share_button(message, text)
-        respond(response_type="ephemeral", **message)
+        send_reply(response_type="ephemeral", **message)
 
     app.command("/scout")(ack=ack_command, lazy=[handle_scout_command])

@@ -68,3 +68,34 @@ def test_a_missing_index_answer_says_how_to_build_it(fake_slack: FakeSlack, tmp_
         [answer] = _posts(app, "962.0001", count=1)
     assert "scout ingest" in str(answer)
     assert answer["text"] != APOLOGY
+
+
+def test_a_command_reply_survives_429_then_500_on_its_response_url(app: ServedApp) -> None:
+    app.slack.fail_next(
+        "response_url", 429, headers={"Retry-After": "1"}, body={"ok": False, "error": "x"}
+    )
+    app.slack.fail_next("response_url", 500)
+    app.send_command("help", key="flaky-url")
+    attempts = app.responses("flaky-url", count=3)
+    time.sleep(1.0)  # a duplicate would arrive by now
+    assert len(app.responses("flaky-url", count=3)) == 3, "two refused, then one delivered"
+    assert "/scout" in attempts[-1]["text"]
+
+
+def test_a_click_reply_survives_a_500_on_its_response_url(app: ServedApp) -> None:
+    app.slack.fail_next("response_url", 500)
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T111", "domain": "x"},
+        "user": {"id": "U222", "team_id": "T111"},
+        "api_app_id": "A111",
+        "trigger_id": "111.222",
+        "channel": {"id": "C111", "name": "marketing"},
+        "container": {"type": "message", "message_ts": "963.0002"},
+        "response_url": f"{app.slack.base_url}/response/flaky-click",
+        "actions": [{"action_ts": "1.5", "block_id": "b", "type": "button",
+                     "action_id": "feedback_up", "value": "q"}],
+    }  # fmt: skip
+    assert app.send_action(payload).status_code == 200
+    attempts = app.responses("flaky-click", count=2)
+    assert attempts[-1]["text"].startswith("Thanks")
