@@ -1,7 +1,7 @@
 # One task runner for people and CI: `make lint typecheck test`.
 PYTHON ?= python3
 
-.PHONY: install dev lint format typecheck test check bench
+.PHONY: install dev lint format typecheck test check
 
 install:
 	$(PYTHON) -m pip install -e .

@@ -14,131 +14,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from multiprocessing.connection import Connection
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.support.fake_slack import FakeSlack  # noqa: E402
-from tests.support.slack_http import event_body, signed_headers  # noqa: E402
+from bench.harness import (
+    RemoteFakeSlack,
+    base_env,
+    post,
+    postgres_database,
+    scout_serve,
+)
+from tests.support.slack_http import event_body, signed_headers
 
 SECRET = "bench-signing-secret"
-PG_ADMIN_URL = os.environ.get(
-    "SCOUT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 QUESTIONS = [
     "who should we partner with for vegan fitness?",
     "which creators fit a plant-based cooking launch?",
     "how do we measure ROI on micro-influencers?",
     "best skincare creators under 50k followers?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def base_env(data_dir: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SCOUT_", "SLACK_", "OPENAI_", "CHROMA_", "DATABASE_URL", "PORT"))
-    }
-    env.update(SCOUT_DATA_DIR=str(data_dir), ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1")
-    return env
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database, dropped afterwards."""
-    import psycopg
-
-    name = f"scout_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def scout_serve(env: dict[str, str], log: Path) -> Iterator[str]:
-    """Run `scout serve` on a free loopback port until the block ends; yield its base URL."""
-    port = free_port()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
-            env={**env, "PORT": str(port), "LOG_LEVEL": "WARNING"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"scout serve exited; see {log}")
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"scout serve did not start; see {log}")
-                time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-async def post(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: str, headers: dict[str, str]
-) -> int:
-    """One HTTP/1.1 POST on a kept-alive connection; returns the status code.
-
-    A hand-rolled client: httpx's connection pool costs more CPU than the server under
-    test at 50 concurrent requests, which would make the figures measure the sender.
-    """
-    data = body.encode()
-    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    writer.write(
-        f"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(data)}\r\n"
-        f"{head}\r\n".encode()
-        + data
-    )
-    await writer.drain()
-    status = int((await reader.readline()).split()[1])
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.decode().partition(":")
-        if name.lower() == "content-length":
-            length = int(value)
-    await reader.readexactly(length)
-    return status
 
 
 def mention_body(i: int) -> str:
@@ -187,42 +89,6 @@ async def send_all(ports: list[int], events: int, concurrency: int) -> tuple[lis
     return latencies, errors
 
 
-def fake_slack_process(conn: Connection) -> None:
-    """Run FakeSlack in its own process (so its threads do not slow the sender's clock)."""
-    with FakeSlack() as slack:
-        conn.send(slack.api_url)
-        while (request := conn.recv()) != "stop":
-            posts = slack.calls_to("chat.postMessage")
-            conn.send(posts if request == "posts" else len(posts))
-
-
-class RemoteFakeSlack:
-    """The sender's handle on FakeSlack running in a child process."""
-
-    def __init__(self) -> None:
-        self._conn, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=fake_slack_process, args=(child,), daemon=True
-        )
-
-    def __enter__(self) -> RemoteFakeSlack:
-        self._process.start()
-        self.api_url: str = self._conn.recv()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._conn.send("stop")
-        self._process.join(timeout=10)
-
-    def post_count(self) -> int:
-        self._conn.send("count")
-        return int(self._conn.recv())
-
-    def posts(self) -> list[Any]:
-        self._conn.send("posts")
-        return list(self._conn.recv())
-
-
 def run(db: str, database_url: str, index_dir: Path, args: argparse.Namespace) -> None:
     with RemoteFakeSlack() as slack, tempfile.TemporaryDirectory() as logs:
         env = base_env(index_dir)
@@ -234,24 +100,20 @@ def run(db: str, database_url: str, index_dir: Path, args: argparse.Namespace) -
         )
         with ExitStack() as stack:
             ports = [
-                int(
-                    stack.enter_context(scout_serve(env, Path(logs) / f"serve{r}.log")).rsplit(
-                        ":", 1
-                    )[1]
-                )
+                stack.enter_context(scout_serve(env, Path(logs) / f"serve{r}.log")).port
                 for r in range(args.replicas)
             ]
             started = time.perf_counter()
             latencies, errors = asyncio.run(send_all(ports, args.events, args.concurrency))
             sent_in = time.perf_counter() - started
             deadline = time.monotonic() + args.answer_timeout
-            while slack.post_count() < args.events:
+            while len(slack.calls("chat.postMessage")) < args.events:
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
             answered_in = time.perf_counter() - started
             time.sleep(args.settle)  # late duplicates would show up here
-        posts = Counter(c.body.get("thread_ts") for c in slack.posts())
+        posts = Counter(body.get("thread_ts") for _, body in slack.calls("chat.postMessage"))
     latencies_ms = sorted(x * 1000 for x in latencies)
     p99 = latencies_ms[max(0, int(len(latencies_ms) * 0.99) - 1)]
     print(

@@ -24,7 +24,6 @@ import asyncio
 import csv
 import itertools
 import json
-import multiprocessing
 import random
 import statistics
 import subprocess
@@ -32,21 +31,23 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.slack_load import base_env, free_port, post, postgres_database  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
+from bench.harness import (  # noqa: E402
+    RemoteFakeSlack,
+    Replica,
+    base_env,
+    post,
+    postgres_database,
+    scout_serve,
+)
 from tests.support.slack_http import command_body, event_body, signed_headers  # noqa: E402
 
 SECRET = "soak-signing-secret"
@@ -60,87 +61,6 @@ QUESTIONS = [
     "plan a vegan fitness campaign with $3k",
 ]
 APOLOGY_START = "Sorry, something went wrong"
-
-
-# -- FakeSlack in its own process ---------------------------------------------------------
-def fake_slack_process(conn: Connection) -> None:
-    """Serve FakeSlack; answer `(method)` queries with the bodies (and paths) of its calls."""
-    with FakeSlack() as slack:
-        conn.send(slack.api_url)
-        while (method := conn.recv()) != "stop":
-            conn.send([(c.path, c.body) for c in slack.calls_to(method)])
-
-
-class RemoteFakeSlack:
-    """The sender's handle on FakeSlack running in a child process."""
-
-    def __init__(self) -> None:
-        self._conn, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=fake_slack_process, args=(child,), daemon=True
-        )
-
-    def __enter__(self) -> RemoteFakeSlack:
-        self._process.start()
-        self.api_url: str = self._conn.recv()
-        self.base_url = self.api_url.removesuffix("/api/")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._conn.send("stop")
-        self._process.join(timeout=10)
-
-    def calls(self, method: str) -> list[tuple[str, dict[str, Any]]]:
-        self._conn.send(method)
-        return list(self._conn.recv())
-
-
-# -- the replicas ---------------------------------------------------------------------------
-@dataclass
-class Replica:
-    port: int
-    process: subprocess.Popen[bytes]
-    rss_start_kb: int = 0
-    rss_peak_kb: int = 0
-
-    def rss_kb(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
-
-
-@contextmanager
-def scout_serve(env: dict[str, str], log: Path) -> Iterator[Replica]:
-    """`scout serve` on a free loopback port, healthy, until the block ends."""
-    port = free_port()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
-            env={**env, "PORT": str(port), "LOG_LEVEL": "WARNING"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"scout serve exited; see {log}")
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).is_success:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"scout serve did not start; see {log}")
-                time.sleep(0.2)
-            yield Replica(port, process)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 # -- traffic --------------------------------------------------------------------------------
