@@ -110,12 +110,15 @@ def main() -> None:
         load_scoring_config(),
         load_benchmarks(),
     )
-    scout.plan("vegan fitness", args.budget)  # warm the brief's niche fit
+    # Generated creators pair a niche with its usual neighbour (vegan with food), so the
+    # brief is one the generated roster really covers.
+    brief = "plant-based food"
+    scout.plan(brief, args.budget)  # warm the brief's niche fit
     start = time.perf_counter()
-    result = scout.plan("vegan fitness", args.budget)
+    result = scout.plan(brief, args.budget)
     print(
         f"Scout.plan on a 6,000-creator roster: {result.candidates} unflagged creators fit "
-        f'"vegan fitness"; planned in {time.perf_counter() - start:.3f} s: '
+        f'"{brief}"; planned in {time.perf_counter() - start:.3f} s: '
         f"{len(result.creators)} creators, ${result.total_cost:,.0f}, "
         f"{result.expected_engagements:,.0f} engagements per post, ${result.remaining:,.0f} left"
     )

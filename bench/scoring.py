@@ -27,7 +27,7 @@ from bot.scoring.service import Scout
 from bot.scoring.synthetic import generate_table, table_rows
 from bot.scoring.table import RosterTable
 
-BRIEFS = ["vegan fitness", "budget travel", "sustainable fashion", "indie games", "houseplants"]
+BRIEFS = ["plant-based food", "budget travel", "sustainable fashion", "indie games", "houseplants"]
 
 
 def peak_mb() -> float:
