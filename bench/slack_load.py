@@ -32,7 +32,7 @@ from bench.harness import (
     postgres_database,
     scout_serve,
 )
-from tests.support.slack_http import event_body, signed_headers
+from tests.support.slack_http import event_body, mention_event, signed_headers
 
 SECRET = "bench-signing-secret"
 QUESTIONS = [
@@ -45,14 +45,7 @@ QUESTIONS = [
 
 def mention_body(i: int) -> str:
     ts = f"{1_700_000_000 + i}.000100"
-    event = {
-        "type": "app_mention",
-        "user": "U222",
-        "text": f"<@UBOT> {QUESTIONS[i % len(QUESTIONS)]}",
-        "ts": ts,
-        "channel": "C111",
-        "event_ts": ts,
-    }
+    event = mention_event(QUESTIONS[i % len(QUESTIONS)], ts=ts)
     return event_body(event, event_id=f"EvLoad{i:06d}")
 
 

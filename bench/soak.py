@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import csv
 import itertools
-import json
 import random
 import statistics
 import subprocess
@@ -35,7 +34,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -48,7 +46,14 @@ from bench.harness import (  # noqa: E402
     postgres_database,
     scout_serve,
 )
-from tests.support.slack_http import command_body, event_body, signed_headers  # noqa: E402
+from tests.support.slack_http import (  # noqa: E402
+    action_body,
+    block_actions,
+    command_body,
+    event_body,
+    mention_event,
+    signed_headers,
+)
 
 SECRET = "soak-signing-secret"
 TEAM = "T111"
@@ -124,14 +129,7 @@ class Traffic:
     async def mention(self, worker: int) -> None:
         n = next(self._ids)
         ts = f"{1_700_000_000 + n}.000100"
-        event = {
-            "type": "app_mention",
-            "user": "U222",
-            "text": f"<@UBOT> {self.random.choice(QUESTIONS)}",
-            "ts": ts,
-            "channel": "C111",
-            "event_ts": ts,
-        }
+        event = mention_event(self.random.choice(QUESTIONS), ts=ts)
         body = event_body(event, event_id=f"EvSoak{n:07d}", team_id=TEAM)
         self.tally.mention_threads.add(ts)
         first, other = self.random.sample(self.ports, 2)
@@ -189,18 +187,13 @@ class Traffic:
                 "action_id": self.random.choice(["feedback_up", "feedback_down"]),
                 "value": self.random.choice(QUESTIONS),
             }
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM, "domain": "soak"},
-            "user": {"id": "U222", "team_id": TEAM},
-            "api_app_id": "A111",
-            "trigger_id": "111.222",
-            "channel": {"id": "C111", "name": "marketing"},
-            "container": {"type": "message", "message_ts": f"{next(self._ids)}.0002"},
-            "response_url": f"{self.base_url}/response/{key}",
-            "actions": [{"action_ts": "1.5", "block_id": f"creator:{handle}", **action}],
-        }
-        body = urlencode({"payload": json.dumps(payload)})
+        payload = block_actions(
+            {"block_id": f"creator:{handle}", **action},
+            team_id=TEAM,
+            response_url=f"{self.base_url}/response/{key}",
+            message_ts=f"{next(self._ids)}.0002",
+        )
+        body = action_body(payload)
         headers = signed_headers(SECRET, body, content_type="application/x-www-form-urlencoded")
         self.tally.reply_keys.add(key)
         await self.send(worker, self.random.choice(self.ports), "click", body, headers)

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.slack.blocks import APOLOGY
-from tests.slack.conftest import ServedApp, app_settings, mention, posts_in_thread, served_app
+from tests.slack.conftest import ServedApp, app_settings, posts_in_thread, served_app
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import mention_event
 
 pytestmark = pytest.mark.postgres
 
@@ -100,7 +101,9 @@ def test_requests_fail_politely_while_the_database_is_away_and_recover(
     proxy.stop()
     assert app.send_command(f"shortlist remove {campaign} {handle}", key="down").status_code == 200
     assert app.responses("down")[0]["text"] == APOLOGY
-    assert app.send_event(mention("vegan fitness?", ts="930.0001"), event_id="EvDown").status_code
+    assert app.send_event(
+        mention_event("vegan fitness?", ts="930.0001"), event_id="EvDown"
+    ).status_code
     app.slack.wait_for("chat.postMessage", timeout=30)
     [reply] = posts_in_thread(app.slack, "C111", "930.0001")
     assert reply["text"] == APOLOGY
@@ -108,7 +111,7 @@ def test_requests_fail_politely_while_the_database_is_away_and_recover(
     proxy.start()
     app.send_command(f"shortlist list {campaign}", key="after")
     assert handle in str(app.responses("after")[0]["blocks"]), "the failed remove changed nothing"
-    app.send_event(mention("vegan fitness?", ts="930.0002"), event_id="EvBack")
+    app.send_event(mention_event("vegan fitness?", ts="930.0002"), event_id="EvBack")
     app.slack.wait_for("reactions.remove", count=1, timeout=30)
     [answer] = posts_in_thread(app.slack, "C111", "930.0002")
     assert answer.get("blocks"), "a full answer once the database is back"

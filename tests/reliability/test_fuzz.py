@@ -32,6 +32,7 @@ from bot.slack.blocks import (
 from bot.slack.events import is_question
 from bot.store.schema import ShortlistChange
 from tests.slack.conftest import TEAM, ServedApp, posts_in_thread
+from tests.support.slack_http import block_actions
 
 FUZZ = settings(
     max_examples=60,
@@ -216,17 +217,7 @@ def test_interactivity_payloads(app: ServedApp, handles: list[str]) -> None:
     @given(action=actions(handles))
     def check(action: dict[str, Any]) -> None:
         key = f"fz-act-{next(SEQUENCE)}"
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM, "domain": "fake"},
-            "user": {"id": "U222", "team_id": TEAM},
-            "api_app_id": "A111",
-            "trigger_id": "111.222",
-            "channel": {"id": "C111", "name": "marketing"},
-            "container": {"type": "message", "message_ts": "300.0002"},
-            "response_url": f"{app.slack.base_url}/response/{key}",
-            "actions": [{"action_ts": "300.5", "block_id": "b", **action}],
-        }
+        payload = block_actions(action, team_id=TEAM, response_url=app.slack.response_url(key))
         before = shortlist_changes(app)
         views = len(app.slack.calls_to("views.open"))
         assert app.send_action(payload).status_code == 200

@@ -11,9 +11,10 @@ import pytest
 
 from bot.agent.answer import FALLBACK_NOTE
 from bot.config import Settings
-from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, ServedApp, mention, served_app
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, ServedApp, served_app
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import mention_event
 
 QUESTION = "who should we partner with for vegan fitness?"
 
@@ -47,7 +48,7 @@ def _llm_app(index_dir: Path, slack: FakeSlack, base_url: str, tmp: Path) -> Set
 
 def _answer_in(app: ServedApp, ts: str, event_id: str, timeout: float) -> tuple[str, float]:
     started = time.monotonic()
-    assert app.send_event(mention(QUESTION, ts=ts), event_id=event_id).status_code == 200
+    assert app.send_event(mention_event(QUESTION, ts=ts), event_id=event_id).status_code == 200
     while True:
         posts = [
             c.body for c in app.slack.calls_to("chat.postMessage") if c.body.get("thread_ts") == ts

@@ -8,12 +8,12 @@ import time
 import httpx
 
 from bot.server import MAX_BODY_BYTES
-from tests.slack.conftest import SIGNING_SECRET, ServedApp, mention
-from tests.support.slack_http import event_body, signed_headers
+from tests.slack.conftest import SIGNING_SECRET, ServedApp
+from tests.support.slack_http import event_body, mention_event, signed_headers
 
 
 def test_an_unsigned_request_is_refused(app: ServedApp) -> None:
-    body = event_body(mention("hi", ts="920.0001"), event_id="EvUnsigned")
+    body = event_body(mention_event("hi", ts="920.0001"), event_id="EvUnsigned")
     response = app.client.post(
         f"{app.url}/slack/events", content=body, headers={"Content-Type": "application/json"}
     )
@@ -22,7 +22,7 @@ def test_an_unsigned_request_is_refused(app: ServedApp) -> None:
 
 
 def test_a_replayed_request_is_refused_even_with_a_valid_signature(app: ServedApp) -> None:
-    body = event_body(mention("hi", ts="920.0002"), event_id="EvReplayed")
+    body = event_body(mention_event("hi", ts="920.0002"), event_id="EvReplayed")
     old = int(time.time()) - 6 * 60  # Slack's window is five minutes
     headers = signed_headers(SIGNING_SECRET, body, old)
     for _ in range(2):
@@ -32,7 +32,7 @@ def test_a_replayed_request_is_refused_even_with_a_valid_signature(app: ServedAp
 
 
 def test_an_oversized_body_is_refused_with_413(app: ServedApp) -> None:
-    event = mention("x" * MAX_BODY_BYTES, ts="920.0003")
+    event = mention_event("x" * MAX_BODY_BYTES, ts="920.0003")
     response = app.send_event(event, event_id="EvHuge")
     assert response.status_code == 413
     assert not app.deps.events.seen("EvHuge")
@@ -52,5 +52,5 @@ def test_an_oversized_chunked_body_is_refused_with_413(app: ServedApp) -> None:
 
 
 def test_a_body_under_the_limit_is_still_served(app: ServedApp) -> None:
-    response = app.send_event(mention("hi " * 1000, ts="920.0004"), event_id="EvBigButFine")
+    response = app.send_event(mention_event("hi " * 1000, ts="920.0004"), event_id="EvBigButFine")
     assert response.status_code == 200

@@ -16,7 +16,6 @@ from tests.slack.conftest import (
     BOT_TOKEN,
     SIGNING_SECRET,
     ServedApp,
-    mention,
     posts_in_thread,
     scout_serve,
     serve_env,
@@ -25,7 +24,13 @@ from tests.slack.conftest import (
 )
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_http import command_body, event_body, signed_headers
+from tests.support.slack_http import (
+    block_actions,
+    command_body,
+    event_body,
+    mention_event,
+    signed_headers,
+)
 
 OPENAI_KEY = "sk-test-4f9c2e7d1b"
 DB_PASSWORD = "pg-pass-8e1a7c"
@@ -58,7 +63,7 @@ def test_secrets_never_appear_in_debug_logs(index_dir: Path, tmp_path: Path, pg_
         with scout_serve(env, log) as process:
             wait_healthy(url, process, log)
             with httpx.Client(timeout=20) as client:
-                body = event_body(mention("vegan fitness?", ts="950.0001"), event_id="EvLogs")
+                body = event_body(mention_event("vegan fitness?", ts="950.0001"), event_id="EvLogs")
                 client.post(
                     f"{url}/slack/events",
                     content=body,
@@ -111,7 +116,7 @@ def test_a_creator_bio_cannot_ping_anyone(
     with served_app(settings, fake_slack) as app:
         app.send_command("score @ping.me", key="bio-score")
         app.send_command("rank vegan fitness", key="bio-rank")
-        app.send_event(mention("who fits vegan fitness?", ts="951.0001"), event_id="EvBio")
+        app.send_event(mention_event("who fits vegan fitness?", ts="951.0001"), event_id="EvBio")
         replies = [*app.responses("bio-score"), *app.responses("bio-rank")]
         deadline = time.monotonic() + 30
         while not (posts := posts_in_thread(app.slack, "C111", "951.0001")):
@@ -134,17 +139,9 @@ def test_a_shortlist_write_cannot_be_repeated_by_sharing_its_reply(app: ServedAp
 
 
 def _click(app: ServedApp, team_id: str, action: dict[str, object], key: str) -> None:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": team_id, "domain": "x"},
-        "user": {"id": "U222", "team_id": team_id},
-        "api_app_id": "A111",
-        "trigger_id": "111.222",
-        "channel": {"id": "C111", "name": "marketing"},
-        "container": {"type": "message", "message_ts": "970.0002"},
-        "response_url": f"{app.slack.base_url}/response/{key}",
-        "actions": [{"action_ts": "970.5", "block_id": "b", **action}],
-    }
+    payload = block_actions(
+        action, team_id=team_id, response_url=app.slack.response_url(key), message_ts="970.0002"
+    )
     assert app.send_action(payload).status_code == 200
     app.responses(key)
 

@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from bot.slack.blocks import APOLOGY
-from tests.slack.conftest import ServedApp, app_settings, mention, posts_in_thread, served_app
+from tests.slack.conftest import ServedApp, app_settings, posts_in_thread, served_app
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import block_actions, mention_event
 
 QUESTION = "who should we partner with for vegan fitness?"
 
@@ -34,7 +35,7 @@ def test_429_with_retry_after_then_500_delivers_the_answer_once(app: ServedApp) 
     )
     app.slack.fail_next("chat.postMessage", 500)
     started = time.monotonic()
-    app.send_event(mention(QUESTION, ts="960.0001"), event_id="Ev429then500")
+    app.send_event(mention_event(QUESTION, ts="960.0001"), event_id="Ev429then500")
     attempts = _posts(app, "960.0001", count=3)
     assert time.monotonic() - started >= 1.0, "Retry-After was honoured"
     time.sleep(1.0)  # a duplicate would arrive by now
@@ -49,14 +50,14 @@ def test_slack_failing_throughout_is_logged_and_the_app_keeps_serving(
     # Every attempt (the answer and the apology, each with its retries) is refused.
     app.slack.fail_next("chat.postMessage", 500, times=8)
     with caplog.at_level(logging.ERROR):
-        app.send_event(mention(QUESTION, ts="961.0001"), event_id="EvSlackDown")
+        app.send_event(mention_event(QUESTION, ts="961.0001"), event_id="EvSlackDown")
         _posts(app, "961.0001", count=8, timeout=60)
         deadline = time.monotonic() + 10
         while "posting the answer to event EvSlackDown failed" not in caplog.text:
             assert time.monotonic() < deadline, "the failure was not logged"
             time.sleep(0.05)
     assert httpx.get(f"{app.url}/healthz").status_code == 200
-    app.send_event(mention(QUESTION, ts="961.0002"), event_id="EvSlackBack")
+    app.send_event(mention_event(QUESTION, ts="961.0002"), event_id="EvSlackBack")
     [answer] = _posts(app, "961.0002", count=1)
     assert answer.get("blocks")
 
@@ -64,7 +65,7 @@ def test_slack_failing_throughout_is_logged_and_the_app_keeps_serving(
 def test_a_missing_index_answer_says_how_to_build_it(fake_slack: FakeSlack, tmp_path: Path) -> None:
     settings = app_settings(tmp_path / "empty", fake_slack.api_url, f"sqlite:///{tmp_path}/x.db")
     with served_app(settings, fake_slack) as app:
-        app.send_event(mention("how do we measure ROI?", ts="962.0001"), event_id="EvNoIndex")
+        app.send_event(mention_event("how do we measure ROI?", ts="962.0001"), event_id="EvNoIndex")
         [answer] = _posts(app, "962.0001", count=1)
     assert "scout ingest" in str(answer)
     assert answer["text"] != APOLOGY
@@ -84,18 +85,12 @@ def test_a_command_reply_survives_429_then_500_on_its_response_url(app: ServedAp
 
 def test_a_click_reply_survives_a_500_on_its_response_url(app: ServedApp) -> None:
     app.slack.fail_next("response_url", 500)
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T111", "domain": "x"},
-        "user": {"id": "U222", "team_id": "T111"},
-        "api_app_id": "A111",
-        "trigger_id": "111.222",
-        "channel": {"id": "C111", "name": "marketing"},
-        "container": {"type": "message", "message_ts": "963.0002"},
-        "response_url": f"{app.slack.base_url}/response/flaky-click",
-        "actions": [{"action_ts": "1.5", "block_id": "b", "type": "button",
-                     "action_id": "feedback_up", "value": "q"}],
-    }  # fmt: skip
+    payload = block_actions(
+        {"type": "button", "action_id": "feedback_up", "value": "q"},
+        team_id="T111",
+        response_url=app.slack.response_url("flaky-click"),
+        message_ts="963.0002",
+    )
     assert app.send_action(payload).status_code == 200
     attempts = app.responses("flaky-click", count=2)
     assert attempts[-1]["text"].startswith("Thanks")

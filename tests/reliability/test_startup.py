@@ -12,12 +12,12 @@ from bot.config import Settings
 from tests.slack.conftest import (
     BOT_TOKEN,
     SIGNING_SECRET,
-    mention,
     posts_in_thread,
     serve_env,
     served_app,
 )
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import mention_event
 
 
 def closed_port() -> int:
@@ -79,7 +79,9 @@ def test_the_embedded_fallback_answers_from_the_local_index_when_configured(
         scout_chroma_fallback="embedded",
     )
     with served_app(settings, fake_slack) as app:
-        app.send_event(mention("how do we measure ROI?", ts="910.0001"), event_id="EvFallback")
+        app.send_event(
+            mention_event("how do we measure ROI?", ts="910.0001"), event_id="EvFallback"
+        )
         app.slack.wait_for("reactions.remove", timeout=30)
         [answer] = posts_in_thread(app.slack, "C111", "910.0001")
     sources = [b for b in answer["blocks"] if b["type"] == "context"]

@@ -150,21 +150,6 @@ def served_app(settings: Settings, slack: FakeSlack) -> Iterator[ServedApp]:
         deps.engine.dispose()
 
 
-def mention(
-    text: str, *, ts: str, channel: str = "C111", user: str = "U222", **extra: Any
-) -> dict[str, Any]:
-    """An `app_mention` event from a person."""
-    return {
-        "type": "app_mention",
-        "user": user,
-        "text": f"<@UBOT> {text}",
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-        **extra,
-    }
-
-
 def posts_in_thread(slack: FakeSlack, channel: str, thread_ts: str) -> list[dict[str, Any]]:
     return [
         c.body

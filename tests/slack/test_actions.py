@@ -9,27 +9,17 @@ from typing import Any
 import pytest
 
 from tests.slack.conftest import TEAM, ServedApp
-
-
-def _block_actions(
-    action: dict[str, Any], *, key: str, team_id: str = TEAM, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "type": "block_actions",
-        "team": {"id": team_id, "domain": "fake"},
-        "user": {"id": "U222", "team_id": team_id},
-        "api_app_id": "A111",
-        "trigger_id": "111.222",
-        "channel": {"id": "C111", "name": "marketing"},
-        "container": {"type": "message", "message_ts": "300.0002", "thread_ts": "300.0001"},
-        "response_url": f"{extra.pop('base_url')}/response/{key}",
-        "actions": [{"action_ts": "300.5", **action}],
-        **extra,
-    }
+from tests.support.slack_http import block_actions
 
 
 def _click(app: ServedApp, action: dict[str, Any], key: str, **extra: Any) -> None:
-    payload = _block_actions(action, key=key, base_url=app.slack.base_url, **extra)
+    payload = block_actions(
+        action,
+        team_id=TEAM,
+        response_url=app.slack.response_url(key),
+        thread_ts="300.0001",
+    )
+    payload.update(extra)
     response = app.send_action(payload)
     assert response.status_code == 200
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.slack.conftest import ServedApp, assert_within_block_kit_limits, mention, posts_in_thread
+from tests.slack.conftest import ServedApp, assert_within_block_kit_limits, posts_in_thread
+from tests.support.slack_http import mention_event
 
 QUESTION = "who should we partner with for vegan fitness?"
 
@@ -17,7 +18,7 @@ def _settle(seconds: float = 0.5) -> None:
 
 def test_a_mention_is_answered_in_its_thread(app: ServedApp) -> None:
     started = time.perf_counter()
-    response = app.send_event(mention(QUESTION, ts="200.0001"), event_id="EvMention1")
+    response = app.send_event(mention_event(QUESTION, ts="200.0001"), event_id="EvMention1")
     assert response.status_code == 200
     assert time.perf_counter() - started < 3.0  # Slack's ack limit
     app.slack.wait_for("reactions.remove")
@@ -38,7 +39,7 @@ def test_a_mention_is_answered_in_its_thread(app: ServedApp) -> None:
 
 
 def test_a_reply_in_a_thread_is_answered_in_that_thread(app: ServedApp) -> None:
-    event = mention("and for plant-based cooking?", ts="201.0002", thread_ts="201.0001")
+    event = mention_event("and for plant-based cooking?", ts="201.0002", thread_ts="201.0001")
     app.send_event(event, event_id="EvThreaded")
     _wait_for_post(app, "C111", "201.0001")
 
@@ -73,7 +74,7 @@ def test_the_bots_own_messages_and_edits_are_ignored(app: ServedApp) -> None:
 
 
 def test_a_retried_event_gets_no_second_answer(app: ServedApp) -> None:
-    event = mention(QUESTION, ts="204.0001")
+    event = mention_event(QUESTION, ts="204.0001")
     app.send_event(event, event_id="EvRetry")
     _wait_for_post(app, "C111", "204.0001")
     for retry in (1, 2):
@@ -85,7 +86,7 @@ def test_a_retried_event_gets_no_second_answer(app: ServedApp) -> None:
 def test_a_mention_that_also_arrives_as_a_message_event_is_answered_once(
     app: ServedApp,
 ) -> None:
-    as_mention = mention(QUESTION, ts="205.0001")
+    as_mention = mention_event(QUESTION, ts="205.0001")
     as_message = {**as_mention, "type": "message", "channel_type": "channel"}
     app.send_event(as_message, event_id="EvBoth2")
     app.send_event(as_mention, event_id="EvBoth1")
@@ -103,7 +104,7 @@ def test_rate_limits_and_server_errors_are_retried(app: ServedApp) -> None:
     )
     app.slack.fail_next("chat.postMessage", 502)
     started = time.perf_counter()
-    app.send_event(mention(QUESTION, ts="206.0001"), event_id="EvRateLimited")
+    app.send_event(mention_event(QUESTION, ts="206.0001"), event_id="EvRateLimited")
     attempts = _wait_for_posts(app, "C111", "206.0001", count=3)
     assert time.perf_counter() - started >= 1.0  # Retry-After was honoured
     assert attempts[-1]["blocks"], "the third attempt delivers the answer"
@@ -111,14 +112,14 @@ def test_rate_limits_and_server_errors_are_retried(app: ServedApp) -> None:
 
 def test_a_refused_answer_is_followed_by_an_apology(app: ServedApp) -> None:
     app.slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": "invalid_blocks"})
-    app.send_event(mention(QUESTION, ts="207.0001"), event_id="EvRefused")
+    app.send_event(mention_event(QUESTION, ts="207.0001"), event_id="EvRefused")
     attempts = _wait_for_posts(app, "C111", "207.0001", count=2)
     assert attempts[-1]["text"].startswith("Sorry")
     assert "blocks" not in attempts[-1]
 
 
 def test_an_empty_mention_gets_the_usage(app: ServedApp) -> None:
-    app.send_event(mention("", ts="208.0001"), event_id="EvEmpty")
+    app.send_event(mention_event("", ts="208.0001"), event_id="EvEmpty")
     answer = _wait_for_post(app, "C111", "208.0001")
     assert "/scout" in answer["text"]
 

@@ -9,12 +9,12 @@ from pydantic import SecretStr
 from tests.slack.conftest import (
     app_settings,
     assert_within_block_kit_limits,
-    mention,
     posts_in_thread,
     served_app,
 )
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_http import mention_event
 
 PARAGRAPH = (
     "Pick creators whose audience trusts them, and judge them by engagement rather than reach. "
@@ -32,7 +32,7 @@ def test_a_very_long_answer_is_split_and_shortened_within_limits(
             update={"openai_api_key": SecretStr("sk-test"), "openai_base_url": llm.base_url}
         )
         with served_app(settings, slack) as app:
-            app.send_event(mention("tell me everything", ts="500.0001"), event_id="EvLong")
+            app.send_event(mention_event("tell me everything", ts="500.0001"), event_id="EvLong")
             slack.wait_for("reactions.remove", timeout=60)
             [answer] = posts_in_thread(slack, "C111", "500.0001")
     assert llm.requests_to("/v1/chat/completions"), "the LLM agent answered"

@@ -17,7 +17,6 @@ from tests.slack.conftest import (
     SIGNING_SECRET,
     ServedApp,
     app_settings,
-    mention,
     posts_in_thread,
     scout_serve,
     serve_env,
@@ -25,7 +24,7 @@ from tests.slack.conftest import (
     wait_healthy,
 )
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_http import event_body, signed_headers
+from tests.support.slack_http import event_body, mention_event, signed_headers
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -50,7 +49,7 @@ def test_both_replicas_receiving_an_event_answer_it_once(
     one, two = replicas
     threads = []
     for i in range(3):
-        event = mention("who fits a vegan fitness launch?", ts=f"400.000{i}")
+        event = mention_event("who fits a vegan fitness launch?", ts=f"400.000{i}")
         event_id = f"Ev{uuid.uuid4().hex[:12]}"
         for replica in (one, two):
             threads.append(
@@ -95,7 +94,7 @@ def test_two_scout_serve_processes_answer_each_event_once(index_dir: Path, tmp_p
         with httpx.Client(timeout=10) as client:
             for i in range(5):
                 body = event_body(
-                    mention("vegan fitness picks?", ts=f"600.000{i}"), event_id=f"EvProc{i}"
+                    mention_event("vegan fitness picks?", ts=f"600.000{i}"), event_id=f"EvProc{i}"
                 )
                 for url, _, _ in urls:
                     headers = signed_headers(SIGNING_SECRET, body)

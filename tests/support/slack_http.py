@@ -62,3 +62,40 @@ def command_body(text: str, *, response_url: str, team_id: str = "T111", **extra
 def action_body(payload: dict[str, Any]) -> str:
     """An interactivity payload (button click) as form-encoded text."""
     return urlencode({"payload": json.dumps(payload)})
+
+
+def mention_event(
+    text: str, *, ts: str, channel: str = "C111", user: str = "U222", **extra: Any
+) -> dict[str, Any]:
+    """An `app_mention` event from a person, addressed to the bot (`<@UBOT>`)."""
+    return {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@UBOT> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def block_actions(
+    action: dict[str, Any],
+    *,
+    team_id: str,
+    response_url: str,
+    message_ts: str = "300.0002",
+    **container: str,
+) -> dict[str, Any]:
+    """A button or menu click (`block_actions`) on a message in #marketing."""
+    return {
+        "type": "block_actions",
+        "team": {"id": team_id, "domain": "fake"},
+        "user": {"id": "U222", "team_id": team_id},
+        "api_app_id": "A111",
+        "trigger_id": "111.222",
+        "channel": {"id": "C111", "name": "marketing"},
+        "container": {"type": "message", "message_ts": message_ts, **container},
+        "response_url": response_url,
+        "actions": [{"action_ts": "300.5", "block_id": "b", **action}],
+    }
