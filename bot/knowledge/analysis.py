@@ -60,6 +60,9 @@ _NUMBERS = {
     "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "fifty": "50",
 }  # fmt: skip
+# Counts as plain digits, so "5k", "5K" and "5,000" all meet as "5000".
+_GROUPED = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
+_SHORT_COUNT = re.compile(r"\b(\d+(?:\.\d+)?) ?(k|m|million)\b")
 _STEMMER = Stemmer.Stemmer("english")
 _STEMMER_LOCK = threading.Lock()  # PyStemmer objects are not safe to share across threads
 
@@ -70,10 +73,19 @@ def stem(word: str) -> str:
         return str(_STEMMER.stemWord(word))
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased words; "it's" and "brand's" lose the apostrophe suffix, and
-    number words become digits ("ten creators" meets "10 micro-influencers")."""
-    found = _WORD.findall(text.lower().replace("’", "'"))
+def _count(match: re.Match[str]) -> str:
+    scale = 1_000 if match[2] == "k" else 1_000_000
+    return str(round(float(match[1]) * scale))
+
+
+def words(text: str, plain_counts: bool = True) -> list[str]:
+    """Lower-cased words; "it's" and "brand's" lose the apostrophe suffix, number
+    words become digits ("ten creators" meets "10 micro-influencers") and, with
+    `plain_counts`, counts become plain digits ("5k" and "5,000" are both "5000")."""
+    text = text.lower().replace("’", "'")
+    if plain_counts:
+        text = _SHORT_COUNT.sub(_count, _GROUPED.sub(lambda m: m[0].replace(",", ""), text))
+    found = _WORD.findall(text)
     return [_NUMBERS.get(w, w.split("'", 1)[0] if w.endswith(_SUFFIXES) else w) for w in found]
 
 
@@ -109,7 +121,10 @@ def _concept_table() -> dict[tuple[str, ...], list[str]]:
     table: dict[tuple[str, ...], list[str]] = {}
     for name, group in synonym_groups().items():
         for member in group:
-            table.setdefault(_phrase(member), []).append(CONCEPT_PREFIX + name)
+            concepts = table.setdefault(_phrase(member), [])
+            # Two members of one group can share a stem ("sale", "sales"): one token.
+            if CONCEPT_PREFIX + name not in concepts:
+                concepts.append(CONCEPT_PREFIX + name)
     return table
 
 
@@ -121,7 +136,7 @@ def concepts(text: str) -> list[str]:
     return [
         concept
         for i in range(len(own))
-        for n in range(1, longest + 1)
+        for n in range(1, min(longest, len(own) - i) + 1)
         for concept in table.get(tuple(own[i : i + n]), [])
     ]
 
@@ -146,6 +161,7 @@ def query_terms(query: str) -> dict[str, float]:
 
 
 def dense_query(query: str) -> str:
-    """The query as the embedder should see it: content words only."""
-    kept = [w for w in words(query) if w not in QUERY_STOPWORDS]
+    """The query as the embedder should see it: content words only, counts as
+    written (the embedder reads "10k" and the passages' "10,000" alike)."""
+    kept = [w for w in words(query, plain_counts=False) if w not in QUERY_STOPWORDS]
     return " ".join(kept) if kept else query

@@ -80,3 +80,18 @@ def test_chat_filler_is_dropped_from_queries_only() -> None:
 def test_number_words_match_digits() -> None:
     assert tokens("ten small creators") == tokens("10 small creators")
     assert "one" not in tokens("one post")  # a pronoun far more often than a number
+
+
+def test_counts_meet_however_they_are_written() -> None:
+    assert tokens("a creator with 5k followers") == tokens("a creator with 5,000 followers")
+    assert tokens("1.5M views") == tokens("1500000 views")
+    assert tokens("1 million fans") == tokens("1,000,000 fans")
+    assert tokens("100,000 followers") == [stem("100000"), stem("followers")]
+    # The embedder reads the count as written, like the passages it compares with.
+    assert dense_query("creators with 10k followers") == "creators 10k followers"
+
+
+def test_each_phrase_gets_its_concept_once() -> None:
+    # A word at the end of the text is one phrase, not one per possible phrase length.
+    assert concepts("drawbacks") == [CONCEPT_PREFIX + "challenge"]
+    assert concepts("the hurdles and the drawbacks") == [CONCEPT_PREFIX + "challenge"] * 2
