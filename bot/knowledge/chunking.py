@@ -15,10 +15,12 @@ from pydantic import BaseModel
 from bot.knowledge.loader import Document
 
 # About 1 to 4 sentences: long enough to carry an idea, short enough to quote.
-MAX_CHARS = 520
+MAX_CHARS = 700
 MAX_SENTENCES = 4.0
-# Below this a chunk keeps absorbing the next paragraph (lead-ins like "They are:").
-MIN_CHARS = 160
+# Below this a chunk keeps absorbing the next paragraph of its section (and lead-ins
+# like "They are:" their list). Fuller chunks retrieved better: hybrid recall@5 on
+# 150 tuning questions was 0.81 with 160 characters, 0.84 with 300 and 0.85 with 400.
+MIN_CHARS = 400
 LIST_ITEM_WEIGHT = 0.25  # a list item is short: four of them read like one sentence
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
