@@ -1,4 +1,4 @@
-"""Search the guidance: BM25 over stemmed words plus dense similarity, fused by z-scores.
+"""Search the guidance: BM25 over stemmed words plus dense similarity, fused by rank (RRF).
 
 The retriever reads the live collection once (then stays warm) and keeps the BM25
 index, the stored vectors and the word vectors of the corpus vocabulary in
@@ -40,11 +40,11 @@ logger = logging.getLogger(__name__)
 Method = Literal["hybrid", "bm25", "dense"]
 METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
 
-# Share of the dense score in the hybrid: both scores are z-normalised over the
-# corpus and mixed linearly, so a clear winner of either method keeps its lead
-# (rank fusion flattened that). With the thesaurus in both legs the dense leg is
-# about as strong as BM25; 0.55 was the best of 0.3-0.7 on the dev+test splits.
-DENSE_WEIGHT = 0.55
+# Reciprocal rank fusion: a passage scores 1/(RRF_K + rank) in each method, summed.
+# 60 is the usual constant: on 150 tuning questions, constants of 2-60, a dense share
+# of 0.3-0.5 and a linear mix of z-scores all gave recall@5 of 0.84-0.85, and plain
+# RRF needs no weight between the two scales.
+RRF_K = 60
 # The dense score is the mean of two z-scored similarities: the cosine of the
 # passage vector, and word alignment (each query word's best match among the
 # passage's words, weighted by that word's IDF). WordLlama averages token
@@ -98,6 +98,13 @@ def zscores(scores: np.ndarray) -> np.ndarray:
     return (scores - scores.mean()) / spread if spread > 1e-9 else np.zeros_like(scores)
 
 
+def rrf(scores: np.ndarray) -> np.ndarray:
+    """Each passage's reciprocal-rank score, 1/(RRF_K + rank), rank 1 the best. Equal
+    scores share a rank, so the passages BM25 did not match at all stay level."""
+    better = len(scores) - np.searchsorted(np.sort(scores), scores, side="right")
+    return 1.0 / (RRF_K + 1.0 + better)
+
+
 class Retriever:
     """Hybrid search over the live guidance collection."""
 
@@ -138,8 +145,7 @@ class Retriever:
         bm25 = self._bm25(snap, query)
         feedback = np.argsort(-bm25, kind="stable")[:FEEDBACK_PASSAGES]
         dense = self._dense(snap, query, feedback[bm25[feedback] > 0])
-        fused = (1.0 - DENSE_WEIGHT) * zscores(bm25) + DENSE_WEIGHT * dense
-        return self._top(snap, fused, k)
+        return self._top(snap, rrf(bm25) + rrf(dense), k)
 
     def _bm25(self, snap: _Snapshot, query: str) -> np.ndarray:
         scores = np.zeros(len(snap.ids), dtype=np.float32)

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import bot.knowledge.retriever as retriever_module
 from bot.config import Settings
 from bot.embeddings import WordLlamaEmbedder
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import load_documents, read_corpus
-from bot.knowledge.retriever import Retriever, open_retriever, zscores
+from bot.knowledge.retriever import RRF_K, Retriever, open_retriever, rrf, zscores
 from bot.knowledge.store import open_client
 from tests.knowledge.conftest import KNOWLEDGE
 
@@ -43,10 +44,19 @@ def test_paraphrased_questions_find_their_passage(
     assert any(expected in hit.text for hit in hits), [hit.text[:60] for hit in hits]
 
 
-def test_dense_alignment_treats_thesaurus_words_as_similar(retriever: Retriever) -> None:
+def _dense_rank(retriever: Retriever, query: str, expected: str) -> int:
+    hits = retriever.search(query, k=50, method="dense")
+    return next(rank for rank, hit in enumerate(hits, start=1) if expected in hit.text)
+
+
+def test_dense_alignment_treats_thesaurus_words_as_similar(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # No passage says "drawbacks"; its thesaurus group holds the documents' "challenges".
-    hits = retriever.search("What drawbacks should a brand expect?", k=5, method="dense")
-    assert any("face their share of challenges" in hit.text for hit in hits)
+    query, expected = "What drawbacks should a brand expect?", "face their share of challenges"
+    with_thesaurus = _dense_rank(retriever, query, expected)
+    monkeypatch.setattr(retriever_module, "THESAURUS_SIMILARITY", 0.0)
+    assert with_thesaurus < _dense_rank(retriever, query, expected)
 
 
 def test_hits_are_verbatim_ranked_and_do_not_overlap(retriever: Retriever) -> None:
@@ -110,11 +120,24 @@ def test_a_cold_retriever_loads_once_under_concurrency(
         ),
     ],
 )
-def test_dense_search_ranks_the_passage_whose_words_match_first(
-    retriever: Retriever, query: str, expected: str
+def test_word_alignment_lifts_the_passage_whose_words_match(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch, query: str, expected: str
 ) -> None:
-    hits = retriever.search(query, k=3, method="dense")
-    assert expected in hits[0].text, [hit.text[:60] for hit in hits]
+    aligned = _dense_rank(retriever, query, expected)
+    monkeypatch.setattr(retriever_module, "ALIGNMENT_WEIGHT", 0.0)
+    assert aligned < _dense_rank(retriever, query, expected)
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=50))
+def test_rrf_keeps_the_order_and_gives_rank_one_the_most(values: list[float]) -> None:
+    scores = np.array(values, dtype=np.float64)
+    fused = rrf(scores)
+    assert float(fused.max()) == pytest.approx(1.0 / (RRF_K + 1))
+    # A higher score always fuses higher; equal scores share a rank.
+    for i, j in zip(*np.nonzero(scores[:, None] > scores[None, :]), strict=True):
+        assert fused[i] > fused[j]
+    for i, j in zip(*np.nonzero(scores[:, None] == scores[None, :]), strict=True):
+        assert fused[i] == fused[j]
 
 
 @given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=50))
