@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.knowledge.evaluation import (
@@ -21,7 +23,9 @@ def test_the_eval_set_has_enough_questions_quoting_the_corpus_verbatim() -> None
     documents = {d.source: d.text for d in load_documents([KNOWLEDGE])}
 
     assert len(questions) >= 30
-    assert {q.split for q in questions} == {"dev", "test", "holdout", "holdout2", "holdout3"}
+    splits = {q.split for q in questions}
+    assert {"dev", "test", "holdout"} <= splits
+    assert all(re.fullmatch(r"dev|test|holdout\d*", split) for split in splits), splits
     for question in questions:
         for answer in question.answers:
             assert answer.quote in documents[answer.source], question.question
