@@ -59,6 +59,15 @@ def test_dense_alignment_treats_thesaurus_words_as_similar(
     assert with_thesaurus < _dense_rank(retriever, query, expected)
 
 
+def test_the_hybrid_keeps_a_clear_keyword_winner_on_top(retriever: Retriever) -> None:
+    # BM25 is sure ("fad" is in the thesaurus with "passing trend"); dense is lost.
+    query, expected = "is this micro influencer thing just a fad?", "just a passing trend"
+    assert expected in retriever.search(query, k=1, method="bm25")[0].text
+    assert expected in retriever.search(query, k=1)[0].text
+    # Rank fusion lets passages both methods rank middling overtake it.
+    assert expected not in retriever.search(query, k=1, method="rrf")[0].text
+
+
 def test_hits_are_verbatim_ranked_and_do_not_overlap(retriever: Retriever) -> None:
     documents = {d.source: d for d in load_documents([KNOWLEDGE])}
     hits = retriever.search("why do micro-influencers get higher engagement?", k=8)
