@@ -88,6 +88,11 @@ def create_app(settings: Settings, deps: Deps) -> App:
         app = build_bolt_app(client, signing_secret)
     except BoltError as exc:
         raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack: {exc}") from None
+    except OSError as exc:  # urllib's URLError and socket errors, after the retries
+        reason = getattr(exc, "reason", exc)
+        raise ConfigError(
+            f"cannot reach the Slack API at {client.base_url} (SLACK_API_URL): {reason}"
+        ) from None
     for module in (events, commands, actions):
         module.register(app, deps)
     return app

@@ -1,5 +1,6 @@
-"""`scout serve` refuses to start on an unreachable database or Chroma server, naming the
-setting; the embedded Chroma fallback is used only when SCOUT_CHROMA_FALLBACK asks for it."""
+"""`scout serve` refuses to start on an unreachable database, Chroma server or Slack API,
+naming the setting; the embedded Chroma fallback is used only when SCOUT_CHROMA_FALLBACK
+asks for it."""
 
 from __future__ import annotations
 
@@ -47,6 +48,17 @@ def test_an_unreachable_database_stops_the_start_naming_database_url(
     line = scout_serve_fails(serve_env(index_dir, fake_slack, url))
     assert line.startswith("scout: cannot open the database (DATABASE_URL)")
     assert "s3cret-pw" not in line
+
+
+def test_an_unreachable_slack_api_stops_the_start_naming_slack_api_url(
+    index_dir: Path, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = serve_env(index_dir, fake_slack, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{closed_port()}/api/"
+    line = scout_serve_fails(env)
+    assert line.startswith(f"scout: cannot reach the Slack API at {env['SLACK_API_URL']}")
+    assert "(SLACK_API_URL)" in line
+    assert BOT_TOKEN not in line
 
 
 def test_an_unreachable_chroma_server_stops_the_start_naming_chroma_host(
