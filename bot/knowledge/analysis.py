@@ -80,9 +80,10 @@ def _count(match: re.Match[str]) -> str:
 
 def words(text: str, plain_counts: bool = True) -> list[str]:
     """Lower-cased words; "it's" and "brand's" lose the apostrophe suffix, number
-    words become digits ("ten creators" meets "10 micro-influencers") and, with
-    `plain_counts`, counts become plain digits ("5k" and "5,000" are both "5000")."""
-    text = text.lower().replace("’", "'")
+    words become digits ("ten creators" meets "10 micro-influencers"), "%" is the
+    word "percent" and, with `plain_counts`, counts become plain digits ("5k" and
+    "5,000" are both "5000")."""
+    text = text.lower().replace("’", "'").replace("%", " percent")
     if plain_counts:
         text = _SHORT_COUNT.sub(_count, _GROUPED.sub(lambda m: m[0].replace(",", ""), text))
     found = _WORD.findall(text)

@@ -87,6 +87,7 @@ def test_counts_meet_however_they_are_written() -> None:
     assert tokens("1.5M views") == tokens("1500000 views")
     assert tokens("1 million fans") == tokens("1,000,000 fans")
     assert tokens("100,000 followers") == [stem("100000"), stem("followers")]
+    assert tokens("60% more engagement") == tokens("60 percent more engagement")
     # The embedder reads the count as written, like the passages it compares with.
     assert dense_query("creators with 10k followers") == "creators 10k followers"
 
