@@ -47,8 +47,8 @@ METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
 # Reciprocal rank fusion (RRF_K) flattens that: "is this micro influencer thing just a
 # fad?" has the "passing trend" passage first in BM25 and nowhere in dense, and RRF
 # drops it to fifth behind passages both rank middling. On the 210 questions of
-# bench/data/retrieval_eval.json: RRF recall@5 0.862, MRR 0.711; z-scores with a dense
-# share of 0.3-0.55 recall@5 0.857-0.867, MRR 0.733-0.745.
+# bench/data/retrieval_eval.json: RRF recall@5 0.867, MRR 0.718; z-scores with a dense
+# share of 0.3-0.55 recall@5 0.862-0.867, MRR 0.737-0.747.
 DENSE_WEIGHT = 0.4
 RRF_K = 60
 # The dense score is the mean of two z-scored similarities: the cosine of the
