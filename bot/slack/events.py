@@ -107,32 +107,30 @@ def ack_event(ack: Ack) -> None:
 def register(app: App, deps: Deps) -> None:
     """Listen for mentions in channels and for direct messages."""
 
+    def answer(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        answer_event(
+            deps,
+            client,
+            team_id=body.get("team_id") or context.team_id or "",
+            event_id=body["event_id"],
+            event=event,
+            bot_user_id=context.bot_user_id,
+        )
+
     def handle_app_mention(
         body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         if is_question(event, context.bot_user_id):
-            answer_event(
-                deps,
-                client,
-                team_id=body.get("team_id") or context.team_id or "",
-                event_id=body["event_id"],
-                event=event,
-                bot_user_id=context.bot_user_id,
-            )
+            answer(body, event, client, context)
 
     def handle_message(
         body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         # Channel messages reach us as app_mention; only DMs are answered from here.
         if event.get("channel_type") == "im" and is_question(event, context.bot_user_id):
-            answer_event(
-                deps,
-                client,
-                team_id=body.get("team_id") or context.team_id or "",
-                event_id=body["event_id"],
-                event=event,
-                bot_user_id=context.bot_user_id,
-            )
+            answer(body, event, client, context)
 
     app.event("app_mention")(ack=ack_event, lazy=[handle_app_mention])
     app.event("message")(ack=ack_event, lazy=[handle_message])
