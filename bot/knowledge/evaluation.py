@@ -3,6 +3,10 @@
 A question's answers are verbatim quotes with their source file; a passage is
 relevant when it is from that file and contains the quote. Recall@k is the share
 of questions with a relevant passage in the top k (any answer counts).
+
+Answers marked `pooled` were not written with the question: they come from pooled
+judging, where the top 8 passages of every method were judged blind, and a passage
+counts only if two judges, each on their own, found it answers the question.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ MRR_DEPTH = 10
 class Answer(BaseModel):
     source: str
     quote: str
+    pooled: bool = False  # found by pooled judging, not by the question's writer
 
 
 class EvalQuestion(BaseModel):
@@ -48,6 +53,13 @@ class Searcher(Protocol):
 
 def load_eval_set(path: Path = DEFAULT_EVAL_SET) -> list[EvalQuestion]:
     return [EvalQuestion.model_validate(item) for item in json.loads(path.read_text("utf-8"))]
+
+
+def as_written(questions: list[EvalQuestion]) -> list[EvalQuestion]:
+    """The questions with only the answers their writers gave (no pooled ones)."""
+    return [
+        q.model_copy(update={"answers": [a for a in q.answers if not a.pooled]}) for q in questions
+    ]
 
 
 def is_relevant(passage: Passage, question: EvalQuestion) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from bot.knowledge.evaluation import (
     DEFAULT_EVAL_SET,
     EvalQuestion,
+    as_written,
     first_relevant_rank,
     load_eval_set,
     score_ranks,
@@ -54,3 +55,21 @@ def test_metrics_from_ranks() -> None:
     assert metrics.recall_at_5 == 0.5
     assert metrics.mrr == pytest.approx((1 + 1 / 2 + 1 / 6) / 4)
     assert metrics.misses == ["2", "3"]
+
+
+def test_as_written_keeps_only_the_writers_answers() -> None:
+    question = EvalQuestion.model_validate(
+        {
+            "question": "q",
+            "answers": [
+                {"source": "a.md", "quote": "needle"},
+                {"source": "a.md", "quote": "pin", "pooled": True},
+            ],
+        }
+    )
+    hits = [passage("a.md", "a pin"), passage("a.md", "a needle")]
+
+    assert first_relevant_rank(hits, question) == 1
+    (written,) = as_written([question])
+    assert first_relevant_rank(hits, written) == 2
+    assert len(question.answers) == 2  # the original is left as it was
