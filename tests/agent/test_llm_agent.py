@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel
 
 from bot.agent.offline import percent
 from bot.agent.tools import ToolBox
@@ -142,7 +143,9 @@ def test_only_read_only_tools_exist(
     for t in tools:
         # Google-style docstrings become the description and per-argument schema docs.
         assert t.description and "Args:" not in t.description
-        properties = t.tool_call_schema.model_json_schema()["properties"]
+        schema = t.tool_call_schema
+        assert isinstance(schema, type) and issubclass(schema, BaseModel)
+        properties = schema.model_json_schema()["properties"]
         assert all(p.get("description") for p in properties.values()), t.name
 
 

@@ -395,6 +395,8 @@ def test_pending_post_times_out_of_a_lease_only_once(
 @pytest.mark.postgres
 def test_a_change_that_commits_late_is_never_skipped(pg_url: str, clock: FakeClock) -> None:
     """PostgreSQL assigns ids before commit: the claim must wait for in-flight inserts."""
+    from sqlalchemy import insert
+
     from bot.config import load_settings
     from bot.store.schema import ShortlistChange
 
@@ -408,7 +410,7 @@ def test_a_change_that_commits_late_is_never_skipped(pg_url: str, clock: FakeClo
     slow = engine.connect()
     slow_tx = slow.begin()
     slow.execute(
-        ShortlistChange.__table__.insert().values(
+        insert(ShortlistChange).values(
             team_id=TEAM, campaign="launch", handle="@late", kind="added", actor="U7",
             created_at=clock(),
         )

@@ -16,7 +16,7 @@ CORPUS = load_documents([KNOWLEDGE])
 
 
 def doc(text: str, fmt: str = "markdown", title: str = "Guide") -> Document:
-    return Document(source="guide.md", title=title, text=text, format=fmt)  # type: ignore[arg-type]
+    return Document(source="guide.md", title=title, text=text, format=fmt)
 
 
 def test_every_chunk_of_the_corpus_is_a_verbatim_slice_of_its_document() -> None:

@@ -48,7 +48,7 @@ def test_rank_is_that_of_the_first_passage_holding_any_answer() -> None:
 def test_metrics_from_ranks() -> None:
     questions = [
         EvalQuestion(question=str(i), answers=[{"source": "a", "quote": "b"}]) for i in range(4)
-    ]  # type: ignore[list-item]
+    ]
     metrics = score_ranks("hybrid", [1, 2, 6, None], questions)
 
     assert metrics.recall_at_1 == 0.25

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,9 @@ from tests.support.fake_openai import FakeOpenAI
 
 
 @pytest.fixture
-def api() -> FakeOpenAI:
+def api() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as server:
-        yield server  # type: ignore[misc]
+        yield server
 
 
 def openai_settings(api: FakeOpenAI, tmp_path: Path):  # type: ignore[no-untyped-def]

@@ -79,7 +79,9 @@ def command_texts(handles: list[str]) -> st.SearchStrategy[str]:
 
 def shortlist_changes(app: ServedApp) -> int:
     with app.deps.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(ShortlistChange)).scalar())
+        return int(
+            connection.execute(select(func.count()).select_from(ShortlistChange)).scalar_one()
+        )
 
 
 def announced_writes(reply: dict[str, Any]) -> int:
@@ -249,7 +251,7 @@ CELL = st.one_of(
 @pytest.mark.timeout(120)
 def test_roster_files(tmp_path: Path) -> None:
     data_dir = tmp_path / ".scout"
-    config = Settings(_env_file=None, scout_data_dir=data_dir)  # type: ignore[call-arg]
+    config = Settings(_env_file=None, scout_data_dir=data_dir)
     good = tmp_path / "good.csv"
     good.write_text(f"{ROSTER_HEADER}\n{GOOD_ROW}\n")
     import_roster(good, config)

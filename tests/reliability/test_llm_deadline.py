@@ -34,7 +34,7 @@ def openai() -> Iterator[FakeOpenAI]:
 def _llm_app(index_dir: Path, slack: FakeSlack, base_url: str, tmp: Path) -> Settings:
     # Defaults for OPENAI_TIMEOUT_S (30 s) and SCOUT_LLM_DEADLINE_S: what a deployment gets.
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         scout_data_dir=index_dir,
         database_url=f"sqlite:///{tmp / 'llm.db'}",
         slack_bot_token=BOT_TOKEN,

@@ -105,7 +105,7 @@ def test_a_creator_bio_cannot_ping_anyone(
     roster = tmp_path / "roster.csv"
     roster.write_text(BIO_ROSTER)
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         scout_data_dir=index_dir,
         scout_roster=roster,
         database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
@@ -149,7 +149,7 @@ def _click(app: ServedApp, team_id: str, action: dict[str, object], key: str) ->
 def test_clicks_write_only_to_the_clicking_workspace(app: ServedApp) -> None:
     handle = app.deps.scout.handles()[1]
     campaign = f"iso-{uuid.uuid4().hex[:6]}"
-    pick = {
+    pick: dict[str, object] = {
         "type": "static_select",
         "action_id": "shortlist_add",
         "block_id": f"creator:{handle}",

@@ -41,7 +41,7 @@ def test_429_with_retry_after_then_500_delivers_the_answer_once(app: ServedApp) 
     time.sleep(1.0)  # a duplicate would arrive by now
     attempts = posts_in_thread(app.slack, "C111", "960.0001")
     assert len(attempts) == 3, "two refused attempts, then one delivered answer"
-    assert attempts[-1].get("blocks") and not attempts[0].get("text", "").startswith("Sorry")
+    assert attempts[-1].get("blocks") and not str(attempts[0].get("text", "")).startswith("Sorry")
 
 
 def test_slack_failing_throughout_is_logged_and_the_app_keeps_serving(

@@ -80,7 +80,7 @@ def test_the_embedded_fallback_answers_from_the_local_index_when_configured(
     index_dir: Path, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         scout_data_dir=index_dir,
         database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
         slack_bot_token=BOT_TOKEN,

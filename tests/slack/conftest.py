@@ -46,7 +46,7 @@ def build_index(data_dir: Path) -> None:
 def app_settings(data_dir: Path, api_url: str, database_url: str) -> Settings:
     """Settings for a served app, independent of the environment and any `.env`."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         scout_data_dir=data_dir,
         database_url=database_url,
         slack_bot_token=BOT_TOKEN,

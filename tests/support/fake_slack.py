@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs
 
 
@@ -51,7 +51,7 @@ class FakeSlack:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # -- lifecycle ---------------------------------------------------------------
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -16,6 +16,7 @@ def signed_headers(
     """Headers Slack would send, signed with `secret` (a stale `timestamp` is allowed)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
     return {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
