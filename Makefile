@@ -18,7 +18,7 @@ format:
 	$(PYTHON) -m ruff check --fix .
 
 typecheck:
-	$(PYTHON) -m mypy bot
+	$(PYTHON) -m mypy
 
 test:
 	$(PYTHON) -m pytest -q
