@@ -106,6 +106,7 @@ def scout_serve(env: dict[str, str], log: Path) -> Iterator[Replica]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
 async def post(
