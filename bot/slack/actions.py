@@ -65,10 +65,15 @@ def ack_action(ack: Ack) -> None:
     ack()
 
 
+def submitted_campaign(view: dict[str, Any]) -> str | None:
+    """The campaign name typed in the modal, or None when it is blank or too long."""
+    name = view["state"]["values"]["campaign"]["name"].get("value") or ""
+    return name if normalise_campaign(name) and len(name) <= MAX_CAMPAIGN_LENGTH else None
+
+
 def ack_new_campaign(ack: Ack, view: dict[str, Any]) -> None:
     """Validate the campaign name in the modal before closing it."""
-    name = view["state"]["values"]["campaign"]["name"].get("value") or ""
-    if not normalise_campaign(name) or len(name) > MAX_CAMPAIGN_LENGTH:
+    if submitted_campaign(view) is None:
         ack(response_action="errors", errors={"campaign": "Give the campaign a name."})
     else:
         ack()
@@ -101,8 +106,11 @@ def register(app: App, deps: Deps) -> None:
     def handle_new_campaign_submission(
         body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
+        # Bolt runs this even when the ack refused the name and kept the modal open.
+        campaign = submitted_campaign(view)
+        if campaign is None:
+            return
         context = json.loads(view["private_metadata"])
-        campaign = view["state"]["values"]["campaign"]["name"]["value"]
         user_id = body["user"]["id"]
         text = add_to_shortlist(deps, team_of(body), campaign, context["handle"], user_id)
         if context.get("channel_id"):

@@ -103,8 +103,8 @@ def test_a_failing_click_gets_an_apology(app: ServedApp, handle: str) -> None:
     assert reply["response_type"] == "ephemeral"
 
 
-def test_an_empty_campaign_name_is_refused_in_the_modal(app: ServedApp) -> None:
-    submission = {
+def _submission(handle: str, name: str) -> dict[str, Any]:
+    return {
         "type": "view_submission",
         "team": {"id": TEAM},
         "user": {"id": "U222"},
@@ -112,15 +112,25 @@ def test_an_empty_campaign_name_is_refused_in_the_modal(app: ServedApp) -> None:
             "id": "V2",
             "type": "modal",
             "callback_id": "shortlist_new_campaign",
-            "private_metadata": json.dumps({"handle": "@x"}),
-            "state": {"values": {"campaign": {"name": {"value": "   "}}}},
+            "private_metadata": json.dumps({"handle": handle, "channel_id": "C111"}),
+            "state": {"values": {"campaign": {"name": {"value": name}}}},
         },
     }
-    response = app.send_action(submission)
+
+
+def test_an_empty_campaign_name_is_refused_and_adds_nothing(app: ServedApp, handle: str) -> None:
+    before = len(app.slack.calls_to("chat.postEphemeral"))
+    response = app.send_action(_submission(handle, "   "))
     assert response.json() == {
         "response_action": "errors",
         "errors": {"campaign": "Give the campaign a name."},
     }
+    # A valid submission after it: once that one is confirmed, the refused one (sent
+    # first, to the same workers) has had its chance to write, and must not have.
+    assert app.send_action(_submission(handle, "Winter Sale")).status_code == 200
+    confirmations = app.slack.wait_for("chat.postEphemeral", count=before + 1)[before:]
+    assert [c.body["text"] for c in confirmations] == [f"Added {handle} to *winter sale*."]
+    assert "" not in app.deps.shortlists.campaigns(TEAM)
 
 
 def test_feedback_is_stored_and_acknowledged(app: ServedApp) -> None:
