@@ -55,6 +55,25 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_SLACK_REFERENCE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def _plain_reference(match: re.Match[str]) -> str:
+    target, label = match[1], match[2]
+    if target.startswith(("#C", "#G")):  # <#C123|general>
+        return f"#{label}" if label else target
+    if target.startswith(("@U", "@W", "!")):  # <@U123>, <!here>: no readable text
+        return f"@{label}" if label else target.replace("!", "@", 1)
+    return label or target.removeprefix("mailto:")  # links: <https://x|label>, <https://x>
+
+
+def plain_text(text: str) -> str:
+    """What a person typed, from Slack's formatting of it: `&amp;` is `&` again and
+    `<https://x|label>` is `label` (the inverse of `escape`, plus Slack's references)."""
+    text = _SLACK_REFERENCE.sub(_plain_reference, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def to_mrkdwn(markdown: str) -> str:
     """Escape, then turn the agent's Markdown (bold, headings, quotes, bullets) into mrkdwn."""
     text = escape(markdown)

@@ -20,6 +20,7 @@ from bot.slack.blocks import (
     build_shortlist_message,
     build_text_message,
     escape,
+    plain_text,
     with_share_button,
 )
 from bot.slack.respond import RetryingRespond
@@ -237,7 +238,7 @@ def register(app: App, deps: Deps) -> None:
 
     def handle_scout_command(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         send_reply = RetryingRespond(respond)
-        text = command.get("text", "")
+        text = plain_text(command.get("text", ""))
         who = Invocation(command["team_id"], command["channel_id"], command["user_id"])
         reply = run(text, who, deps, client)
         message = attach_private_chart(reply, client)

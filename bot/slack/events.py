@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.deps import Deps
 from bot.errors import ScoutError
-from bot.slack.blocks import APOLOGY, USAGE, build_answer_message, escape
+from bot.slack.blocks import APOLOGY, USAGE, build_answer_message, escape, plain_text
 from bot.store.events import message_key
 
 if TYPE_CHECKING:
@@ -23,10 +23,10 @@ _QUESTION_SUBTYPES = {None, "file_share", "thread_broadcast"}
 
 
 def strip_mention(text: str, bot_user_id: str | None) -> str:
-    """The question without the bot's own `<@U…>` mention."""
+    """The question as typed, without the bot's own `<@U…>` mention."""
     if bot_user_id:
         text = text.replace(f"<@{bot_user_id}>", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", plain_text(text)).strip()
 
 
 def is_question(event: dict[str, Any], bot_user_id: str | None) -> bool:

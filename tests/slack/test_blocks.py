@@ -22,6 +22,7 @@ from bot.slack.blocks import (
     build_sources_block,
     creator_line,
     escape,
+    plain_text,
     split_text,
     to_mrkdwn,
     with_share_button,
@@ -35,6 +36,18 @@ def _texts(blocks: list[dict]) -> list[str]:
 
 def test_escape_stops_pings_and_links() -> None:
     assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_plain_text_reads_slack_formatting_as_typed() -> None:
+    assert plain_text("r&amp;d &lt;b&gt; <#C1|launch> <https://x.io|site> <mailto:a@b.c>") == (
+        "r&d <b> #launch site a@b.c"
+    )
+    assert plain_text("<!here> <@U1|ann> <@U2>") == "@here @ann @U2"
+
+
+@given(st.text())
+def test_plain_text_undoes_escape(text: str) -> None:
+    assert plain_text(escape(text)) == text
 
 
 def test_to_mrkdwn_converts_markdown_after_escaping() -> None:

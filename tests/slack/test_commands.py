@@ -48,13 +48,26 @@ def test_help_unknown_and_malformed_input_get_the_usage(app: ServedApp, text: st
 
 
 @pytest.mark.parametrize(
-    "text", ["shortlist remove launch <!channel>", "plan vegan <!here>", "<!everyone>"]
+    ("text", "shown"),
+    [
+        # What Slack sends when someone types "<!channel>" literally, and for real @here.
+        ("shortlist remove launch &lt;!channel&gt;", "&lt;!channel&gt;"),
+        ("plan vegan <!here>", "@here"),
+        ("<!everyone>", "@everyone"),
+    ],
 )
-def test_user_text_in_replies_cannot_ping(app: ServedApp, text: str) -> None:
+def test_user_text_in_replies_cannot_ping(app: ServedApp, text: str, shown: str) -> None:
     reply = _run(app, text, key=f"ping-{abs(hash(text))}")
     rendered = [reply["text"], _text(reply)]  # button values are data, not mrkdwn
     assert not any("<!" in r for r in rendered)
-    assert "&lt;!" in _text(reply)
+    assert shown in _text(reply)
+
+
+def test_slack_escapes_are_read_as_typed(app: ServedApp) -> None:
+    # Slack sends "health & fitness" as "health &amp; fitness".
+    reply = _run(app, "rank health &amp; fitness n=3", key="amp")
+    assert "Best for health &amp; fitness" in _text(reply)
+    assert "&amp;amp;" not in _text(reply)
 
 
 def test_score_shows_a_card_with_a_share_button(app: ServedApp, handles: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bot.slack.events import strip_mention
 from tests.slack.conftest import ServedApp, assert_within_block_kit_limits, posts_in_thread
 from tests.support.slack_http import mention_event
 
@@ -136,3 +137,8 @@ def _wait_for_posts(
         assert time.monotonic() < deadline, f"expected {count} post(s) in {channel}/{thread_ts}"
         time.sleep(0.02)
     return found
+
+
+def test_the_question_is_read_as_typed() -> None:
+    text = "<@UBOT> creators for health &amp; fitness, like <https://x.io|this one>?"
+    assert strip_mention(text, "UBOT") == "creators for health & fitness, like this one?"
