@@ -7,11 +7,16 @@ database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.errors import ScoutError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -24,12 +29,27 @@ if TYPE_CHECKING:
     from bot.store.feedback import FeedbackStore
     from bot.store.shortlists import ShortlistStore
 
+logger = logging.getLogger(__name__)
+RosterVersion = tuple[str, int, int, int] | None
+
+
+def roster_version(path: Path) -> RosterVersion:
+    """What identifies one version of the roster file (imports replace it whole)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size
+
 
 @dataclass
 class Deps:
     """Lazily built clients and services for one process."""
 
     settings: Settings
+    _roster_lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
+    _scout: tuple[RosterVersion, Scout] | None = field(default=None, init=False, repr=False)
+    _answerer: tuple[Scout, Answerer] | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -51,11 +71,24 @@ class Deps:
         # Query-word expansion always uses the local WordLlama, never a paid API.
         return open_retriever(self.settings, self.guidance_embedder, self.embedder)
 
-    @cached_property
+    @property
     def scout(self) -> Scout:
+        """The scoring engine over the roster in use, rebuilt when that file changes: a
+        `scout roster import` reaches a running `scout serve` at its next request."""
         from bot.scoring.service import Scout
 
-        return Scout.from_settings(self.settings, self.embedder)
+        version = roster_version(self.settings.roster_path)
+        with self._roster_lock:
+            if self._scout is None:
+                self._scout = (version, Scout.from_settings(self.settings, self.embedder))
+            elif self._scout[0] != version:
+                try:
+                    self._scout = (version, Scout.from_settings(self.settings, self.embedder))
+                except ScoutError as exc:
+                    # Keep answering from the roster that loaded; say why once per version.
+                    logger.error("the changed roster did not load, keeping the last one: %s", exc)
+                    self._scout = (version, self._scout[1])
+            return self._scout[1]
 
     @cached_property
     def engine(self) -> Engine:
@@ -81,8 +114,13 @@ class Deps:
 
         return FeedbackStore(self.engine)
 
-    @cached_property
+    @property
     def answerer(self) -> Answerer:
+        """The answerer over the current roster (rebuilt with it)."""
         from bot.agent.answer import build_answerer
 
-        return build_answerer(self)
+        with self._roster_lock:
+            scout = self.scout
+            if self._answerer is None or self._answerer[0] is not scout:
+                self._answerer = (scout, build_answerer(self))
+            return self._answerer[1]
