@@ -19,25 +19,33 @@ def run(
 
     from bot.deps import Deps
     from bot.digests.runner import build_runner
+    from bot.errors import ScoutError
 
     outcomes = build_runner(Deps(settings())).run(manual=now)
+    failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         print_json(
             {
                 "posted": sum(o.status in {"posted", "recovered"} for o in outcomes),
-                "failed": sum(o.status == "failed" for o in outcomes),
+                "failed": len(failed),
                 "digests": [o.model_dump(mode="json") for o in outcomes],
             }
         )
-        return
-    console = Console()
-    if not outcomes:
-        console.print(
-            "No digest was due." if not now else "Nothing changed since the last digests."
+    else:
+        console = Console()
+        if not outcomes:
+            console.print(
+                "No digest was due." if not now else "Nothing changed since the last digests."
+            )
+        for o in outcomes:
+            detail = f"{o.changes} changes" if o.status != "failed" else f"failed: {o.error}"
+            console.print(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
+    if failed:
+        # Cron and CI see the failure; the digests stay pending and a later run retries them.
+        raise ScoutError(
+            f"{len(failed)} of {len(outcomes)} digest(s) failed to post; first: "
+            f"{failed[0].campaign} -> {failed[0].channel_id}: {failed[0].error}"
         )
-    for o in outcomes:
-        detail = f"{o.changes} changes" if o.status != "failed" else f"failed: {o.error}"
-        console.print(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
 
 
 @digest_app.command("clock")

@@ -42,6 +42,12 @@ CardLookup = Callable[[str], "ScoreCard | None"]
 ChartPoster = Callable[[str, list["ScoreCard"], str, str], None]
 
 _TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
+# What to do about a refusal that retrying alone will not fix.
+_REMEDIES = {
+    "not_in_channel": "invite the app to the channel (/invite @Creator Scout)",
+    "channel_not_found": "the channel is gone or private: invite the app, or unsubscribe",
+    "is_archived": "the channel is archived: unsubscribe it",
+}
 _HISTORY_PAGES = 5
 # A chart small enough to read in a thread.
 CHART_CREATORS = 10
@@ -81,8 +87,9 @@ def _classify(exc: Exception) -> _Failure:
             "retry-after"
         )
         transient = status >= 500 or status == 429 or error in _TRANSIENT_ERRORS
+        remedy = f": {_REMEDIES[error]}" if error in _REMEDIES else ""
         return _Failure(
-            f"Slack {status} {error}".strip(),
+            f"Slack {status} {error}".strip() + remedy,
             transient,
             float(retry_after) if retry_after and str(retry_after).isdigit() else None,
         )

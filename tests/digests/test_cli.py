@@ -99,6 +99,22 @@ def test_missing_token_is_one_line_on_stderr(tmp_path: Path) -> None:
     ]
 
 
+def test_a_refused_post_fails_the_run_and_says_what_to_do(db_url: str, slack: FakeSlack) -> None:
+    engine = open_database(db_url)
+    ShortlistStore(engine).add("T111", "launch", "@alba", "U1")
+    DigestStore(engine).subscribe("T111", "C7", "launch", _schedule(), "U1")
+    ShortlistStore(engine).add("T111", "launch", "@bruno", "U1")
+    engine.dispose()
+    slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": "not_in_channel"})
+
+    run = scout("digest", "run", "--now", "--json", env=scout_env(db_url, slack))
+    assert run.returncode == 1
+    assert json.loads(run.stdout)["failed"] == 1  # the report still comes, whole
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("scout: 1 of 1 digest(s) failed to post; first: launch -> C7:")
+    assert "invite the app to the channel" in last
+
+
 @pytest.mark.slow
 def test_racing_processes_post_each_change_once(db_url: str, slack: FakeSlack) -> None:
     engine = open_database(db_url)
