@@ -66,6 +66,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a postgresql://, postgres:// or sqlite:/// URL")
         return value
 
+    @field_validator("scout_data_dir")
+    @classmethod
+    def _check_data_dir(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file, not a folder")
+        return value
+
     @field_validator("openai_base_url", "slack_api_url")
     @classmethod
     def _check_http_url(cls, value: str | None) -> str | None:

@@ -57,6 +57,13 @@ def main() -> None:
     except ScoutError as exc:
         print(f"scout: {exc}", file=sys.stderr)
         sys.exit(1)
+    except OSError as exc:
+        # A file or folder the command was pointed at cannot be used: one line, and the
+        # traceback only with --verbose.
+        logging.getLogger("bot").debug("file system error", exc_info=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"scout: {where}{exc.strerror or exc}", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         print("scout: interrupted", file=sys.stderr)
         sys.exit(130)

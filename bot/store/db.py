@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase
 
 from bot.errors import ConfigError
@@ -66,11 +66,16 @@ def migrate(engine: Engine) -> None:
 
 def open_database(url: str) -> Engine:
     """Connect and migrate, or fail with one line naming DATABASE_URL."""
-    engine = create_db_engine(url)
+    # The default is SQLite in SCOUT_DATA_DIR, so name both settings that choose it.
+    where = "DATABASE_URL" if not url.startswith("sqlite") else "DATABASE_URL or SCOUT_DATA_DIR"
+    try:
+        engine = create_db_engine(url)
+    except OSError as exc:  # the SQLite file's folder cannot be created
+        raise ConfigError(f"cannot open the database ({where}): {exc}") from None
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # unreachable server, or a file that is not a database
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         engine.dispose()
-        raise ConfigError(f"cannot open the database (DATABASE_URL): {reason}") from None
+        raise ConfigError(f"cannot open the database ({where}): {reason}") from None
     return engine

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -79,3 +81,37 @@ def test_usage_errors_are_one_line(args: list[str], expected: str) -> None:
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("layout", "args", "expected"),
+    [
+        ("data dir is a file", ["shortlist", "list", "x"], "SCOUT_DATA_DIR"),
+        ("database is garbage", ["shortlist", "list", "x"], "file is not a database"),
+        ("data dir under a file", ["shortlist", "list", "x"], "SCOUT_DATA_DIR"),
+        ("data dir under a file", ["ingest"], "Not a directory"),
+    ],
+)
+def test_an_unusable_data_dir_is_one_line(
+    tmp_path: Path, layout: str, args: list[str], expected: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    data_dir = {"data dir is a file": blocker, "data dir under a file": blocker / "scout"}.get(
+        layout, tmp_path / "data"
+    )
+    if layout == "database is garbage":
+        data_dir.mkdir()
+        (data_dir / "scout.db").write_text("garbage\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCOUT_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**env, "SCOUT_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
