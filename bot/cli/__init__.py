@@ -74,8 +74,10 @@ def main() -> None:
 def _exit_on_usage_error(exc: typer.TyperException) -> NoReturn:
     """Print a usage error as one line naming the command and the bad input."""
     ctx = getattr(exc, "ctx", None)
-    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
-        print(ctx.get_help())
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        # The error carries the help; Typer's rich help printed itself while building it.
+        if str(exc).strip():
+            print(exc)
         sys.exit(0)
     where = ctx.command_path if ctx is not None else "scout"
     format_message = getattr(exc, "format_message", None)

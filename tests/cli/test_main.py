@@ -115,3 +115,12 @@ def test_an_unusable_data_dir_is_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
+
+
+@pytest.mark.parametrize("args", [[], ["shortlist"], ["roster"], ["digest"]])
+def test_a_group_without_a_command_prints_its_help_once(args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.count("Usage") == 1
