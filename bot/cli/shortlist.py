@@ -24,9 +24,9 @@ def add(
     """Add creators to a campaign's shortlist (each must be in the roster)."""
     config = settings()
     from bot.deps import Deps
-    from bot.slack.commands import normalise_handle
-    from bot.store.shortlists import normalise_campaign
+    from bot.slack.commands import normalise_handle, parse_campaign
 
+    campaign = parse_campaign(campaign)  # normalised; a blank name is refused
     deps = Deps(config)
     team_id = team or config.scout_team_id
     # Score every handle first: an unknown handle stops the command before anything is added.
@@ -36,7 +36,7 @@ def add(
     for card in cards:
         fresh = deps.shortlists.add(team_id, campaign, card.handle, ACTOR, score=card.score)
         (added if fresh else already).append(card.handle)
-    _report(normalise_campaign(campaign), {"added": added, "already": already}, as_json)
+    _report(campaign, {"added": added, "already": already}, as_json)
 
 
 @shortlist_app.command("remove")
@@ -49,9 +49,9 @@ def remove(
     """Remove creators from a campaign's shortlist."""
     config = settings()
     from bot.deps import Deps
-    from bot.slack.commands import normalise_handle
-    from bot.store.shortlists import normalise_campaign
+    from bot.slack.commands import normalise_handle, parse_campaign
 
+    campaign = parse_campaign(campaign)  # normalised; a blank name is refused
     deps = Deps(config)
     team_id = team or config.scout_team_id
     removed: list[str] = []
@@ -59,7 +59,7 @@ def remove(
     for handle in map(normalise_handle, handles):
         gone = deps.shortlists.remove(team_id, campaign, handle, ACTOR)
         (removed if gone else missing).append(handle)
-    _report(normalise_campaign(campaign), {"removed": removed, "not_on_list": missing}, as_json)
+    _report(campaign, {"removed": removed, "not_on_list": missing}, as_json)
 
 
 @shortlist_app.command("list")
@@ -72,10 +72,11 @@ def list_(
     config = settings()
     from bot.deps import Deps
     from bot.errors import ScoutError
-    from bot.store.shortlists import normalise_campaign
+    from bot.slack.commands import parse_campaign
 
+    name = parse_campaign(campaign)  # normalised; a blank name is refused
     deps = Deps(config)
-    items = deps.shortlists.entries(team or config.scout_team_id, campaign)
+    items = deps.shortlists.entries(team or config.scout_team_id, name)
     creators: list[dict[str, Any]] = []
     for item in items:
         row = item.model_dump(mode="json")
@@ -84,7 +85,6 @@ def list_(
         except ScoutError:
             row["in_roster"] = False  # dropped from the roster since it was added
         creators.append(row)
-    name = normalise_campaign(campaign)
     if as_json:
         print_json({"campaign": name, "creators": creators})
         return

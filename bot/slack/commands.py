@@ -167,9 +167,9 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
     action = args[0].lower()
     if action not in {"list", "add", "remove"} or len(args) < 2:
         raise UsageError("Use `shortlist list|add|remove CAMPAIGN [@handle ...]`.")
-    campaign = parse_campaign(args[1])
-    handles = [normalise_handle(h) for h in args[2:]]
     if action == "list":
+        # Nothing follows a campaign in `list`, so unquoted words are all its name.
+        campaign = parse_campaign(" ".join(args[1:]))
         items = store.entries(who.team_id, campaign)
         cards: dict[str, ScoreCard] = {}
         for item in items:
@@ -178,6 +178,8 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
             except ScoutError:
                 continue  # dropped from the roster since; shown as such
         return build_shortlist_message(campaign, items, cards)
+    campaign = parse_campaign(args[1])
+    handles = [normalise_handle(h) for h in args[2:]]
     if not handles:
         raise UsageError(f"`shortlist {action}` needs at least one handle.")
     # Look every handle up before writing, so one unknown handle leaves the shortlist as it was.

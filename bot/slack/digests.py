@@ -56,7 +56,10 @@ def build_subscribed_message(result: SubscribeResult) -> Message:
         f":white_check_mark: This channel {verb} a {_describe(sub)} of the "
         f"*{escape(sub.campaign)}* shortlist: who was added or removed, by whom, and score "
         "moves. Nothing is posted when nothing changed.",
-        context=f"Stop it with `/scout digest unsubscribe {escape(sub.campaign)}`",
+        context=(
+            f"Stop it with `/scout digest unsubscribe {escape(sub.campaign)}`. "
+            "In a private channel, invite me first: `/invite @Creator Scout`"
+        ),
     )
 
 
@@ -151,7 +154,11 @@ def handle_digest_command(
                     "timezone": user_timezone(client, user_id),
                 }
             )
-            result = store.subscribe(team_id, channel_id, campaign, schedule, user_id)
+            try:
+                result = store.subscribe(team_id, channel_id, campaign, schedule, user_id)
+            except ScoutError as exc:
+                # Often a misspelt frequency read as part of the name ("spring hourly").
+                return build_usage_message(escape(str(exc)))
             return build_subscribed_message(result)
         if action == "unsubscribe":
             campaign = parse_campaign(rest)

@@ -74,3 +74,12 @@ def test_an_unknown_handle_adds_nothing_and_names_the_handle(handles: list[str])
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith("scout: ") and "@nobody_here" in last_line
     assert _json("shortlist", "list", "launch")["creators"] == []
+
+
+@pytest.mark.parametrize("action", ["add", "remove", "list"])
+def test_a_blank_campaign_name_is_refused(handles: list[str], action: str) -> None:
+    args = ["shortlist", action, "   ", *([handles[0]] if action != "list" else [])]
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0
+    assert "Campaign names are 1 to 80 characters" in str(result.exception)
+    assert Deps(load_settings()).shortlists.campaigns("local") == []

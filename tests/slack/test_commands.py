@@ -115,6 +115,8 @@ def test_shortlist_add_list_remove(app: ServedApp, handles: list[str]) -> None:
     assert "Added *spring launch*" in _text(added)
     listed = _run(app, "shortlist list 'spring launch'", key="sl-list")
     assert handles[0] in _text(listed) and handles[1] in _text(listed)
+    unquoted = _run(app, "shortlist list Spring Launch", key="sl-list-unquoted")
+    assert _text(unquoted) == _text(listed)
     removed = _run(app, f"shortlist remove “Spring Launch” {handles[1]}", key="sl-remove")
     assert "Removed from *spring launch*" in _text(removed)
     assert [i.handle for i in app.deps.shortlists.entries("T111", "spring launch")] == [handles[0]]
