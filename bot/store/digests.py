@@ -295,8 +295,13 @@ class DigestStore:
                 .order_by(DigestPost.id)
             ).first()
             if open_post is not None:
-                if open_post.lease_until is not None and as_utc(open_post.lease_until) > now:
-                    return None  # another runner holds it, or its retry backoff is running
+                held_until = as_utc(open_post.lease_until) if open_post.lease_until else None
+                # Held by a live runner (never past now + lease), or backing off after a
+                # failure. A manual run may cut a long backoff short: after a refusal
+                # ("invite the app") someone fixed, they rerun by hand and expect a post.
+                long_backoff = held_until is not None and held_until > now + lease
+                if held_until is not None and held_until > now and not (manual and long_backoff):
+                    return None
                 open_post.attempts += 1
                 open_post.lease_until = now + lease
                 return self._claim(open_post, info, now)

@@ -203,6 +203,26 @@ def test_failed_post_keeps_its_changes_until_slack_recovers(
     assert len(slack.calls_to("chat.postMessage")) == 5
 
 
+def test_a_refusal_waits_an_hour_unless_someone_reruns_by_hand(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": "not_in_channel"})
+
+    [failed] = runner.run(manual=True)
+    assert failed.status == "failed" and "invite the app" in (failed.error or "")
+    clock.advance(seconds=120)
+    assert runner.run() == []  # the clock's own runs leave the channel alone for now
+    # Someone invited the app and reruns by hand: the digest goes out, once.
+    assert [o.status for o in runner.run(manual=True)] == ["posted"]
+    assert runner.run(manual=True) == []
+    refused, posted = digests(slack)  # the refused call, then the one that landed
+    assert "@bruno" in refused and "@bruno" in posted
+
+
 def test_rate_limit_waits_for_retry_after(
     engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
 ) -> None:
