@@ -85,11 +85,24 @@ def _sentences(text: str, offset: int) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         if _ABBREVIATIONS.search(text[start : match.start() + 1].rstrip("\"'”’)]")):
             continue
-        spans.append((offset + start, offset + match.start() + len(match.group().rstrip())))
+        spans.extend(_cut(text, start, match.start() + len(match.group().rstrip()), offset))
         start = match.end()
     if text[start:].strip():
-        spans.append((offset + start, offset + len(text.rstrip())))
+        spans.extend(_cut(text, start, len(text.rstrip()), offset))
     return spans
+
+
+def _cut(text: str, start: int, end: int, offset: int) -> list[tuple[int, int]]:
+    """The span `text[start:end]`, in pieces of at most MAX_CHARS cut between words: text
+    without full stops (a pasted list, a transcript) would otherwise be one huge chunk."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_CHARS:
+        space = text.rfind(" ", start + 1, start + MAX_CHARS + 1)
+        cut = space if space > start else start + MAX_CHARS  # one endless word: cut it
+        pieces.append((offset + start, offset + len(text[:cut].rstrip())))
+        start = cut + len(text[cut:]) - len(text[cut:].lstrip())
+    pieces.append((offset + start, offset + end))
+    return pieces
 
 
 def _sections(document: Document) -> list[_Section]:

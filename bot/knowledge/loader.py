@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -165,6 +166,8 @@ def read_document(path: Path, source: str) -> Document:
     body = body.lstrip("\n")
     if not body.strip():
         raise ValueError("empty")
+    if fmt != "text" and not _FIRST_HEADING.sub("", body).strip():
+        raise ValueError("only headings, no text")
 
     heading = _FIRST_HEADING.search(body) if fmt != "text" else None
     title = fields.get("title") or html_title or (heading["title"] if heading else path.name)
@@ -172,16 +175,29 @@ def read_document(path: Path, source: str) -> Document:
     return Document(source=source, title=title, text=body, format=fmt, digest=digest)
 
 
-def _candidates(paths: Iterable[Path]) -> Iterable[tuple[Path, str]]:
+def _folder_files(folder: Path, problems: list[Skipped]) -> Iterable[Path]:
+    """Every file under `folder` but hidden ones, sorted; an unreadable subfolder is a
+    problem to report (its files would otherwise vanish from the index unexplained)."""
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(
+            Skipped(path=str(exc.filename), reason=f"unreadable folder ({exc.strerror or exc})")
+        )
+
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder, onerror=unreadable):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found.extend(Path(root) / f for f in files if not f.startswith("."))
+    return sorted(found)
+
+
+def _candidates(paths: Iterable[Path], problems: list[Skipped]) -> Iterable[tuple[Path, str]]:
     """(file, source name) pairs: files in a folder are named relative to it."""
     for path in paths:
         if path.is_dir():
-            # Symlinks are kept even when dangling, so a broken one is reported, not lost.
-            for file in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
-                relative = file.relative_to(path)
-                hidden = any(part.startswith(".") for part in relative.parts)
-                if file.suffix.lower() in SUFFIXES and not hidden:
-                    yield file, relative.as_posix()
+            # Symlinks are listed even when dangling, so a broken one is reported, not lost.
+            for file in _folder_files(path, problems):
+                yield file, file.relative_to(path).as_posix()
         else:
             yield path, path.name
 
@@ -190,7 +206,7 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
     """Every usable document under `paths`, plus the files skipped and why (also logged)."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
-    for file, source in _candidates(paths):
+    for file, source in _candidates(paths, skipped):
         if file.suffix.lower() not in SUFFIXES:
             reason = f"unsupported file type {file.suffix or '(none)'}; use .md, .txt or .html"
         elif source in documents:
@@ -201,8 +217,9 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
                 continue
             except ValueError as exc:
                 reason = str(exc)
-        logger.warning("skipping %s: %s", file, reason)
         skipped.append(Skipped(path=str(file), reason=reason))
+    for problem in skipped:
+        logger.warning("skipping %s: %s", problem.path, problem.reason)
     return list(documents.values()), skipped
 
 

@@ -114,3 +114,15 @@ def test_any_markdown_chunks_into_verbatim_slices_covering_every_sentence(
         if line.strip() and not line.startswith("#"):
             for piece in re.split(r"(?<=\.) ", line.strip()):
                 assert piece in covered
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=900), min_size=1, max_size=400))
+def test_text_without_full_stops_still_chunks_to_quotable_sizes(tokens: list[str]) -> None:
+    text = " ".join(tokens) + "\n"
+    chunks = chunk_document(doc(text))
+
+    assert all(0 < len(c.text) <= MAX_CHARS for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    covered = {i for c in chunks for i in range(c.start, c.end)}
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())  # nothing lost

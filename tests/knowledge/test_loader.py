@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +103,44 @@ def test_an_explicit_file_of_an_unsupported_type_is_skipped(tmp_path: Path) -> N
 
     assert documents == []
     assert "unsupported file type .xlsx" in skipped[0].reason
+
+
+def test_headings_only_and_unsupported_files_in_a_folder_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text("Real guidance.\n")
+    (tmp_path / "outline.md").write_text("# Plan\n\n## Later\n")
+    (tmp_path / "deck.pdf").write_bytes(b"%PDF-1.7")
+
+    documents, skipped = read_corpus([tmp_path])
+
+    assert [d.source for d in documents] == ["good.md"]
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons == {
+        "deck.pdf": "unsupported file type .pdf; use .md, .txt or .html",
+        "outline.md": "only headings, no text",
+    }
+
+
+def test_an_unreadable_subfolder_is_reported_not_silently_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "good.md").write_text("Real guidance.\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.md").write_text("Hidden guidance.\n")
+    # chmod 000 does not stop root (CI runs as root), so refuse at the file system edge.
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
+        documents, skipped = read_corpus([tmp_path])
+
+    assert [d.source for d in documents] == ["good.md"]
+    assert [(s.path, s.reason) for s in skipped] == [
+        (str(locked), "unreadable folder (Permission denied)")
+    ]
+    assert str(locked) in caplog.text
