@@ -124,10 +124,11 @@ class Retriever:
         self._snapshot: _Snapshot | None = None
 
     def search(self, query: str, k: int = 5, method: Method = "hybrid") -> list[Passage]:
-        """The `k` best passages for `query`, best first (`score`: higher is better)."""
-        if not query.strip():
+        """The `k` best passages for `query`, best first (`score`: higher is better).
+        A query of nothing but stopwords and punctuation matches nothing."""
+        snapshot = self._current()  # a missing index says so, whatever the query
+        if not query_terms(query):
             return []
-        snapshot = self._current()
         try:
             return self._search(snapshot, query, k, method)
         except Exception as exc:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import bot.knowledge.retriever as retriever_module
 from bot.config import Settings
 from bot.embeddings import WordLlamaEmbedder
+from bot.errors import NotReadyError
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import load_documents, read_corpus
 from bot.knowledge.retriever import RRF_K, Retriever, open_retriever, rrf, zscores
@@ -91,8 +92,16 @@ def test_each_method_returns_k_passages(retriever: Retriever, method: str) -> No
     assert len({h.chunk_id for h in hits}) == 3
 
 
-def test_an_empty_query_returns_nothing(retriever: Retriever) -> None:
-    assert retriever.search("   ") == []
+@pytest.mark.parametrize("query", ["   ", "?!..,;", "the and of to a", "what does it say about"])
+def test_a_query_without_content_words_returns_nothing(retriever: Retriever, query: str) -> None:
+    assert retriever.search(query) == []
+
+
+def test_a_blank_query_on_a_missing_index_still_says_to_ingest(
+    settings: Settings, wordllama: WordLlamaEmbedder
+) -> None:
+    with pytest.raises(NotReadyError, match="run `scout ingest`"):
+        open_retriever(settings, wordllama).search("  ")
 
 
 def test_concurrent_searches_agree_with_serial_ones(retriever: Retriever) -> None:
