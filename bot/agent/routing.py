@@ -45,7 +45,8 @@ class Context(BaseModel):
     mentioned: list[str] = Field(default_factory=list)  # handles in the last answer, in order
 
 
-_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand|m|million)?\b"
+# Not part of a longer number or a negative one ("$-50" is no budget, not $50).
+_AMOUNT = r"(?<![\d.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand|m|million)?\b"
 _BUDGET_PATTERNS = [
     re.compile(r"\$\s?" + _AMOUNT),
     re.compile(r"(?:usd|us\$)\s?" + _AMOUNT),

@@ -169,6 +169,8 @@ def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:
         ("2 grand budget", 2000),
         ("top 5 creators", None),
         ("@fit4life", None),
+        ("a $-50 budget", None),
+        ("budget of -2k", None),
     ],
 )
 def test_parse_budget(text: str, budget: float | None) -> None:
