@@ -441,11 +441,12 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         headers, rows = _csv_records(text, name)
         mapping, ignored = _map_headers(headers, name)
         for line, row in rows:
-            if len(row) > len(headers):
+            # A short row is as suspect as a long one: a truncated file must not half-import.
+            if len(row) != len(headers):
                 message = f"row: has {len(row)} cells but the header has {len(headers)}"
                 problems.append((line, f"{name}:{line}: {message}"))
                 continue
-            cells = dict(zip(headers, row, strict=False))
+            cells = dict(zip(headers, row, strict=True))
             records.append((line, {mapping[h]: v for h, v in cells.items() if h in mapping}))
     if not records and not problems:
         raise RosterError([f"{name}: no creators found (only a header row)"])

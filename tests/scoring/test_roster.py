@@ -6,11 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.config import SAMPLE_ROSTER, load_settings
 from bot.scoring.roster import RosterError, import_roster, load_roster
 
 GOOD = "handle,platform,followers,avg_likes\n@ok,instagram,1000,50\n"
+FULL_HEADER = (
+    "handle,name,platform,niches,followers,avg_likes,avg_comments,avg_shares,avg_saves,"
+    "avg_views,posts_per_week,sponsored_ratio,rate_usd,audience_top_country,"
+    "follower_growth_30d,bio"
+)
+FULL_ROW = "@full,Full One,instagram,vegan;fitness,20000,900,40,10,20,,3,0.1,400,US,0.01,hi"
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -68,6 +76,10 @@ def test_every_bad_row_is_listed_with_line_column_and_reason() -> None:
             ["roster.csv:2: row: has 4 cells but the header has 3"],
         ),
         (
+            f"{FULL_HEADER}\n{FULL_ROW}\n@short,A,instagram,vegan,2000,100\n",
+            ["roster.csv:3: row: has 6 cells but the header has 16"],
+        ),
+        (
             "handle,platform,followers\n,instagram,10\n@bad handle!,instagram,10\n",
             [
                 "roster.csv:2: handle: is empty",
@@ -81,6 +93,17 @@ def test_bad_files_are_rejected_with_exact_lines(content: str | bytes, expected:
     found = problems(write(Path("roster.csv"), content))
     assert found[: len(expected)] == expected
     assert found[-1].endswith("nothing was imported")
+
+
+@settings(max_examples=50, deadline=None)
+@given(kept=st.integers(min_value=1, max_value=15))
+def test_a_truncated_row_rejects_the_whole_file(kept: int) -> None:
+    short = ",".join(FULL_ROW.replace("@full", "@short").split(",")[:kept])
+    roster = write(Path("roster.csv"), f"{FULL_HEADER}\n{FULL_ROW}\n{short}\n")
+    assert problems(roster) == [
+        f"roster.csv:3: row: has {kept} cells but the header has 16",
+        "roster.csv: 1 problem; nothing was imported",
+    ]
 
 
 def test_a_rejected_file_leaves_the_previous_roster_untouched(isolated_env: Path) -> None:
