@@ -264,6 +264,9 @@ def _handle(raw: object) -> str:
     handle = normalise_handle(text)
     if not HANDLE_PATTERN.match(handle):
         raise _CellError(f"must be @ then up to 64 letters, digits, '_' or '.', got {_shown(raw)}")
+    # A file is held to the contract; only lookups (normalise_handle) forgive a missing @.
+    if not text.startswith("@"):
+        raise _CellError(f"must start with @, got {_shown(raw)} (write {_shown('@' + text)})")
     return handle
 
 

@@ -97,7 +97,7 @@ def test_roster_import_lists_every_bad_row_and_keeps_the_old_roster(tmp_path: Pa
 
 def test_an_imported_roster_is_the_one_scored_next() -> None:
     Path("mine.csv").write_text(
-        "Username,Network,Followers,Avg. Likes,Price\nNewFace,TikTok,5000,300,$90\n",
+        "Username,Network,Followers,Avg. Likes,Price\n@NewFace,TikTok,5000,300,$90\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(app, ["roster", "import", "mine.csv"])

@@ -43,7 +43,7 @@ def test_every_bad_row_is_listed_with_line_column_and_reason() -> None:
         "@bad1,instagram,12k,50,0.1\n"
         "@bad2,instagram,1000,-5,0.1\n"
         "@bad3,instagram,1000,5,1.4\n"
-        "OK,tiktok,10,1,0\n"
+        "@OK,tiktok,10,1,0\n"
         "@bad4,myspace,abc,5,0\n",
     )
     assert problems(roster) == [
@@ -55,6 +55,19 @@ def test_every_bad_row_is_listed_with_line_column_and_reason() -> None:
         'roster.csv:7: platform: must be one of instagram, threads, tiktok, youtube, got "myspace"',
         'roster.csv:7: followers: must be a whole number, got "abc"',
         "roster.csv: 6 problems; nothing was imported",
+    ]
+
+
+def test_a_handle_without_at_is_rejected_with_the_fix() -> None:
+    roster = write(
+        Path("roster.csv"),
+        "handle,platform,followers\n@ok,instagram,10\nnohandle,instagram,10\nbad one,tiktok,5\n",
+    )
+    assert problems(roster) == [
+        'roster.csv:3: handle: must start with @, got "nohandle" (write "@nohandle")',
+        "roster.csv:4: handle: must be @ then up to 64 letters, digits, '_' or '.', "
+        'got "bad one"',
+        "roster.csv: 2 problems; nothing was imported",
     ]
 
 
@@ -121,7 +134,7 @@ def test_export_headers_map_onto_canonical_columns(isolated_env: Path) -> None:
     roster = write(
         Path("export.csv"),
         "Username,Network,Followers,Avg. Likes,Avg. Comments,Price,Category,Sponsored %,Notes\n"
-        'GreenRunner,Instagram,"22,300",1050,61,$300,Vegan; Fitness,15%,met at expo\n',
+        '@GreenRunner,Instagram,"22,300",1050,61,$300,Vegan; Fitness,15%,met at expo\n',
     )
     report = import_roster(roster, load_settings())
     assert report.creators == 1
@@ -129,7 +142,7 @@ def test_export_headers_map_onto_canonical_columns(isolated_env: Path) -> None:
     assert report.mapped_headers["Price"] == "rate_usd"
     assert report.ignored_columns == ["Notes"]
     [creator] = load_roster(isolated_env / "roster.json")
-    assert creator.handle == "@greenrunner"  # case-insensitive, missing @ tolerated
+    assert creator.handle == "@greenrunner"  # handles are case-insensitive
     assert creator.followers == 22_300
     assert creator.rate_usd == 300
     assert creator.niches == ["vegan", "fitness"]
