@@ -14,7 +14,8 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,13 +227,36 @@ def _growth(raw: object) -> float:
     return value
 
 
-def _engagement_rate(raw: object) -> float | None:
-    """Exports give rates as "5.8%", 5.8 or 0.058; a bare number above 1 is a percentage."""
+def _has_percent_sign(raw: object) -> bool:
+    return isinstance(raw, str) and raw.strip().endswith("%")
+
+
+def _rates_in_percent(cells: Iterable[object]) -> bool:
+    """Whether an engagement-rate column holds percentages rather than fractions.
+
+    Exports write rates as "5.8%", 5.8 or 0.058. The unit is decided once for
+    the whole column, never cell by cell (3.5, 1 and 0.5 must not become 3.5%,
+    100% and 50%): any cell with a % sign or above 1 makes it percentages,
+    otherwise it holds fractions. Unreadable cells are left to the row check.
+    """
+    for raw in cells:
+        if _has_percent_sign(raw):
+            return True
+        try:
+            value = _number(raw)
+        except _CellError:
+            continue
+        if value is not None and value > 1:
+            return True
+    return False
+
+
+def _engagement_rate(raw: object, *, in_percent: bool) -> float | None:
+    """A rate as a fraction, read in its column's unit (see `_rates_in_percent`)."""
     value = _non_negative(raw, percent_ok=True)
-    if value is None:
-        return None
-    is_percent_text = isinstance(raw, str) and raw.strip().endswith("%")
-    return value / 100 if value > 1 and not is_percent_text else value
+    if value is None or not in_percent or _has_percent_sign(raw):
+        return value
+    return value / 100
 
 
 def _text(raw: object) -> str:
@@ -287,8 +311,8 @@ _PARSERS: dict[str, Callable[[object], object]] = {
     "audience_top_country": _text,
     "follower_growth_30d": _growth,
     "bio": _text,
-    "engagement_rate": _engagement_rate,
     "engagements": _non_negative,
+    # engagement_rate depends on its whole column; parse_roster adds its parser.
 }
 
 
@@ -304,13 +328,15 @@ def _fill_engagement(fields: dict[str, Any]) -> None:
         fields["avg_likes"] = round(rate * fields.get("followers", 0), 2)
 
 
-def _parse_row(record: dict[str, object], where: str) -> tuple[Creator | None, list[str]]:
+def _parse_row(
+    record: dict[str, object], where: str, parsers: dict[str, Callable[[object], object]]
+) -> tuple[Creator | None, list[str]]:
     """The row as a Creator, or None and one message per bad cell."""
     fields: dict[str, Any] = {}
     problems: list[str] = []
     for column, raw in record.items():
         try:
-            fields[column] = _PARSERS[column](raw)
+            fields[column] = parsers[column](raw)
         except _CellError as exc:
             problems.append(f"{where}: {column}: {exc}")
     if problems:
@@ -454,6 +480,11 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
     if not records and not problems:
         raise RosterError([f"{name}: no creators found (only a header row)"])
 
+    in_percent = _rates_in_percent(record.get("engagement_rate") for _, record in records)
+    parsers: dict[str, Callable[[object], object]] = {
+        **_PARSERS,
+        "engagement_rate": partial(_engagement_rate, in_percent=in_percent),
+    }
     creators: list[Creator] = []
     first_line: dict[str, int] = {}
     for line, record in records:
@@ -468,7 +499,7 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
             problems.append((line, f"{name}:{line}: {message}"))
         elif handle is not None:
             first_line[handle] = line
-        creator, row_problems = _parse_row(record, f"{name}:{line}")
+        creator, row_problems = _parse_row(record, f"{name}:{line}", parsers)
         problems.extend((line, problem) for problem in row_problems)
         if creator is not None:
             creators.append(creator)

@@ -158,6 +158,40 @@ def test_an_exported_engagement_rate_becomes_likes() -> None:
     assert creator.avg_likes == pytest.approx(580)
 
 
+def engagement_likes(cells: list[str]) -> list[float]:
+    rows = "".join(f"@c{i},instagram,10000,{cell}\n" for i, cell in enumerate(cells))
+    roster = write(Path("export.csv"), f"Handle,Platform,Followers,Engagement\n{rows}")
+    return [creator.avg_likes for creator in load_roster(roster)]
+
+
+@pytest.mark.parametrize(
+    ("cells", "likes"),
+    [
+        (["3.5", "1", "0.5"], [350, 100, 50]),  # one value above 1: all percentages
+        (["0.05", "1", "0.5"], [500, 10000, 5000]),  # none above 1: all fractions
+        (["5%", "0.5"], [500, 50]),  # a % sign anywhere: all percentages
+        (["", "2"], [0, 200]),
+    ],
+)
+def test_an_engagement_column_has_one_unit(cells: list[str], likes: list[float]) -> None:
+    assert engagement_likes(cells) == pytest.approx(likes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rates=st.lists(
+        st.integers(min_value=0, max_value=10_000).map(lambda n: n / 10_000), min_size=1
+    ).filter(lambda rates: max(rates) > 0.01)
+)
+def test_an_engagement_rate_reads_alike_as_fraction_percentage_or_percent_sign(
+    rates: list[float],
+) -> None:
+    as_fractions = engagement_likes([str(rate) for rate in rates])
+    assert as_fractions == pytest.approx([rate * 10_000 for rate in rates])
+    assert engagement_likes([str(rate * 100) for rate in rates]) == pytest.approx(as_fractions)
+    assert engagement_likes([f"{rate * 100}%" for rate in rates]) == pytest.approx(as_fractions)
+
+
 def test_json_rosters_report_the_line_each_object_starts_on() -> None:
     rows = [
         {"handle": "@a", "platform": "instagram", "followers": 100},
