@@ -122,6 +122,7 @@ PLATFORM_ALIASES = {
 }
 HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.]{1,64}$")
 _NOT_SPACE = re.compile(r"\S")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 class RosterError(ScoutError):
@@ -173,12 +174,20 @@ def _number(raw: object, *, percent_ok: bool = False, money: bool = False) -> fl
         text = str(raw).strip()
         if not text:
             return None
-        cleaned = text.replace(",", "").replace("_", "")
+        cleaned = text.replace("_", "")
         if money:
             cleaned = re.sub(r"^(usd|\$)\s*|\s*usd$", "", cleaned, flags=re.IGNORECASE)
         scale = 1.0
         if percent_ok and cleaned.endswith("%"):
             cleaned, scale = cleaned[:-1].strip(), 0.01
+        if "," in cleaned:
+            # Dropping any comma would read a decimal comma ("0,1") as 1: only 12,500 passes.
+            if not _THOUSANDS.fullmatch(cleaned):
+                raise _CellError(
+                    "must be a number (a point for decimals, commas only between thousands), "
+                    f"got {_shown(raw)}"
+                )
+            cleaned = cleaned.replace(",", "")
         try:
             value = float(cleaned) * scale
         except ValueError:

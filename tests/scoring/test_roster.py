@@ -150,6 +150,20 @@ def test_export_headers_map_onto_canonical_columns(isolated_env: Path) -> None:
     assert creator.avg_views is None  # no views column: unknown, not zero
 
 
+def test_a_decimal_comma_is_rejected_not_misread() -> None:
+    roster = write(
+        Path("roster.csv"),
+        "handle,platform,followers,sponsored_ratio,rate_usd\n"
+        '@eu,instagram,1000,"0,1",90\n'
+        '@us,instagram,"12,500",0.1,"$1,200.50"\n',
+    )
+    assert problems(roster) == [
+        "roster.csv:2: sponsored_ratio: must be a number (a point for decimals, "
+        'commas only between thousands), got "0,1"',
+        "roster.csv: 1 problem; nothing was imported",
+    ]
+
+
 def test_an_exported_engagement_rate_becomes_likes() -> None:
     roster = write(
         Path("export.csv"), "Handle,Platform,Followers,Engagement\n@a,instagram,10000,5.8%\n"
