@@ -46,6 +46,7 @@ CANONICAL_COLUMNS = (
     "bio",
 )
 REQUIRED_COLUMNS = ("handle", "platform", "followers")
+CSV_DELIMITERS = (",", ";", "\t")
 
 # Export headers from influencer tools, compared after lower-casing and dropping
 # everything but letters and digits ("Avg. Likes" -> "avglikes").
@@ -397,8 +398,17 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
+def _delimiter(text: str) -> str:
+    """The separator the header line uses most: comma, or semicolon or tab where they win.
+
+    European Excel saves "CSV" with semicolons; some tools export tab-separated text.
+    """
+    header_line = text.split("\n", 1)[0]
+    return max(CSV_DELIMITERS, key=header_line.count)  # a tie keeps the comma
+
+
 def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[tuple[int, list[str]]] = []
     headers: list[str] | None = None
     start = 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -128,6 +130,23 @@ def test_a_rejected_file_leaves_the_previous_roster_untouched(isolated_env: Path
         import_roster(bad, load_settings())
     assert stored.read_bytes() == before
     assert [p.name for p in isolated_env.iterdir()] == ["roster.json"]  # no temp files left
+
+
+def csv_text(rows: list[list[str]], delimiter: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_semicolon_and_tab_separated_files_read_like_comma_separated(separator: str) -> None:
+    second = FULL_ROW.replace("@full", "@second").split(",")[:-1]
+    rows = [FULL_HEADER.split(","), FULL_ROW.split(","), [*second, "Vegan; strong, and kind"]]
+    comma = write(Path("comma.csv"), csv_text(rows, ","))
+    other = write(Path("other.csv"), csv_text(rows, separator))
+    creators = load_roster(other)
+    assert len(creators) == 2
+    assert creators == load_roster(comma)
 
 
 def test_export_headers_map_onto_canonical_columns(isolated_env: Path) -> None:
