@@ -1,7 +1,8 @@
 """Roster files: read CSV or JSON, map export headers, validate every row, persist atomically.
 
 A file with any bad row is rejected whole; the error lists every bad row as
-`FILE:LINE: column: reason`, so a marketer can fix them all in one pass.
+`FILE:LINE: column: reason` (JSON: `FILE: item N (@handle): column: reason`),
+so a marketer can fix them all in one pass.
 """
 
 from __future__ import annotations
@@ -122,7 +123,6 @@ PLATFORM_ALIASES = {
     "threads": "threads",
 }
 HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.]{1,64}$")
-_NOT_SPACE = re.compile(r"\S")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
@@ -361,8 +361,11 @@ def _parse_row(
         return None, problems
 
 
-def _map_headers(headers: list[str], name: str) -> tuple[dict[str, str], list[str]]:
-    """Header -> canonical column, the ignored headers; raises on missing or clashing columns."""
+def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[str]]:
+    """Header -> canonical column, the ignored headers; raises on missing or clashing columns.
+
+    `where` starts each problem: "FILE:1" for a CSV header line, "FILE" for JSON keys.
+    """
     mapping: dict[str, str] = {}
     ignored: list[str] = []
     taken: dict[str, str] = {}
@@ -373,7 +376,7 @@ def _map_headers(headers: list[str], name: str) -> tuple[dict[str, str], list[st
             ignored.append(header)
         elif column in taken:
             problems.append(
-                f"{name}:1: {header}: maps to {column}, like column {taken[column]!r} does"
+                f"{where}: {header}: maps to {column}, like column {taken[column]!r} does"
             )
         else:
             taken[column] = header
@@ -381,7 +384,7 @@ def _map_headers(headers: list[str], name: str) -> tuple[dict[str, str], list[st
     missing = [column for column in REQUIRED_COLUMNS if column not in taken]
     if missing:
         found = ", ".join(headers) or "nothing"
-        problems.append(f"{name}:1: missing column(s): {', '.join(missing)} (found: {found})")
+        problems.append(f"{where}: missing column(s): {', '.join(missing)} (found: {found})")
     if problems:
         raise RosterError(problems)
     return mapping, ignored
@@ -426,42 +429,28 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[
     return headers, rows
 
 
-def _skip_space(text: str, position: int) -> int:
-    found = _NOT_SPACE.search(text, position)
-    return found.start() if found else len(text)
-
-
-def _json_records(text: str, name: str) -> list[tuple[int, object]]:
-    """Top-level list items with the line each starts on (JSON has no row numbers)."""
-    decoder = json.JSONDecoder()
-    position = _skip_space(text, 0)
-    if position == len(text):
+def _json_items(text: str, name: str) -> list[object]:
+    """The top-level list of a JSON roster."""
+    if not text.strip():
         raise RosterError([f"{name}: the file is empty"])
-    if text[position] != "[":
-        raise RosterError([f"{name}:1: expected a JSON list of creator objects"])
-    items: list[tuple[int, object]] = []
-    line, counted = 1, 0
-    position += 1
     try:
-        while True:
-            position = _skip_space(text, position)
-            if text[position] == "]":
-                break
-            # Count newlines incrementally: a million-row file stays linear.
-            line += text.count("\n", counted, position)
-            counted = position
-            item, position = decoder.raw_decode(text, position)
-            items.append((line, item))
-            position = _skip_space(text, position)
-            if text[position] == ",":
-                position += 1
-            elif text[position] != "]":
-                raise json.JSONDecodeError("expected ',' or ']'", text, position)
+        items = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RosterError([f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"]) from None
-    except IndexError:
-        raise RosterError([f"{name}: not valid JSON: the list is not closed"]) from None
+    if not isinstance(items, list):
+        raise RosterError([f"{name}: expected a JSON list of creator objects"])
     return items
+
+
+def _item_where(name: str, number: int, record: dict[str, object]) -> str:
+    """How problems name a JSON item: its position, and its handle when that is readable.
+
+    Lines mean little in JSON (most tools write a whole list on one line).
+    """
+    try:
+        return f"{name}: item {number} ({_handle(record.get('handle'))})"
+    except _CellError:
+        return f"{name}: item {number}"
 
 
 def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str], list[str]]:
@@ -471,23 +460,27 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
     """
     text = _decode(data, name)
     is_json = name.lower().endswith(".json") or text.lstrip().startswith("[")
-    records: list[tuple[int, dict[str, object]]] = []
+    # (position, where, record): position is the CSV line or JSON item number, and
+    # `where` starts each of the row's problems.
+    records: list[tuple[int, str, dict[str, object]]] = []
     problems: list[tuple[int, str]] = []
     if is_json:
-        items = _json_records(text, name)
-        objects = [item for _, item in items if isinstance(item, dict)]
+        unit = "item"
+        items = _json_items(text, name)
+        objects = [item for item in items if isinstance(item, dict)]
         headers = list(dict.fromkeys(key for item in objects for key in item))
         mapping, ignored = _map_headers(headers, name) if items else ({}, [])
-        for line, item in items:
+        for number, item in enumerate(items, start=1):
             if not isinstance(item, dict):
-                problems.append(
-                    (line, f"{name}:{line}: row: expected an object, got {_shown(item)}")
-                )
+                message = f"row: expected an object, got {_shown(item)}"
+                problems.append((number, f"{name}: item {number}: {message}"))
                 continue
-            records.append((line, {mapping[k]: v for k, v in item.items() if k in mapping}))
+            record = {mapping[k]: v for k, v in item.items() if k in mapping}
+            records.append((number, _item_where(name, number, record), record))
     else:
+        unit = "line"
         headers, rows = _csv_records(text, name)
-        mapping, ignored = _map_headers(headers, name)
+        mapping, ignored = _map_headers(headers, f"{name}:1")
         for line, row in rows:
             # A short row is as suspect as a long one: a truncated file must not half-import.
             if len(row) != len(headers):
@@ -495,31 +488,32 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
                 problems.append((line, f"{name}:{line}: {message}"))
                 continue
             cells = dict(zip(headers, row, strict=True))
-            records.append((line, {mapping[h]: v for h, v in cells.items() if h in mapping}))
+            record = {mapping[h]: v for h, v in cells.items() if h in mapping}
+            records.append((line, f"{name}:{line}", record))
     if not records and not problems:
         raise RosterError([f"{name}: no creators found (only a header row)"])
 
-    in_percent = _rates_in_percent(record.get("engagement_rate") for _, record in records)
+    in_percent = _rates_in_percent(record.get("engagement_rate") for _, _, record in records)
     parsers: dict[str, Callable[[object], object]] = {
         **_PARSERS,
         "engagement_rate": partial(_engagement_rate, in_percent=in_percent),
     }
     creators: list[Creator] = []
-    first_line: dict[str, int] = {}
-    for line, record in records:
+    first_seen: dict[str, int] = {}
+    for position, where, record in records:
         # Duplicates are checked on the handle alone, so a row with other problems
         # still reports that it repeats an earlier one.
         try:
             handle: str | None = _handle(record.get("handle"))
         except _CellError:
             handle = None
-        if handle is not None and handle in first_line:
-            message = f"handle: {handle} duplicates line {first_line[handle]}"
-            problems.append((line, f"{name}:{line}: {message}"))
+        if handle is not None and handle in first_seen:
+            message = f"handle: {handle} duplicates {unit} {first_seen[handle]}"
+            problems.append((position, f"{where}: {message}"))
         elif handle is not None:
-            first_line[handle] = line
-        creator, row_problems = _parse_row(record, f"{name}:{line}", parsers)
-        problems.extend((line, problem) for problem in row_problems)
+            first_seen[handle] = position
+        creator, row_problems = _parse_row(record, where, parsers)
+        problems.extend((position, problem) for problem in row_problems)
         if creator is not None:
             creators.append(creator)
     if problems:

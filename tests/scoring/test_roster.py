@@ -225,13 +225,44 @@ def test_an_engagement_rate_reads_alike_as_fraction_percentage_or_percent_sign(
     assert engagement_likes([f"{rate * 100}%" for rate in rates]) == pytest.approx(as_fractions)
 
 
-def test_json_rosters_report_the_line_each_object_starts_on() -> None:
-    rows = [
+def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
+    rows: list[object] = [
         {"handle": "@a", "platform": "instagram", "followers": 100},
         {"handle": "@b", "platform": "instagram", "followers": -3},
+        {"handle": "nope", "platform": "instagram", "followers": 10},
+        5,
+        {"handle": "@A", "platform": "tiktok", "followers": 10},
     ]
-    roster = write(Path("roster.json"), json.dumps(rows, indent=2))
-    assert problems(roster)[0] == "roster.json:7: followers: must not be negative, got -3"
+    roster = write(Path("roster.json"), json.dumps(rows))  # one line, as most tools write it
+    assert problems(roster) == [
+        "roster.json: item 2 (@b): followers: must not be negative, got -3",
+        'roster.json: item 3: handle: must start with @, got "nope" (write "@nope")',
+        "roster.json: item 4: row: expected an object, got 5",
+        "roster.json: item 5 (@a): handle: @a duplicates item 1",
+        "roster.json: 4 problems; nothing was imported",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            '[{"handle": "@a", "followers": 1}]',
+            "roster.json: missing column(s): platform (found: handle, followers)",
+        ),
+        ('{"handle": "@a"}', "roster.json: expected a JSON list of creator objects"),
+        (
+            '[\n{"handle": "@a"},\n{"handle"}]',
+            "roster.json:3: not valid JSON: Expecting ':' delimiter",
+        ),
+        ("  ", "roster.json: the file is empty"),
+    ],
+)
+def test_bad_json_files_are_rejected_with_exact_messages(content: str, expected: str) -> None:
+    assert problems(write(Path("roster.json"), content)) == [
+        expected,
+        "roster.json: 1 problem; nothing was imported",
+    ]
 
 
 def test_json_and_csv_of_the_same_roster_load_alike(tmp_path: Path) -> None:
