@@ -370,10 +370,10 @@ def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[s
     ignored: list[str] = []
     taken: dict[str, str] = {}
     problems: list[str] = []
-    for header in headers:
+    for number, header in enumerate(headers, start=1):
         column = HEADER_ALIASES.get(_header_key(header))
         if column is None:
-            ignored.append(header)
+            ignored.append(header.strip() or f"unnamed column {number}")
         elif column in taken:
             problems.append(
                 f"{where}: {header}: maps to {column}, like column {taken[column]!r} does"

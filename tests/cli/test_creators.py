@@ -104,3 +104,10 @@ def test_an_imported_roster_is_the_one_scored_next() -> None:
     assert result.exit_code == 0, result.output
     assert "Imported 1 creators" in result.stdout
     assert run_json("score", "newface")["rate_usd"] == 90
+
+
+def test_roster_import_names_a_blank_ignored_column() -> None:
+    Path("mine.csv").write_text("handle,platform,followers,\n@a,instagram,10,x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["roster", "import", "mine.csv"])
+    assert result.exit_code == 0, result.output
+    assert "  ignored columns: unnamed column 4\n" in result.stdout

@@ -183,6 +183,11 @@ def test_a_decimal_comma_is_rejected_not_misread() -> None:
     ]
 
 
+def test_a_blank_header_is_reported_by_its_position() -> None:
+    roster = write(Path("roster.csv"), "handle,platform,followers,,Notes\n@a,instagram,10,x,y\n")
+    assert import_roster(roster, load_settings()).ignored_columns == ["unnamed column 4", "Notes"]
+
+
 def test_an_exported_engagement_rate_becomes_likes() -> None:
     roster = write(
         Path("export.csv"), "Handle,Platform,Followers,Engagement\n@a,instagram,10000,5.8%\n"
