@@ -1,8 +1,11 @@
 """Exact 0/1 knapsack: the set of creators with the most engagements per post within a budget.
 
-Dynamic programming over cost in units of the costs' greatest common divisor (in
-cents), which is exact; rosters whose table would be too large fall back to an
-exact MILP (HiGHS through scipy). Ties go to the lower total cost.
+Amounts are read as the decimals they were written as (33.334, not its binary
+neighbour) and counted in whole units of the finest decimal place in use, from
+cents down to millionths of a dollar. Dynamic programming over cost in units of
+the costs' greatest common divisor is then exact; rosters whose table would be
+too large fall back to an exact MILP (HiGHS through scipy). Ties go to the lower
+total cost.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import reduce
 from typing import TYPE_CHECKING
 
@@ -23,6 +27,35 @@ if TYPE_CHECKING:
 # Largest DP table (items x budget units) before switching to the MILP: 200M
 # booleans is 200 MB, which is the most we want to hold on a small dyno.
 MAX_DP_CELLS = 200_000_000
+# The finest unit the planner counts in: a millionth of a dollar. An amount written
+# more finely is rounded against the plan (costs up, the budget down), so a chosen
+# set never costs more than the budget and no positive cost becomes 0.
+MAX_DECIMALS = 6
+
+
+def as_decimal(amount: float) -> Decimal:
+    """The shortest decimal that reads back as `amount`: 33.334, as it was written."""
+    return Decimal(repr(float(amount)))
+
+
+def exact_total(amounts: Iterable[float]) -> Decimal:
+    """The sum of the amounts as written, free of binary rounding (0.1 + 0.2 is 0.3)."""
+    return sum((as_decimal(amount) for amount in amounts), Decimal(0))
+
+
+def _in_units(costs: NDArray[np.float64], budget: float) -> tuple[list[int], int]:
+    """Costs (rounded up) and the budget (rounded down) in the finest decimal unit needed."""
+    written = [as_decimal(cost) for cost in costs.tolist()]
+    limit = as_decimal(budget)
+    # Only what the budget could buy sets the unit: a finely written rate out of
+    # reach must not make the table larger.
+    places = max(
+        -min(int(amount.as_tuple().exponent), 0)
+        for amount in [limit, *(cost for cost in written if cost <= limit)]
+    )
+    scale = Decimal(10) ** min(max(places, 2), MAX_DECIMALS)
+    units = [int((cost * scale).to_integral_value(ROUND_CEILING)) for cost in written]
+    return units, int((limit * scale).to_integral_value(ROUND_FLOOR))
 
 
 def _tolerance(values: NDArray[np.float64]) -> float:
@@ -39,26 +72,28 @@ def best_subset(
     """Indices of the chosen items, in input order.
 
     Maximises total value with total cost <= budget; among optimal sets the one
-    with the lowest total cost wins. Costs must be positive. Above `max_dp_cells`
-    the MILP solves it instead.
+    with the lowest total cost wins. Costs must be positive and the budget finite.
+    Above `max_dp_cells` the MILP solves it instead.
     """
+    costs = np.asarray(costs, dtype=np.float64)
+    if not (np.isfinite(costs) & (costs > 0)).all():
+        raise ValueError("every cost must be positive and finite")
+    if not math.isfinite(budget):
+        raise ValueError(f"the budget must be finite, got {budget}")
     if len(costs) == 0 or budget <= 0:
         return []
-    cents = np.rint(np.asarray(costs, dtype=np.float64) * 100).astype(np.int64)
-    if (cents <= 0).any():
-        raise ValueError("every cost must be positive")
-    budget_cents = math.floor(budget * 100 + 1e-6)
-    affordable = np.flatnonzero(cents <= budget_cents)
-    if len(affordable) == 0:
+    units, budget_units = _in_units(costs, budget)
+    affordable = [i for i, cost in enumerate(units) if cost <= budget_units]
+    if not affordable:
         return []
-    unit = reduce(math.gcd, cents[affordable].tolist())
-    weights = cents[affordable] // unit
-    capacity = int(min(budget_cents // unit, int(weights.sum())))
+    unit = reduce(math.gcd, (units[i] for i in affordable))
+    weights = [units[i] // unit for i in affordable]
+    capacity = min(budget_units // unit, sum(weights))
     if len(affordable) * (capacity + 1) > max_dp_cells:
-        chosen = _milp(cents[affordable] / 100, values[affordable], budget_cents / 100)
+        chosen = _milp(np.array(weights, dtype=np.float64), values[affordable], capacity)
     else:
-        chosen = _dynamic_programme(weights, values[affordable], capacity)
-    return sorted(int(affordable[i]) for i in chosen)
+        chosen = _dynamic_programme(np.array(weights, dtype=np.int64), values[affordable], capacity)
+    return sorted(affordable[i] for i in chosen)
 
 
 def _dynamic_programme(

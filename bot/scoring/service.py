@@ -18,7 +18,7 @@ from bot.scoring.config import load_scoring_config
 from bot.scoring.metrics import components, compute_metrics, flag_list, scores, tier_name
 from bot.scoring.models import Component, PlanPick, PlanResult, ScoreCard
 from bot.scoring.niche import NicheFit, NicheIndex
-from bot.scoring.plan import best_subset
+from bot.scoring.plan import as_decimal, best_subset, exact_total
 from bot.scoring.roster import load_roster, normalise_handle
 from bot.scoring.table import RosterTable
 
@@ -227,7 +227,7 @@ class Scout:
         chosen = chosen[np.argsort(-self.metrics.engagements[chosen], kind="stable")]
         all_scores = self._scores(fit)
         cards = [self._card(int(i), fit, float(all_scores[i])) for i in chosen]
-        total_cost = round(float(self.table.rate_usd[chosen].sum()), 2)
+        total_cost = exact_total(self.table.rate_usd[chosen].tolist())
         return PlanResult(
             niche=niche,
             creators=cards,
@@ -239,9 +239,9 @@ class Scout:
                 )
                 for card in cards
             ],
-            total_cost=total_cost,
+            total_cost=float(total_cost),
             expected_engagements=float(self.metrics.engagements[chosen].sum()),
             budget=budget,
-            remaining=round(budget - total_cost, 2),
+            remaining=float(as_decimal(budget) - total_cost),
             candidates=len(positions),
         )

@@ -81,6 +81,17 @@ def test_plan_stays_within_budget_and_uses_only_fitting_unflagged_creators(
     assert set(result.model_dump()) >= {"creators", "total_cost", "expected_engagements", "budget"}
 
 
+def test_plan_totals_rates_in_fractions_of_a_cent_exactly(embedder: WordLlamaEmbedder) -> None:
+    roster = [make_creator(handle=f"@third{n}", rate_usd=33.334) for n in range(3)]
+    scout = Scout.from_creators([*roster, make_creator(handle="@tiny", rate_usd=0.004)], embedder)
+    result = scout.plan("fitness", 100)
+    # All three thirds would come to $100.002: two of them and the $0.004 creator fit.
+    assert sorted(c.handle for c in result.creators)[-1] == "@tiny"
+    assert len(result.creators) == 3
+    assert result.total_cost == 66.672
+    assert result.remaining == 33.328
+
+
 def test_plan_rejects_a_negative_budget(sample_scout: Scout) -> None:
     with pytest.raises(ScoutError, match="budget"):
         sample_scout.plan("vegan fitness", -5)
