@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from bot.scoring.models import PlanResult, ScoreCard
     from bot.scoring.service import Scout
 
+_MAX_SKIPPED_SHOWN = 10  # plan's human output names this many left-out creators at most
+
 roster_app = typer.Typer(help="Manage the creator roster.", no_args_is_help=True)
 
 
@@ -132,34 +134,42 @@ def _show_plan(result: PlanResult) -> None:
     from rich.table import Table
 
     console = Console()
-    if not result.creators:
+    if result.creators:
+        table = Table(title=f'Plan for "{result.niche}" within {_money(result.budget)}')
+        table.add_column("handle")
+        table.add_column("tier")
+        for column in ("cost", "adds eng./post", "running cost", "score"):
+            table.add_column(column, justify="right")
+        running = 0.0
+        for card, pick in zip(result.creators, result.picks, strict=True):
+            running += pick.cost
+            table.add_row(
+                card.handle,
+                card.tier,
+                _money(pick.cost),
+                f"+{pick.adds_engagements:,.0f}",
+                _money(running),
+                f"{card.score:.1f}",
+            )
+        console.print(table)
         console.print(
-            f"No plan: none of the {result.candidates} unflagged creators that fit "
+            f"{len(result.creators)} creators, {result.expected_engagements:,.0f} engagements "
+            f"per post for {_money(result.total_cost)}; {_money(result.remaining)} left over "
+            f"(chosen from {result.candidates} unflagged creators with a rate that fit the "
+            "niche)."
+        )
+    else:
+        console.print(
+            f"No plan: none of the {result.candidates} unflagged creators with a rate that fit "
             f'"{result.niche}" is affordable within {_money(result.budget)}.'
         )
-        return
-    table = Table(title=f'Plan for "{result.niche}" within {_money(result.budget)}')
-    table.add_column("handle")
-    table.add_column("tier")
-    for column in ("cost", "adds eng./post", "running cost", "score"):
-        table.add_column(column, justify="right")
-    running = 0.0
-    for card, pick in zip(result.creators, result.picks, strict=True):
-        running += pick.cost
-        table.add_row(
-            card.handle,
-            card.tier,
-            _money(pick.cost),
-            f"+{pick.adds_engagements:,.0f}",
-            _money(running),
-            f"{card.score:.1f}",
+    if result.skipped:
+        shown = ", ".join(f"{s.handle} ({s.reason})" for s in result.skipped[:_MAX_SKIPPED_SHOWN])
+        more = len(result.skipped) - _MAX_SKIPPED_SHOWN
+        console.print(
+            f"Left out {len(result.skipped)} unflagged creators that fit: {shown}"
+            + (f" and {more} more (see --json)." if more > 0 else ".")
         )
-    console.print(table)
-    console.print(
-        f"{len(result.creators)} creators, {result.expected_engagements:,.0f} engagements per "
-        f"post for {_money(result.total_cost)}; {_money(result.remaining)} left over "
-        f"(chosen from {result.candidates} unflagged creators that fit the niche)."
-    )
 
 
 def score(

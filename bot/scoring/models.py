@@ -82,6 +82,13 @@ class PlanPick(BaseModel):
     adds_engagements: float
 
 
+class PlanSkip(BaseModel):
+    """A creator who fits the brief and carries no flag but could not be planned, and why."""
+
+    handle: str
+    reason: str
+
+
 class PlanResult(BaseModel):
     """The pinned plan shape (creators, total_cost, expected_engagements, budget) and extras."""
 
@@ -92,4 +99,5 @@ class PlanResult(BaseModel):
     remaining: float
     niche: str = ""
     picks: list[PlanPick] = Field(default_factory=list)
-    candidates: int = 0
+    candidates: int = 0  # creators the plan chose from: fitting, unflagged, with a rate
+    skipped: list[PlanSkip] = Field(default_factory=list)

@@ -16,7 +16,7 @@ from bot.errors import ScoutError
 from bot.scoring.benchmarks import load_benchmarks
 from bot.scoring.config import load_scoring_config
 from bot.scoring.metrics import components, compute_metrics, flag_list, scores, tier_name
-from bot.scoring.models import Component, PlanPick, PlanResult, ScoreCard
+from bot.scoring.models import Component, PlanPick, PlanResult, PlanSkip, ScoreCard
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
 from bot.scoring.roster import load_roster, normalise_handle
@@ -210,17 +210,15 @@ class Scout:
     def plan(self, niche: str, budget: float) -> PlanResult:
         """The unflagged, niche-fitting creators that maximise engagements within `budget`.
 
-        Creators without a rate on file are left out: their cost is unknown, not zero.
+        Creators without a rate on file (rate 0) are left out, and listed as skipped:
+        their cost is unknown, not zero.
         """
         if not np.isfinite(budget) or budget < 0:
             raise ScoutError(f"the budget must be a positive amount in USD, got {budget}")
         fit = self._fit(niche)
-        eligible = (
-            (fit.value >= self.config.niche.min_fit)
-            & (self.metrics.flags == 0)
-            & (self.table.rate_usd > 0)
-        )
-        positions = np.flatnonzero(eligible)
+        fitting = (fit.value >= self.config.niche.min_fit) & (self.metrics.flags == 0)
+        has_rate = self.table.rate_usd > 0
+        positions = np.flatnonzero(fitting & has_rate)
         chosen = positions[
             best_subset(self.table.rate_usd[positions], self.metrics.engagements[positions], budget)
         ]
@@ -244,4 +242,8 @@ class Scout:
             budget=budget,
             remaining=float(as_decimal(budget) - total_cost),
             candidates=len(positions),
+            skipped=[
+                PlanSkip(handle=self.table.handles[i], reason="no rate on file")
+                for i in np.flatnonzero(fitting & ~has_rate)
+            ],
         )

@@ -261,6 +261,9 @@ def build_plan_message(plan: PlanResult, niche: str) -> Block:
     blocks = [_section(f"*{title}*"), *build_creator_blocks(plan.creators)]
     if not plan.creators:
         blocks.append(_section("No unflagged creator fits this niche within the budget."))
+    if plan.skipped:
+        left_out = ", ".join(f"{s.handle} ({s.reason})" for s in plan.skipped)
+        blocks.append(_section(escape(f"Left out: {left_out}")[:MAX_SECTION_TEXT]))
     return {"text": title, "blocks": blocks}
 
 

@@ -58,6 +58,27 @@ def test_plan_json_has_the_pinned_keys_and_stays_within_budget() -> None:
     assert result["remaining"] == round(2500 - result["total_cost"], 2)
 
 
+def test_plan_says_whom_it_left_out_for_having_no_rate() -> None:
+    Path("roster.csv").write_text(
+        "handle,platform,niches,followers,avg_likes,rate_usd\n"
+        "@priced,instagram,fitness,20000,900,400\n"
+        "@unpriced,instagram,fitness,20000,900,\n",
+        encoding="utf-8",
+    )
+    env = {"SCOUT_ROSTER": "roster.csv"}
+    result = CliRunner().invoke(app, ["plan", "--niche", "fitness", "--budget", "1e6"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Left out 1 unflagged creators that fit: @unpriced (no rate on file)." in " ".join(
+        result.stdout.split()
+    )
+    result = CliRunner().invoke(
+        app, ["plan", "--niche", "fitness", "--budget", "1e6", "--json"], env=env
+    )
+    plan = json.loads(result.stdout)
+    assert [c["handle"] for c in plan["creators"]] == ["@priced"]
+    assert plan["skipped"] == [{"handle": "@unpriced", "reason": "no rate on file"}]
+
+
 def test_people_get_tables() -> None:
     result = CliRunner().invoke(app, ["rank", "--niche", "vegan fitness", "-n", "3"])
     assert result.exit_code == 0

@@ -92,6 +92,27 @@ def test_plan_totals_rates_in_fractions_of_a_cent_exactly(embedder: WordLlamaEmb
     assert result.remaining == 33.328
 
 
+def test_plan_lists_fitting_creators_it_left_out_for_having_no_rate(
+    embedder: WordLlamaEmbedder,
+) -> None:
+    roster = [
+        make_creator(handle="@priced"),
+        make_creator(handle="@unpriced", rate_usd=0),
+        make_creator(handle="@unpriced.flagged", rate_usd=0, sponsored_ratio=0.9),
+        make_creator(handle="@unpriced.elsewhere", rate_usd=0, niches=["gaming"], bio=""),
+    ]
+    scout = Scout.from_creators(roster, embedder)
+    result = scout.plan("fitness", 1_000_000)
+    assert [c.handle for c in result.creators] == ["@priced"]
+    assert [s.model_dump() for s in result.skipped] == [
+        {"handle": "@unpriced", "reason": "no rate on file"}
+    ]
+    card = scout.card("@unpriced")
+    assert card.cost_per_engagement is None
+    assert card.cpm is None
+    assert "no rate on file" in card.why
+
+
 def test_plan_rejects_a_negative_budget(sample_scout: Scout) -> None:
     with pytest.raises(ScoutError, match="budget"):
         sample_scout.plan("vegan fitness", -5)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.agent.models import AskResult, Citation
-from bot.scoring.models import Flag
+from bot.scoring.models import Flag, PlanResult, PlanSkip
 from bot.slack.blocks import (
     ACTION_FEEDBACK_DOWN,
     ACTION_FEEDBACK_UP,
@@ -19,6 +19,7 @@ from bot.slack.blocks import (
     NEW_CAMPAIGN_VALUE,
     build_answer_message,
     build_cards_message,
+    build_plan_message,
     build_sources_block,
     creator_line,
     escape,
@@ -136,3 +137,16 @@ def test_share_button_carries_the_command_text() -> None:
 def test_single_card_message_includes_the_breakdown() -> None:
     blocks = build_cards_message([make_card()], "Score card for @greenrunner")["blocks"]
     assert "niche_fit: 0.50 × 0.3 — Tags match vegan" in blocks[-1]["text"]["text"]
+
+
+def test_plan_message_names_creators_left_out_and_why() -> None:
+    plan = PlanResult(
+        creators=[make_card()],
+        total_cost=400.0,
+        expected_engagements=1392.0,
+        budget=1000.0,
+        remaining=600.0,
+        skipped=[PlanSkip(handle="@unpriced", reason="no rate on file")],
+    )
+    texts = _texts(build_plan_message(plan, "vegan fitness")["blocks"])
+    assert texts[-1] == "Left out: @unpriced (no rate on file)"
