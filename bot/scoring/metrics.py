@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from bot.scoring.benchmarks import BenchmarkTable
-    from bot.scoring.config import ScoringConfig
+    from bot.scoring.config import ScoringConfig, Weights
     from bot.scoring.table import RosterTable
 
     Floats = NDArray[np.float64]
@@ -158,23 +158,33 @@ def _compute_metrics(
     )
 
 
+def applied_weights(weights: Weights, with_niche: bool) -> dict[str, float]:
+    """Each component's share of the score: its configured weight over the sum of those
+    present (niche fit only with a brief), so the shares add up to 1."""
+    present = {
+        "engagement": weights.engagement,
+        "authenticity": weights.authenticity,
+        "cost_efficiency": weights.cost_efficiency,
+    }
+    if with_niche:
+        present["niche_fit"] = weights.niche_fit
+    total = sum(present.values())
+    return {name: weight / total if total > 0 else 0.0 for name, weight in present.items()}
+
+
 def scores(
     metrics: Metrics, config: ScoringConfig, niche_fit: NDArray[np.float64] | None
 ) -> NDArray[np.float64]:
-    """The 0-100 score: weighted mean of the components (niche fit only with a brief)."""
-    weights = config.weights
+    """The 0-100 score: 100 x the components weighted by `applied_weights`."""
+    weights = applied_weights(config.weights, niche_fit is not None)
     total = (
-        weights.engagement * metrics.engagement
-        + weights.authenticity * metrics.authenticity
-        + weights.cost_efficiency * metrics.cost_efficiency
+        weights["engagement"] * metrics.engagement
+        + weights["authenticity"] * metrics.authenticity
+        + weights["cost_efficiency"] * metrics.cost_efficiency
     )
-    weight_sum = weights.engagement + weights.authenticity + weights.cost_efficiency
     if niche_fit is not None:
-        total = total + weights.niche_fit * niche_fit
-        weight_sum += weights.niche_fit
-    if weight_sum <= 0:
-        return np.zeros_like(total)
-    return np.clip(100.0 * total / weight_sum, 0.0, 100.0)
+        total = total + weights["niche_fit"] * niche_fit
+    return np.clip(100.0 * total, 0.0, 100.0)
 
 
 def _rate(value: float) -> str:
@@ -221,9 +231,10 @@ def components(
     benchmarks: BenchmarkTable,
     config: ScoringConfig,
     i: int,
+    weights: dict[str, float],
 ) -> list[Component]:
-    """The niche-independent components of creator `i`, each with a one-line reason."""
-    weights = config.weights
+    """The niche-independent components of creator `i`, each with the weight the score
+    applies (from `applied_weights`) and a one-line reason."""
     platform = table.platform_name(i)
     label = PLATFORM_LABELS.get(platform, platform.title())
     row = int(metrics.benchmark[i])
@@ -292,19 +303,19 @@ def components(
         Component(
             name="engagement",
             value=float(metrics.engagement[i]),
-            weight=weights.engagement,
+            weight=weights["engagement"],
             reason=engagement_reason,
         ),
         Component(
             name="authenticity",
             value=float(metrics.authenticity[i]),
-            weight=weights.authenticity,
+            weight=weights["authenticity"],
             reason=authenticity_reason,
         ),
         Component(
             name="cost_efficiency",
             value=float(metrics.cost_efficiency[i]),
-            weight=weights.cost_efficiency,
+            weight=weights["cost_efficiency"],
             reason=cost_reason,
         ),
     ]

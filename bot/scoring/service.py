@@ -15,7 +15,14 @@ import numpy as np
 from bot.errors import ScoutError
 from bot.scoring.benchmarks import load_benchmarks
 from bot.scoring.config import load_scoring_config
-from bot.scoring.metrics import components, compute_metrics, flag_list, scores, tier_name
+from bot.scoring.metrics import (
+    applied_weights,
+    components,
+    compute_metrics,
+    flag_list,
+    scores,
+    tier_name,
+)
 from bot.scoring.models import Component, PlanPick, PlanResult, PlanSkip, ScoreCard
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
@@ -118,14 +125,15 @@ class Scout:
 
     def _card(self, i: int, fit: NicheFit | None, score: float) -> ScoreCard:
         table, metrics = self.table, self.metrics
-        breakdown = components(metrics, table, self.benchmarks, self.config, i)
+        weights = applied_weights(self.config.weights, with_niche=fit is not None)
+        breakdown = components(metrics, table, self.benchmarks, self.config, i, weights)
         if fit is not None:
             breakdown.insert(
                 2,
                 Component(
                     name="niche_fit",
                     value=float(fit.value[i]),
-                    weight=self.config.weights.niche_fit,
+                    weight=weights["niche_fit"],
                     reason=self.niche_index.explain(fit, i),
                 ),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 from bot.config import SAMPLE_ROSTER
 from bot.embeddings import WordLlamaEmbedder
@@ -45,3 +46,18 @@ def make_creator(**fields: Any) -> Creator:
     }
     base.update(fields)
     return Creator.model_validate(base)
+
+
+creators = st.builds(
+    make_creator,
+    platform=st.sampled_from(["instagram", "tiktok", "youtube", "threads"]),
+    followers=st.integers(0, 5_000_000),
+    avg_likes=st.floats(0, 1e6),
+    avg_comments=st.floats(0, 1e5),
+    avg_shares=st.floats(0, 1e5),
+    avg_saves=st.floats(0, 1e5),
+    avg_views=st.none() | st.floats(0, 1e7),
+    sponsored_ratio=st.floats(0, 1),
+    rate_usd=st.floats(0, 1e5),
+    follower_growth_30d=st.floats(-1, 5),
+)

@@ -13,6 +13,7 @@ from bot.scoring.benchmarks import load_benchmarks
 from bot.scoring.config import load_scoring_config
 from bot.scoring.metrics import (
     Metrics,
+    applied_weights,
     components,
     compute_metrics,
     flag_list,
@@ -21,7 +22,7 @@ from bot.scoring.metrics import (
 )
 from bot.scoring.models import Component, Creator
 from bot.scoring.table import RosterTable
-from tests.scoring.conftest import make_creator
+from tests.scoring.conftest import creators, make_creator
 
 CONFIG = load_scoring_config()
 BENCHMARKS = load_benchmarks()
@@ -121,7 +122,7 @@ def test_engagement_reason_reads_like_a_marketer_would_say_it() -> None:
 
 
 def _components(table: RosterTable, m: Metrics, i: int) -> list[Component]:
-    return components(m, table, BENCHMARKS, CONFIG, i)
+    return components(m, table, BENCHMARKS, CONFIG, i, applied_weights(CONFIG.weights, False))
 
 
 @pytest.mark.parametrize(
@@ -166,21 +167,6 @@ def test_reach_alone_earns_nothing() -> None:
     _, m = metrics_for(small, big)
     small_score, big_score = scores(m, CONFIG, None)[[1, 0]]
     assert big_score <= small_score + 1e-9
-
-
-creators = st.builds(
-    make_creator,
-    platform=st.sampled_from(["instagram", "tiktok", "youtube", "threads"]),
-    followers=st.integers(0, 5_000_000),
-    avg_likes=st.floats(0, 1e6),
-    avg_comments=st.floats(0, 1e5),
-    avg_shares=st.floats(0, 1e5),
-    avg_saves=st.floats(0, 1e5),
-    avg_views=st.none() | st.floats(0, 1e7),
-    sponsored_ratio=st.floats(0, 1),
-    rate_usd=st.floats(0, 1e5),
-    follower_growth_30d=st.floats(-1, 5),
-)
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,8 +13,9 @@ from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
 from bot.errors import ScoutError
 from bot.scoring.metrics import ENGAGEMENT_ANOMALY, GROWTH_SPIKE, OVER_SPONSORED, TIERS
+from bot.scoring.models import Creator
 from bot.scoring.service import Scout
-from tests.scoring.conftest import make_creator
+from tests.scoring.conftest import creators, make_creator
 
 
 def test_the_sample_roster_covers_what_the_product_needs(sample_scout: Scout) -> None:
@@ -40,6 +41,17 @@ def test_card_lookup_is_case_insensitive_and_at_optional(sample_scout: Scout) ->
     with_niche = sample_scout.card("@plantpowered.lifts", niche="vegan fitness")
     assert "niche_fit" in [c.name for c in with_niche.breakdown]
     assert all(c.reason for c in with_niche.breakdown)
+
+
+@settings(max_examples=100, deadline=None)
+@given(creator=creators, niche=st.none() | st.sampled_from(["fitness", "vegan skincare"]))
+def test_the_breakdown_adds_up_to_the_score(
+    embedder: WordLlamaEmbedder, creator: Creator, niche: str | None
+) -> None:
+    card = Scout.from_creators([creator], embedder).card(creator.handle, niche)
+    assert sum(part.weight for part in card.breakdown) == pytest.approx(1.0)
+    weighted = 100 * sum(part.value * part.weight for part in card.breakdown)
+    assert weighted == pytest.approx(card.score, abs=0.005 + 1e-9)  # the card rounds to 0.01
 
 
 def test_unknown_handle_is_one_line_naming_it(sample_scout: Scout) -> None:
