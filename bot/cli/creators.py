@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,9 +220,22 @@ def rank(
         _cards_table(cards, f'Best for "{niche}"')
 
 
+def _budget(text: str) -> float:
+    """Read --budget: a finite amount in USD, 0 or more (0 plans nothing)."""
+    try:
+        amount = float(text)
+    except ValueError:
+        amount = math.nan
+    if not (math.isfinite(amount) and amount >= 0):
+        raise typer.BadParameter(f"must be an amount in USD of 0 or more, got {text!r}")
+    return amount
+
+
 def plan(
     niche: str = typer.Option(..., "--niche", help='The brief, e.g. "vegan fitness".'),
-    budget: float = typer.Option(..., "--budget", min=0, help="Budget in USD."),
+    budget: float = typer.Option(
+        ..., "--budget", parser=_budget, help="Budget in USD, 0 or more.", metavar="USD"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
     """Choose the set of creators that maximises engagement within a budget."""

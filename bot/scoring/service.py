@@ -222,7 +222,7 @@ class Scout:
         their cost is unknown, not zero.
         """
         if not np.isfinite(budget) or budget < 0:
-            raise ScoutError(f"the budget must be a positive amount in USD, got {budget}")
+            raise ScoutError(f"the budget must be an amount in USD of 0 or more, got {budget}")
         fit = self._fit(niche)
         fitting = (fit.value >= self.config.niche.min_fit) & (self.metrics.flags == 0)
         has_rate = self.table.rate_usd > 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -77,6 +78,19 @@ def test_plan_says_whom_it_left_out_for_having_no_rate() -> None:
     plan = json.loads(result.stdout)
     assert [c["handle"] for c in plan["creators"]] == ["@priced"]
     assert plan["skipped"] == [{"handle": "@unpriced", "reason": "no rate on file"}]
+
+
+@pytest.mark.parametrize("budget", ["inf", "nan", "-5", "abc", "1e400"])
+def test_a_budget_that_is_not_an_amount_of_0_or_more_is_one_line_naming_it(budget: str) -> None:
+    result = scout("plan", "--niche", "vegan fitness", "--budget", budget)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert f"'--budget': must be an amount in USD of 0 or more, got {budget!r}" in line
+
+
+def test_a_budget_of_0_is_an_empty_plan() -> None:
+    result = run_json("plan", "--niche", "vegan fitness", "--budget", "0")
+    assert (result["creators"], result["total_cost"], result["budget"]) == ([], 0, 0)
 
 
 def test_people_get_tables() -> None:

@@ -125,9 +125,12 @@ def test_plan_lists_fitting_creators_it_left_out_for_having_no_rate(
     assert "no rate on file" in card.why
 
 
-def test_plan_rejects_a_negative_budget(sample_scout: Scout) -> None:
-    with pytest.raises(ScoutError, match="budget"):
-        sample_scout.plan("vegan fitness", -5)
+@pytest.mark.parametrize("budget", [-5, float("inf"), float("nan")])
+def test_plan_rejects_a_budget_that_is_not_an_amount_of_0_or_more(
+    sample_scout: Scout, budget: float
+) -> None:
+    with pytest.raises(ScoutError, match="budget must be an amount in USD of 0 or more"):
+        sample_scout.plan("vegan fitness", budget)
 
 
 def test_concurrent_reads_agree(sample_scout: Scout) -> None:
