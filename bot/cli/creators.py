@@ -193,6 +193,13 @@ def compare(
     as_json: bool = typer.Option(False, "--json", help="Print the score cards as JSON."),
 ) -> None:
     """Compare creators side by side, best first."""
+    from bot.scoring.roster import normalise_handle
+
+    if len({normalise_handle(handle) for handle in handles}) < 2:
+        raise typer.BadParameter(
+            "give two or more different handles (for one creator, use `scout score`)",
+            param_hint="'HANDLES...'",
+        )
     config = settings()
     cards = _scout(config).compare(handles, niche)
     if as_json:

@@ -98,11 +98,15 @@ class Scout:
         """Every niche tag on the roster, sorted."""
         return sorted({tag for tags in self.table.niches for tag in tags})
 
-    def _position(self, handle: str) -> int:
-        key = normalise_handle(handle)
-        if key not in self._index:
-            raise ScoutError(f"no creator {key} on the roster")
-        return self._index[key]
+    def _positions(self, handles: Sequence[str]) -> list[int]:
+        """Roster positions of the handles, each once; every unknown handle named at once."""
+        keys = list(dict.fromkeys(normalise_handle(handle) for handle in handles))
+        unknown = [key for key in keys if key not in self._index]
+        if len(unknown) == 1:
+            raise ScoutError(f"no creator {unknown[0]} on the roster")
+        if unknown:
+            raise ScoutError(f"no creators {', '.join(unknown)} on the roster")
+        return [self._index[key] for key in keys]
 
     def _fit(self, niche: str) -> NicheFit:
         brief = " ".join(niche.split())
@@ -182,13 +186,13 @@ class Scout:
 
     def card(self, handle: str, niche: str | None = None) -> ScoreCard:
         """One creator's score card; with a niche, niche fit is part of the score."""
-        i = self._position(handle)
+        [i] = self._positions([handle])
         fit = self._fit(niche) if niche else None
         return self._card(i, fit, float(self._scores(fit)[i]))
 
     def compare(self, handles: list[str], niche: str | None = None) -> list[ScoreCard]:
         """Score cards for the given creators, best first (ties by handle)."""
-        positions = list(dict.fromkeys(self._position(handle) for handle in handles))
+        positions = self._positions(handles)
         fit = self._fit(niche) if niche else None
         all_scores = self._scores(fit)
         positions.sort(key=lambda i: (-round(float(all_scores[i]), 2), i))

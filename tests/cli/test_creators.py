@@ -113,6 +113,23 @@ def test_unknown_handle_exits_non_zero_with_one_line_naming_it() -> None:
     assert result.stdout == ""
 
 
+def test_compare_names_every_unknown_handle_in_one_line() -> None:
+    result = scout("compare", "@nobody1", "@greenrunner", "@Nobody2", "nobody1")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "scout: no creators @nobody1, @nobody2 on the roster"
+    ]
+
+
+@pytest.mark.parametrize("handles", [["@greenrunner"], ["@greenrunner", "GreenRunner"]])
+def test_compare_needs_two_different_handles(handles: list[str]) -> None:
+    result = scout("compare", *handles)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "two or more different handles" in line
+    assert result.stdout == ""
+
+
 def test_roster_import_lists_every_bad_row_and_keeps_the_old_roster(tmp_path: Path) -> None:
     bad = tmp_path / "roster.csv"
     bad.write_text(

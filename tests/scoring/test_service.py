@@ -60,6 +60,12 @@ def test_unknown_handle_is_one_line_naming_it(sample_scout: Scout) -> None:
     assert str(caught.value) == "no creator @nobody on the roster"
 
 
+def test_compare_names_every_unknown_handle(sample_scout: Scout) -> None:
+    with pytest.raises(ScoutError) as caught:
+        sample_scout.compare(["@nobody1", "@greenrunner", "@nobody2", "Nobody1"])
+    assert str(caught.value) == "no creators @nobody1, @nobody2 on the roster"
+
+
 def test_rank_keeps_flagged_creators_out_unless_asked(sample_scout: Scout) -> None:
     ranked = sample_scout.rank("vegan fitness", n=10)
     assert all(not card.flags for card in ranked)
