@@ -30,6 +30,11 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
+def _rate_by_followers(card: ScoreCard) -> str:
+    # With no followers on file the card's 0.0 rate was never measured.
+    return _rate(card.engagement_rate if card.followers else None)
+
+
 def _money(value: float | None) -> str:
     return "-" if value is None else f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
 
@@ -51,7 +56,7 @@ def _cards_table(cards: list[ScoreCard], title: str) -> None:
             card.handle,
             f"{card.platform} {card.tier}",
             f"{card.followers:,}",
-            _rate(card.engagement_rate),
+            _rate_by_followers(card),
             f"{card.score:.1f}",
             f"[red]{card.why}[/red]" if card.flags else card.why,
         )
@@ -71,7 +76,7 @@ def _side_by_side(cards: list[ScoreCard]) -> None:
         ("score", [f"[bold]{c.score:.1f}[/bold]" for c in cards]),
         ("platform, tier", [f"{c.platform} {c.tier}" for c in cards]),
         ("followers", [f"{c.followers:,}" for c in cards]),
-        ("ER (followers)", [_rate(c.engagement_rate) for c in cards]),
+        ("ER (followers)", [_rate_by_followers(c) for c in cards]),
         ("ER (views)", [_rate(c.engagement_rate_by_views) for c in cards]),
         ("engagements/post", [f"{c.engagements_per_post:,.0f}" for c in cards]),
         ("rate", [_money(c.rate_usd) for c in cards]),
@@ -107,7 +112,7 @@ def _show_card(card: ScoreCard) -> None:
         f"[bold]score {card.score:.1f}[/bold]/100"
     )
     console.print(
-        f"ER {_rate(card.engagement_rate)} by followers"
+        f"ER {_rate_by_followers(card)} by followers"
         + (
             f", {_rate(card.engagement_rate_by_views)} by views"
             if card.engagement_rate_by_views is not None

@@ -92,9 +92,12 @@ def _compute_metrics(
     cpm = _divide(rate, table.avg_views) * 1000
 
     benchmark = benchmarks.lookup(table.platform, table.followers, views_known)
-    has_benchmark = benchmark >= 0
     # One extra False at the end, so index -1 (no benchmark) reads "per follower".
     uses_views = np.array([row.definition == "view" for row in benchmarks.rows] + [False])
+    # No followers on file (an empty cell reads 0) means no rate per follower was
+    # measured, so there is nothing to hold against a per-follower benchmark.
+    benchmark = np.where(uses_views[benchmark] | (table.followers > 0), benchmark, -1)
+    has_benchmark = benchmark >= 0
     like_for_like = np.where(uses_views[benchmark], by_views, by_followers)
     ratio = np.full(len(table), np.nan)
     ratio[has_benchmark] = like_for_like[has_benchmark] / benchmarks.mid[benchmark[has_benchmark]]
@@ -248,6 +251,8 @@ def components(
             f"{shown} is {metrics.benchmark_ratio[i]:.1f}x the {bench.label} benchmark "
             f"({bench.range_text})"
         )
+    elif table.followers[i] <= 0:
+        engagement_reason = "followers unknown (0 on file), so no engagement rate to judge: neutral"
     elif benchmarks.definition(platform) == "view":
         engagement_reason = (
             f"ER {_rate(float(metrics.engagement_rate[i]))} by followers; no views on file, so "

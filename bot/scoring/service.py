@@ -168,6 +168,8 @@ class Scout:
         if row >= 0:
             ratio = float(self.metrics.benchmark_ratio[i])
             parts.append(f"ER {ratio:.1f}x the {self.benchmarks.rows[row].label} benchmark")
+        elif self.table.followers[i] <= 0:
+            parts.append("followers unknown")
         else:
             parts.append(f"ER {self.metrics.engagement_rate[i]:.1%} (no like-for-like benchmark)")
         if fit is not None:

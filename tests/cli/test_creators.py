@@ -93,6 +93,18 @@ def test_a_budget_of_0_is_an_empty_plan() -> None:
     assert (result["creators"], result["total_cost"], result["budget"]) == ([], 0, 0)
 
 
+def test_a_card_with_zero_followers_shows_no_rate_by_followers() -> None:
+    Path("roster.csv").write_text(
+        "handle,platform,followers,avg_likes,rate_usd\n@unknown,instagram,,900,400\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["score", "@unknown"], env={"SCOUT_ROSTER": "roster.csv"})
+    assert result.exit_code == 0, result.output
+    assert "ER - by followers" in result.stdout
+    assert "followers unknown (0 on file)" in " ".join(result.stdout.split())
+    assert "0.00%" not in result.stdout
+
+
 def test_people_get_tables() -> None:
     result = CliRunner().invoke(app, ["rank", "--niche", "vegan fitness", "-n", "3"])
     assert result.exit_code == 0

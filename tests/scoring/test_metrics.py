@@ -121,6 +121,22 @@ def test_engagement_reason_reads_like_a_marketer_would_say_it() -> None:
     assert "per follower" in reason and "Modash" in reason
 
 
+@pytest.mark.parametrize("platform", ["instagram", "threads"])
+def test_zero_followers_means_no_engagement_rate_was_measured(platform: str) -> None:
+    table, m = metrics_for(make_creator(followers=0, platform=platform))  # an empty cell
+    assert m.benchmark[0] == -1
+    assert m.engagement[0] == 0.5  # unknown, like a missing benchmark: neutral
+    assert _components(table, m, 0)[0].reason == (
+        "followers unknown (0 on file), so no engagement rate to judge: neutral"
+    )
+
+
+def test_zero_followers_still_compares_per_view_where_views_are_known() -> None:
+    table, m = metrics_for(make_creator(followers=0, platform="tiktok"))
+    assert m.benchmark[0] >= 0
+    assert _components(table, m, 0)[0].reason.startswith("ER by views 11.0% is")
+
+
 def _components(table: RosterTable, m: Metrics, i: int) -> list[Component]:
     return components(m, table, BENCHMARKS, CONFIG, i, applied_weights(CONFIG.weights, False))
 

@@ -60,6 +60,16 @@ def test_unknown_handle_is_one_line_naming_it(sample_scout: Scout) -> None:
     assert str(caught.value) == "no creator @nobody on the roster"
 
 
+def test_a_card_with_zero_followers_does_not_claim_a_measured_rate(
+    embedder: WordLlamaEmbedder,
+) -> None:
+    card = Scout.from_creators([make_creator(followers=0)], embedder).card("@someone")
+    assert card.engagement_rate == 0.0  # the key stays; consumers read it as a number
+    assert card.breakdown[0].reason.startswith("followers unknown")
+    assert card.why.startswith("followers unknown")
+    assert "benchmark" not in card.why
+
+
 def test_compare_names_every_unknown_handle(sample_scout: Scout) -> None:
     with pytest.raises(ScoutError) as caught:
         sample_scout.compare(["@nobody1", "@greenrunner", "@nobody2", "Nobody1"])
