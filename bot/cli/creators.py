@@ -35,8 +35,17 @@ def _rate_by_followers(card: ScoreCard) -> str:
     return _rate(card.engagement_rate if card.followers else None)
 
 
+def _rate_on_file(card: ScoreCard) -> str:
+    # A rate of 0 is an empty cell: no rate on file, not a free creator.
+    return _money(card.rate_usd or None)
+
+
 def _money(value: float | None) -> str:
-    return "-" if value is None else f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
+    if value is None:
+        return "-"
+    if 0 < value < 0.01:
+        return f"${value:.2g}"  # a fraction of a cent is not $0.00
+    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
 
 
 def _cards_table(cards: list[ScoreCard], title: str) -> None:
@@ -79,7 +88,7 @@ def _side_by_side(cards: list[ScoreCard]) -> None:
         ("ER (followers)", [_rate_by_followers(c) for c in cards]),
         ("ER (views)", [_rate(c.engagement_rate_by_views) for c in cards]),
         ("engagements/post", [f"{c.engagements_per_post:,.0f}" for c in cards]),
-        ("rate", [_money(c.rate_usd) for c in cards]),
+        ("rate", [_rate_on_file(c) for c in cards]),
         ("$ per engagement", [_money(c.cost_per_engagement) for c in cards]),
         ("CPM", [_money(c.cpm) for c in cards]),
     ]
@@ -119,7 +128,7 @@ def _show_card(card: ScoreCard) -> None:
             else ""
         )
         + f" · {card.engagements_per_post:,.0f} engagements per post"
-        + f" · rate {_money(card.rate_usd)} · {_money(card.cost_per_engagement)} per engagement"
+        + f" · rate {_rate_on_file(card)} · {_money(card.cost_per_engagement)} per engagement"
         + f" · CPM {_money(card.cpm)}"
     )
     table = Table(show_header=True)

@@ -105,6 +105,30 @@ def test_a_card_with_zero_followers_shows_no_rate_by_followers() -> None:
     assert "0.00%" not in result.stdout
 
 
+def test_a_card_without_a_rate_shows_none() -> None:
+    Path("roster.csv").write_text(
+        "handle,platform,followers,avg_likes,rate_usd\n@unpriced,instagram,5000,300,\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["score", "@unpriced"], env={"SCOUT_ROSTER": "roster.csv"})
+    assert result.exit_code == 0, result.output
+    assert "rate - · - per engagement · CPM -" in " ".join(result.stdout.split())
+    assert "$0.00" not in result.stdout
+
+
+def test_a_plan_shows_a_fraction_of_a_cent_as_it_is() -> None:
+    Path("roster.csv").write_text(
+        "handle,platform,niches,followers,avg_likes,rate_usd\n"
+        "@tiny,instagram,fitness,20000,900,0.004\n",
+        encoding="utf-8",
+    )
+    env = {"SCOUT_ROSTER": "roster.csv"}
+    result = CliRunner().invoke(app, ["plan", "--niche", "fitness", "--budget", "1"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "$0.004" in result.stdout
+    assert "$0.00 " not in result.stdout
+
+
 def test_people_get_tables() -> None:
     result = CliRunner().invoke(app, ["rank", "--niche", "vegan fitness", "-n", "3"])
     assert result.exit_code == 0
