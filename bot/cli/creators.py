@@ -40,6 +40,11 @@ def _rate_on_file(card: ScoreCard) -> str:
     return _money(card.rate_usd or None)
 
 
+def _cost(card: ScoreCard, value: float | None) -> str:
+    """A cost derived from the rate: "-" without a rate on file (the formula gives 0)."""
+    return _money(value if card.rate_usd else None)
+
+
 def _money(value: float | None) -> str:
     if value is None:
         return "-"
@@ -89,8 +94,8 @@ def _side_by_side(cards: list[ScoreCard]) -> None:
         ("ER (views)", [_rate(c.engagement_rate_by_views) for c in cards]),
         ("engagements/post", [f"{c.engagements_per_post:,.0f}" for c in cards]),
         ("rate", [_rate_on_file(c) for c in cards]),
-        ("$ per engagement", [_money(c.cost_per_engagement) for c in cards]),
-        ("CPM", [_money(c.cpm) for c in cards]),
+        ("$ per engagement", [_cost(c, c.cost_per_engagement) for c in cards]),
+        ("CPM", [_cost(c, c.cpm) for c in cards]),
     ]
     weights = {part.name: part.weight for c in cards for part in c.breakdown}
     for name, weight in weights.items():
@@ -128,8 +133,8 @@ def _show_card(card: ScoreCard) -> None:
             else ""
         )
         + f" · {card.engagements_per_post:,.0f} engagements per post"
-        + f" · rate {_rate_on_file(card)} · {_money(card.cost_per_engagement)} per engagement"
-        + f" · CPM {_money(card.cpm)}"
+        + f" · rate {_rate_on_file(card)} · {_cost(card, card.cost_per_engagement)} per engagement"
+        + f" · CPM {_cost(card, card.cpm)}"
     )
     table = Table(show_header=True)
     for column, justify in (("component", "left"), ("value", "right"), ("weight", "right")):

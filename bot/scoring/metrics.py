@@ -49,8 +49,8 @@ class Metrics:
     engagement_rate_by_views: NDArray[np.float64]  # NaN without views
     tier: NDArray[np.intp]
     in_micro_range: NDArray[np.bool_]
-    cost_per_engagement: NDArray[np.float64]  # NaN without a rate or engagements
-    cpm: NDArray[np.float64]  # NaN without a rate or views
+    cost_per_engagement: NDArray[np.float64]  # NaN without engagements
+    cpm: NDArray[np.float64]  # NaN without views
     benchmark: NDArray[np.intp]  # row in the benchmark table, -1 when none is like-for-like
     benchmark_ratio: NDArray[np.float64]  # NaN without a benchmark
     comments_per_like: NDArray[np.float64]  # NaN without likes
@@ -86,10 +86,10 @@ def _compute_metrics(
     by_followers = np.nan_to_num(_divide(engagements, table.followers), nan=0.0)
     views_known = ~np.isnan(table.avg_views)
     by_views = _divide(engagements, table.avg_views)
-    # An empty rate cell reads 0, which means no rate on file, not free.
-    rate = np.where(table.rate_usd > 0, table.rate_usd, np.nan)
-    cpe = _divide(rate, engagements)
-    cpm = _divide(rate, table.avg_views) * 1000
+    # The pinned formulas, also for a rate of 0 (no rate on file): the cost component
+    # and plan read the rate itself for that.
+    cpe = _divide(table.rate_usd, engagements)
+    cpm = _divide(table.rate_usd, table.avg_views) * 1000
 
     benchmark = benchmarks.lookup(table.platform, table.followers, views_known)
     # One extra False at the end, so index -1 (no benchmark) reads "per follower".

@@ -239,7 +239,7 @@ def build_cards_message(cards: Sequence[ScoreCard], title: str) -> Block:
 def build_breakdown_block(card: ScoreCard) -> Block:
     """Each score component with its value, weight and reason."""
     lines = [
-        f"• {escape(c.name)}: {c.value:.2f} × {c.weight:g} — {escape(c.reason)}"
+        f"• {escape(c.name)}: {c.value:.2f} × {c.weight:.2f} — {escape(c.reason)}"
         for c in card.breakdown
     ]
     extra = [f"rate ${card.rate_usd:,.0f}"]

@@ -65,10 +65,10 @@ def test_views_unknown_means_null_cpm_and_no_view_rate() -> None:
     assert m.engagement_rate[0] == pytest.approx(0.055)
 
 
-def test_no_rate_on_file_means_null_costs_and_a_neutral_cost_component() -> None:
+def test_no_rate_on_file_keeps_the_pinned_costs_and_a_neutral_cost_component() -> None:
     table, m = metrics_for(make_creator(rate_usd=0))  # an empty rate cell reads 0
-    assert math.isnan(m.cost_per_engagement[0])
-    assert math.isnan(m.cpm[0])
+    assert m.cost_per_engagement[0] == 0.0  # rate_usd / engagements_per_post, as pinned
+    assert m.cpm[0] == 0.0
     assert m.cost_efficiency[0] == 0.5
     assert _components(table, m, 0)[2].reason == "no rate on file: neutral"
 

@@ -136,8 +136,7 @@ def test_plan_lists_fitting_creators_it_left_out_for_having_no_rate(
         {"handle": "@unpriced", "reason": "no rate on file"}
     ]
     card = scout.card("@unpriced")
-    assert card.cost_per_engagement is None
-    assert card.cpm is None
+    assert (card.cost_per_engagement, card.cpm) == (0.0, 0.0)  # the pinned formulas
     assert "no rate on file" in card.why
 
 

@@ -136,7 +136,7 @@ def test_share_button_carries_the_command_text() -> None:
 
 def test_single_card_message_includes_the_breakdown() -> None:
     blocks = build_cards_message([make_card()], "Score card for @greenrunner")["blocks"]
-    assert "niche_fit: 0.50 × 0.3 — Tags match vegan" in blocks[-1]["text"]["text"]
+    assert "niche_fit: 0.50 × 0.30 — Tags match vegan" in blocks[-1]["text"]["text"]
 
 
 def test_plan_message_names_creators_left_out_and_why() -> None:
