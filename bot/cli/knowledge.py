@@ -56,6 +56,12 @@ def ingest(
         f"kept {report.chunks_kept} (embedded {report.embedded})",
         highlight=False,
     )
+    if report.chunks_refreshed:
+        out.print(
+            f"metadata refreshed for {report.chunks_refreshed} kept chunk(s) "
+            "(title or position changed; not re-embedded)",
+            highlight=False,
+        )
     for label, files in (
         ("added", report.files_added),
         ("updated", report.files_updated),

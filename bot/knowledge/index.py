@@ -1,11 +1,14 @@
 """Build the guidance index: chunk, embed only what is new, then swap the live collection.
 
 Ids are content hashes, so an unchanged chunk keeps its vector (copied, never
-re-embedded); a run with nothing changed writes nothing.
+re-embedded) while its metadata (title, offsets) is always the fresh one; a run
+with nothing changed writes nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -34,7 +37,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 EMBED_BATCH = 512
+READ_BATCH = 5000
 Progress = Callable[[str, int, int], None]
+Metadata = dict[str, str | int]
 
 
 class IngestReport(BaseModel):
@@ -47,6 +52,8 @@ class IngestReport(BaseModel):
     chunks_added: int = 0
     chunks_removed: int = 0
     chunks_kept: int = 0
+    # Kept chunks (same text, same vector) whose title or position in the file moved.
+    chunks_refreshed: int = 0
     embedded: int = 0
     rebuilt: bool = False  # the embedder changed, so every vector was recomputed
     skipped: list[Skipped] = Field(default_factory=list)
@@ -55,14 +62,16 @@ class IngestReport(BaseModel):
 
     @property
     def changed(self) -> bool:
-        return bool(self.chunks_added or self.chunks_removed or self.rebuilt)
+        return bool(
+            self.chunks_added or self.chunks_removed or self.chunks_refreshed or self.rebuilt
+        )
 
 
 def chunk_corpus(documents: Sequence[Document]) -> list[Chunk]:
     return [chunk for document in documents for chunk in chunk_document(document)]
 
 
-def _metadata(chunk: Chunk) -> dict[str, str | int]:
+def _metadata(chunk: Chunk) -> Metadata:
     return {
         "source": chunk.source,
         "title": chunk.title,
@@ -90,24 +99,31 @@ def ingest(
 
     state = live_state(client)
     old = live_collection(client, state) if state else None
-    # Ids alone are cheap to list; metadata is fetched only for chunks that went away.
-    old_ids: set[str] = set(old.get(include=[])["ids"]) if old is not None else set()
-    gone = sorted(old_ids - set(chunks))
-    gone_sources = _sources(old, gone) if old is not None else {}
+    digest = _digest(chunks)
+    if old is not None and (old.metadata or {}).get("digest") == digest:
+        # The live collection holds exactly these chunks with this metadata: no need to
+        # read it back (for 20,000 chunks that read costs a second).
+        stored = {cid: _metadata(chunk) for cid, chunk in chunks.items()}
+    else:
+        stored = _stored_metadata(old) if old is not None else {}
+    old_ids = set(stored)
     report.rebuilt = state is not None and old is not None and state.embedder != embedder.name
     reusable = set() if report.rebuilt else old_ids & set(chunks)
+    # Same id means same source, heading and text, so the same vector; the title and
+    # the offsets may still have moved (front matter edited, text inserted above).
+    refreshed = {cid for cid in reusable if stored[cid] != _metadata(chunks[cid])}
 
-    _count_changes(report, old_ids, gone_sources, chunks, reusable)
+    _count_changes(report, stored, chunks, reusable, refreshed)
     if not report.changed and old is not None:
         assert state is not None
         report.collection = state.collection
         return report
 
     name = f"{COLLECTION_PREFIX}{uuid.uuid4().hex[:16]}"
-    target = new_collection(client, name, embedder.name)
+    target = new_collection(client, name, embedder.name, digest)
     try:
         if old is not None and reusable:
-            _copy(old, target, sorted(reusable), client.get_max_batch_size())
+            _copy(old, target, sorted(reusable), chunks, client.get_max_batch_size())
         fresh = [chunks[cid] for cid in chunks if cid not in reusable]
         report.embedded = _embed_into(target, embedder, fresh, progress)
         point_to(client, IndexState(collection=name, embedder=embedder.name))
@@ -121,53 +137,73 @@ def ingest(
     return report
 
 
-def _sources(collection: Any, ids: list[str]) -> dict[str, str]:
-    sources: dict[str, str] = {}
-    for part in _batches(ids, 5000):
-        got = collection.get(ids=list(part), include=["metadatas"])
+def _digest(chunks: dict[str, Chunk]) -> str:
+    """A fingerprint of every chunk's id and metadata, in id order."""
+    digest = hashlib.sha256()
+    for cid in sorted(chunks):
+        digest.update(json.dumps([cid, _metadata(chunks[cid])], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _stored_metadata(collection: Any) -> dict[str, Metadata]:
+    """Every stored chunk's metadata by id (no vectors: those are only read to copy)."""
+    stored: dict[str, Metadata] = {}
+    while True:
+        got = collection.get(include=["metadatas"], limit=READ_BATCH, offset=len(stored))
         for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            sources[cid] = str((meta or {}).get("source", ""))
-    return sources
+            stored[cid] = dict(meta or {})
+        if len(got["ids"]) < READ_BATCH:
+            return stored
 
 
 def _count_changes(
     report: IngestReport,
-    old_ids: set[str],
-    gone_sources: dict[str, str],
+    stored: dict[str, Metadata],
     chunks: dict[str, Chunk],
     reusable: set[str],
+    refreshed: set[str],
 ) -> None:
     new_by_source: dict[str, set[str]] = defaultdict(set)
     for cid, chunk in chunks.items():
         new_by_source[chunk.source].add(cid)
     gone_by_source: dict[str, int] = defaultdict(int)
-    for source in gone_sources.values():
-        gone_by_source[source] += 1
+    for cid, meta in stored.items():
+        if cid not in chunks:
+            gone_by_source[str(meta.get("source", ""))] += 1
+    refreshed_sources = {chunks[cid].source for cid in refreshed}
 
     for source in sorted(set(new_by_source) | set(gone_by_source)):
         after = new_by_source.get(source, set())
-        existed = bool(after & old_ids) or source in gone_by_source
+        existed = any(cid in stored for cid in after) or source in gone_by_source
         if not after:
             report.files_removed.append(source)
         elif not existed:
             report.files_added.append(source)
-        elif after - old_ids or source in gone_by_source or report.rebuilt:
+        elif (
+            any(cid not in stored for cid in after)
+            or source in gone_by_source
+            or source in refreshed_sources
+            or report.rebuilt
+        ):
             report.files_updated.append(source)
         else:
             report.files_unchanged += 1
     report.chunks_kept = len(reusable)
+    report.chunks_refreshed = len(refreshed)
     report.chunks_added = len(chunks) - len(reusable)
-    report.chunks_removed = len(old_ids) - len(reusable)
+    report.chunks_removed = len(stored) - len(reusable)
 
 
-def _copy(old: Any, target: Any, ids: list[str], batch: int) -> None:
-    for part in _batches(ids, min(batch, 5000)):
-        got = old.get(ids=list(part), include=["embeddings", "documents", "metadatas"])
+def _copy(old: Any, target: Any, ids: list[str], chunks: dict[str, Chunk], batch: int) -> None:
+    """Copy kept chunks' vectors; their text and metadata are written fresh."""
+    for part in _batches(ids, min(batch, READ_BATCH)):
+        got = old.get(ids=list(part), include=["embeddings"])
+        kept = [chunks[cid] for cid in got["ids"]]
         target.add(
             ids=got["ids"],
             embeddings=np.asarray(got["embeddings"], dtype=np.float32),
-            documents=got["documents"],
-            metadatas=got["metadatas"],
+            documents=[chunk.text for chunk in kept],
+            metadatas=[_metadata(chunk) for chunk in kept],
         )
 
 

@@ -69,13 +69,20 @@ def live_collection(client: ClientAPI, state: IndexState) -> Collection | None:
         return None
 
 
-def new_collection(client: ClientAPI, name: str, embedder: str) -> Collection:
+def new_collection(client: ClientAPI, name: str, embedder: str, digest: str = "") -> Collection:
+    """A new, empty collection for a build. `digest` fingerprints every chunk it will
+    hold (ids and metadata), so the next ingest can tell "unchanged" without reading
+    them back."""
     # embedding_function=None: vectors always come from our embedder, and Chroma's
     # default function would try to download a model.
     return client.create_collection(
         name,
         embedding_function=None,
-        metadata={"hnsw:space": "cosine", "embedder": embedder},
+        metadata={
+            "hnsw:space": "cosine",
+            "embedder": embedder,
+            "digest": digest,
+        },
     )
 
 

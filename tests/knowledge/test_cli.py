@@ -97,6 +97,22 @@ def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: 
     assert isinstance(result.exception, NotReadyError)
 
 
+def test_ingest_reports_refreshed_metadata(runner: CliRunner, corpus: Path) -> None:
+    runner.invoke(app, ["ingest", str(corpus)])
+    doc = corpus / "micro-influencers-why-small-creators-are-making-big-noise.md"
+    # The front-matter title and the H1 that repeats it: the same chunks, a new title.
+    doc.write_text(doc.read_text("utf-8").replace("Micro-Influencers. Why", "Why"))
+
+    result = runner.invoke(app, ["ingest", str(corpus)])
+
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.stdout.split())
+    assert "embedded 0" in output
+    assert "metadata refreshed for" in output
+    assert f"updated: 1 file(s): {doc.name}" in output
+    assert "Nothing changed" not in output
+
+
 def test_eval_prints_all_three_methods(runner: CliRunner, corpus: Path) -> None:
     runner.invoke(app, ["ingest", str(corpus)])
     result = runner.invoke(app, ["eval", "--json"])

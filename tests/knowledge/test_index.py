@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+import bot.knowledge.index as index_module
+from bot.config import Settings, load_settings
 from bot.errors import NotReadyError
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import read_corpus
@@ -153,3 +154,158 @@ def test_a_warm_retriever_follows_a_swap(
     hits = retriever.search("zebra-striped kettle", k=1)
     assert hits[0].source == "gifting.md"
     assert isinstance(retriever, Retriever)
+
+
+# -- kept chunks carry fresh metadata ----------------------------------------------
+
+GIFTING = """---
+title: Gifting Guide
+---
+
+## Seeding
+
+Send the product before asking for anything: creators post about gifts they chose to
+keep, and an unconditional parcel reads as respect rather than a transaction.
+
+Pick creators whose followers already ask about the category, because a gift that
+answers a question their audience keeps asking converts better than a cold unboxing.
+
+## Follow-up
+
+A short note a week later works better than a reminder: thank them, ask what they
+thought, and only then talk about a paid collaboration with clear deliverables.
+"""
+
+
+def live_rows(settings: Settings) -> dict[str, tuple[str, dict[str, object]]]:
+    """Every chunk of the live index: id -> (document, metadata)."""
+    client = open_client(settings)
+    state = live_state(client)
+    assert state is not None
+    got = client.get_collection(state.collection).get(include=["documents", "metadatas"])
+    return {
+        cid: (doc, dict(meta or {}))
+        for cid, doc, meta in zip(
+            got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+        )
+    }
+
+
+def fresh_rows(tmp_path: Path, counting: CountingEmbedder, folder: Path):  # type: ignore[no-untyped-def]
+    """The rows of an index built from scratch, in a data dir of its own."""
+    fresh = load_settings(scout_data_dir=tmp_path / "fresh-build")
+    run(fresh, CountingEmbedder(counting.inner), folder)
+    return live_rows(fresh)
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "small"
+    folder.mkdir()
+    (folder / "gifting.md").write_text(GIFTING, encoding="utf-8")
+    (folder / "budget.md").write_text(
+        "---\ntitle: Budgets\n---\n\n## Rates\n\nPay per post, not per follower.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_new_title_refreshes_kept_chunks_without_re_embedding(
+    settings: Settings, counting: CountingEmbedder, small_corpus: Path, tmp_path: Path
+) -> None:
+    first = run(settings, counting, small_corpus)
+    counting.embedded.clear()
+    doc = small_corpus / "gifting.md"
+    doc.write_text(GIFTING.replace("Gifting Guide", "Product Seeding"), encoding="utf-8")
+
+    report = run(settings, counting, small_corpus)
+
+    assert counting.embedded == []  # the title is not part of the embedded text
+    assert report.changed and report.collection != first.collection
+    assert report.files_updated == ["gifting.md"] and report.files_unchanged == 1
+    assert report.chunks_refreshed == report.chunks_kept - 1 > 0  # all but budget.md's
+    assert report.chunks_added == report.chunks_removed == 0
+    assert {meta["title"] for _, meta in live_rows(settings).values()} == {
+        "Product Seeding",
+        "Budgets",
+    }
+    assert live_rows(settings) == fresh_rows(tmp_path, counting, small_corpus)
+    hits = open_retriever(settings, counting).search("product seeding parcel", k=1)
+    assert hits[0].title == "Product Seeding"
+
+
+def test_text_inserted_above_shifts_the_offsets_of_kept_chunks(
+    settings: Settings, counting: CountingEmbedder, small_corpus: Path, tmp_path: Path
+) -> None:
+    run(settings, counting, small_corpus)
+    counting.embedded.clear()
+    doc = small_corpus / "gifting.md"
+    doc.write_text(
+        GIFTING.replace(
+            "## Seeding", "## Why gift\n\nGifts open doors that cold emails do not.\n\n## Seeding"
+        ),
+        encoding="utf-8",
+    )
+
+    report = run(settings, counting, small_corpus)
+
+    assert counting.embedded == ["Why gift.\nGifts open doors that cold emails do not."]
+    assert report.chunks_added == 1 and report.chunks_removed == 0
+    assert report.chunks_refreshed == report.chunks_kept - 1  # budget.md did not move
+    assert report.files_updated == ["gifting.md"]
+    assert live_rows(settings) == fresh_rows(tmp_path, counting, small_corpus)
+
+
+def test_an_incremental_ingest_of_the_real_corpus_matches_a_fresh_build(
+    settings: Settings, counting: CountingEmbedder, corpus: Path, tmp_path: Path
+) -> None:
+    run(settings, counting, corpus)
+    doc = corpus / "inside-the-rise-of-micro-influencers-on-social-media.md"
+    text = doc.read_text("utf-8")
+    # A new title (front matter and the H1 that repeats it) and a paragraph on top.
+    old_title = "Inside the Rise of Micro-Influencers on Social Media"
+    text = text.replace(old_title, "Micro-Influencers, Up Close")
+    text = text.replace("Once upon a time", "Brands noticed first.\n\nOnce upon a time", 1)
+    doc.write_text(text, encoding="utf-8")
+
+    report = run(settings, counting, corpus)
+
+    assert report.chunks_refreshed > 0
+    assert live_rows(settings) == fresh_rows(tmp_path, counting, corpus)
+
+
+def test_stored_metadata_is_read_in_pages(
+    settings: Settings,
+    counting: CountingEmbedder,
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(settings, counting, corpus)
+    counting.embedded.clear()
+    doc = corpus / "micro-influencers-the-future-of-online-influence.md"
+    doc.write_text(doc.read_text("utf-8").replace("title: ", "title: Notes: ", 1))
+    monkeypatch.setattr(index_module, "READ_BATCH", 5)  # 84 chunks: 16 pages and a bit
+
+    report = run(settings, counting, corpus)
+
+    assert report.chunks_refreshed > 0 and report.embedded == len(counting.embedded) == 0
+    assert live_rows(settings) == fresh_rows(tmp_path, counting, corpus)
+
+
+def test_an_unchanged_rerun_does_not_read_the_chunks_back(
+    settings: Settings,
+    counting: CountingEmbedder,
+    small_corpus: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = run(settings, counting, small_corpus)
+
+    def unexpected(collection: object) -> None:
+        pytest.fail("the digest of the live collection should have matched")
+
+    monkeypatch.setattr(index_module, "_stored_metadata", unexpected)
+    second = run(settings, counting, small_corpus)
+
+    assert not second.changed and second.collection == first.collection
+    assert second.chunks_kept == first.chunks_added and second.files_unchanged == 2
