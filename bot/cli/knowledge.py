@@ -38,12 +38,17 @@ def ingest(
 
     # Skipped files are logged as warnings (on stderr) by the loader, naming each one.
     documents, skipped = read_corpus(sources)
+    if not documents:
+        # An empty result is far likelier a wrong path or a broken mount than a wish
+        # to empty the index, so the live index is kept.
+        where = ", ".join(str(path) for path in sources)
+        why = f" ({len(skipped)} file(s) skipped, see above)" if skipped else ""
+        raise ScoutError(f"no documents to index in {where}{why}; the index was left as it was")
+    embedder = guidance_embedder(
+        config, lambda: LazyEmbedder(WordLlamaEmbedder.name, WordLlamaEmbedder)
+    )
     report = build_index(
-        open_client(config),
-        guidance_embedder(config, lambda: LazyEmbedder(WordLlamaEmbedder.name, WordLlamaEmbedder)),
-        documents,
-        skipped=skipped,
-        progress=progress,
+        open_client(config), embedder, documents, skipped=skipped, progress=progress
     )
     if as_json:
         print_json(report)

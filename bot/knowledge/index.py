@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from bot.embeddings import Embedder
+from bot.errors import ScoutError
 from bot.knowledge.chunking import Chunk, chunk_document
 from bot.knowledge.loader import Document, Skipped
 from bot.knowledge.store import (
@@ -40,6 +41,10 @@ EMBED_BATCH = 512
 READ_BATCH = 5000
 Progress = Callable[[str, int, int], None]
 Metadata = dict[str, str | int]
+
+
+class NothingToIndexError(ScoutError):
+    """No usable document: refusing beats silently emptying the live index."""
 
 
 class IngestReport(BaseModel):
@@ -93,8 +98,14 @@ def ingest(
     skipped: Sequence[Skipped] = (),
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Make the live index hold exactly `documents`' chunks, embedded by `embedder`."""
+    """Make the live index hold exactly `documents`' chunks, embedded by `embedder`.
+
+    Refuses documents that yield no chunk (NothingToIndexError): the live index
+    stays as it was.
+    """
     chunks = {chunk.chunk_id: chunk for chunk in chunk_corpus(documents)}
+    if not chunks:
+        raise NothingToIndexError("no documents to index; the index was left as it was")
     report = IngestReport(skipped=list(skipped), embedder=embedder.name)
 
     state = live_state(client)

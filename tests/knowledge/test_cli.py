@@ -97,6 +97,44 @@ def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: 
     assert isinstance(result.exception, NotReadyError)
 
 
+def scout(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real `scout` command in a subprocess (SCOUT_DATA_DIR comes from the fixture)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_ingest_of_an_empty_folder_is_refused_in_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    result = scout("ingest", str(empty))
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"scout: no documents to index in {empty}; the index was left as it was"
+    ]
+
+
+def test_ingest_of_only_bad_files_keeps_the_live_index(runner: CliRunner, corpus: Path) -> None:
+    runner.invoke(app, ["ingest", str(corpus)])
+    before = runner.invoke(app, ["search", "burnout", "-k", "1", "--json"]).stdout
+    for doc in corpus.iterdir():
+        doc.write_text("")  # e.g. a sync that truncated every file
+
+    result = scout("ingest", str(corpus))
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == (
+        f"scout: no documents to index in {corpus} (5 file(s) skipped, see above); "
+        "the index was left as it was"
+    )
+    assert all("empty" in line for line in lines[:-1])  # the loader's warning per file
+    assert runner.invoke(app, ["search", "burnout", "-k", "1", "--json"]).stdout == before
+
+
 def test_ingest_reports_refreshed_metadata(runner: CliRunner, corpus: Path) -> None:
     runner.invoke(app, ["ingest", str(corpus)])
     doc = corpus / "micro-influencers-why-small-creators-are-making-big-noise.md"

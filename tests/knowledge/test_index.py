@@ -9,7 +9,7 @@ import pytest
 import bot.knowledge.index as index_module
 from bot.config import Settings, load_settings
 from bot.errors import NotReadyError
-from bot.knowledge.index import ingest
+from bot.knowledge.index import NothingToIndexError, ingest
 from bot.knowledge.loader import read_corpus
 from bot.knowledge.retriever import Retriever, open_retriever
 from bot.knowledge.store import COLLECTION_PREFIX, live_state, open_client
@@ -127,15 +127,48 @@ def test_search_before_any_ingest_says_to_run_ingest(
         open_retriever(settings, counting).search("trust")
 
 
-def test_an_empty_corpus_leaves_an_empty_index_that_says_so(
+def test_an_empty_corpus_is_refused_and_builds_nothing(
     settings: Settings, counting: CountingEmbedder, tmp_path: Path
 ) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    run(settings, counting, empty)
 
+    with pytest.raises(NothingToIndexError, match="index was left as it was"):
+        run(settings, counting, empty)
+
+    assert live_state(open_client(settings)) is None
     with pytest.raises(NotReadyError, match="run `scout ingest`"):
         open_retriever(settings, counting).search("trust")
+
+
+def test_an_empty_corpus_leaves_the_live_index_as_it_was(
+    settings: Settings, counting: CountingEmbedder, corpus: Path, tmp_path: Path
+) -> None:
+    run(settings, counting, corpus)
+    client = open_client(settings)
+    before = live_state(client)
+    bad_only = tmp_path / "bad-only"
+    bad_only.mkdir()
+    (bad_only / "blank.md").write_text("")
+    (bad_only / "notes.pdf").write_bytes(b"%PDF-1.4")
+
+    with pytest.raises(NothingToIndexError):
+        run(settings, counting, bad_only)
+
+    assert live_state(client) == before
+    assert open_retriever(settings, counting).search("plant-based protein brand", k=1)
+
+
+def test_a_subset_of_the_files_still_replaces_the_index(
+    settings: Settings, counting: CountingEmbedder, corpus: Path
+) -> None:
+    run(settings, counting, corpus)
+    one = corpus / "the-rise-of-micro-influencers-why-small-audiences-convert-big.md"
+
+    report = run(settings, counting, one)
+
+    assert len(report.files_removed) == 4 and report.files_unchanged == 1
+    assert {hit.source for hit in open_retriever(settings, counting).search("trust")} == {one.name}
 
 
 def test_a_warm_retriever_follows_a_swap(
