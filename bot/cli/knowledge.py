@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.common import print_json, settings
-from bot.errors import ScoutError
+from bot.errors import ConfigError, ScoutError
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+    from bot.config import Settings
 
 
 def ingest(
@@ -17,7 +23,10 @@ def ingest(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
 ) -> None:
-    """(Re)build the knowledge index: incremental and idempotent."""
+    """(Re)build the knowledge index: incremental and idempotent.
+
+    One ingest at a time per data folder: a second one waits for the first to finish.
+    """
     config = settings()
     from rich.console import Console
 
@@ -25,7 +34,7 @@ def ingest(
     from bot.knowledge.embedders import LazyEmbedder, guidance_embedder
     from bot.knowledge.index import ingest as build_index
     from bot.knowledge.loader import read_corpus
-    from bot.knowledge.store import open_client
+    from bot.knowledge.store import ingest_lock
 
     sources = list(paths) if paths else [config.scout_knowledge_dir]
     for path in sources:
@@ -35,6 +44,10 @@ def ingest(
 
     def progress(stage: str, done: int, total: int) -> None:
         err.print(f"{stage} {done}/{total} chunks", highlight=False)
+
+    def waiting(lock: Path) -> None:
+        # Plain print: rich would wrap a long lock path onto a second line.
+        print(f"waiting for another scout ingest to finish (lock: {lock})", file=sys.stderr)
 
     # Skipped files are logged as warnings (on stderr) by the loader, naming each one.
     documents, skipped = read_corpus(sources)
@@ -47,9 +60,14 @@ def ingest(
     embedder = guidance_embedder(
         config, lambda: LazyEmbedder(WordLlamaEmbedder.name, WordLlamaEmbedder)
     )
-    report = build_index(
-        open_client(config), embedder, documents, skipped=skipped, progress=progress
-    )
+    with ingest_lock(config.scout_data_dir, on_wait=waiting):
+        report = build_index(
+            _open_client(config),
+            embedder,
+            documents,
+            skipped=skipped,
+            progress=progress,
+        )
     if as_json:
         print_json(report)
         return
@@ -76,6 +94,21 @@ def ingest(
     out.print(f"unchanged: {report.files_unchanged} file(s)")
     if not report.changed:
         out.print("Nothing changed; the index is up to date.")
+
+
+def _open_client(config: Settings) -> ClientAPI:
+    """The Chroma client; an unreachable server is one line naming CHROMA_HOST/CHROMA_PORT."""
+    from bot.knowledge.store import open_client
+
+    try:
+        return open_client(config)
+    except (ValueError, OSError) as exc:  # chromadb: "Could not connect to a Chroma server"
+        if not config.chroma_server:
+            raise
+        raise ConfigError(
+            f"cannot reach the Chroma server at {config.chroma_host}:{config.chroma_port} "
+            f"(CHROMA_HOST/CHROMA_PORT): {exc}"
+        ) from None
 
 
 def search(

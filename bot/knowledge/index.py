@@ -26,6 +26,7 @@ from bot.knowledge.store import (
     COLLECTION_PREFIX,
     IndexState,
     drop_collection,
+    is_missing_collection,
     live_collection,
     live_state,
     new_collection,
@@ -45,6 +46,10 @@ Metadata = dict[str, str | int]
 
 class NothingToIndexError(ScoutError):
     """No usable document: refusing beats silently emptying the live index."""
+
+
+class IndexChangedError(ScoutError):
+    """A collection vanished mid-build: another ingest is writing the same Chroma."""
 
 
 class IngestReport(BaseModel):
@@ -100,12 +105,33 @@ def ingest(
 ) -> IngestReport:
     """Make the live index hold exactly `documents`' chunks, embedded by `embedder`.
 
-    Refuses documents that yield no chunk (NothingToIndexError): the live index
-    stays as it was.
+    Refuses documents that yield no chunk (NothingToIndexError). Run it under
+    `ingest_lock`. Should another ingest on the same Chroma server drop a collection
+    this one reads or writes, it raises IndexChangedError and leaves the pointer as
+    it found it.
     """
     chunks = {chunk.chunk_id: chunk for chunk in chunk_corpus(documents)}
     if not chunks:
         raise NothingToIndexError("no documents to index; the index was left as it was")
+    try:
+        return _ingest(client, embedder, chunks, skipped, progress)
+    except Exception as exc:
+        if not is_missing_collection(exc):
+            raise
+        logger.debug("a collection vanished mid-ingest", exc_info=True)
+        raise IndexChangedError(
+            "another `scout ingest` changed the index while this one ran (a collection "
+            "vanished); this run changed nothing: run `scout ingest` again"
+        ) from None
+
+
+def _ingest(
+    client: ClientAPI,
+    embedder: Embedder,
+    chunks: dict[str, Chunk],
+    skipped: Sequence[Skipped],
+    progress: Progress | None,
+) -> IngestReport:
     report = IngestReport(skipped=list(skipped), embedder=embedder.name)
 
     state = live_state(client)

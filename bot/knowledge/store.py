@@ -1,12 +1,18 @@
 """Chroma access for the guidance index: the client, and the pointer to the live collection.
 
 Each build writes a fresh collection; a one-line pointer (the metadata of a small
-collection) names the live one, so readers never see a half-built index.
+collection) names the live one, so readers never see a half-built index. Builds
+take a lock file in the data dir, so two `scout ingest` on one machine run one
+after the other.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -21,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 POINTER = "scout-live-pointer"
 COLLECTION_PREFIX = "scout-guidance-"
+LOCK_FILE = "ingest.lock"
 
 
 class IndexState(BaseModel):
@@ -93,9 +100,42 @@ def point_to(client: ClientAPI, state: IndexState) -> None:
 
 
 def drop_collection(client: ClientAPI, name: str) -> None:
-    from chromadb.errors import NotFoundError
-
     try:
         client.delete_collection(name)
-    except NotFoundError:
+    except Exception as exc:
+        if not is_missing_collection(exc):
+            raise
         logger.debug("collection %s was already gone", name)
+
+
+def is_missing_collection(exc: BaseException) -> bool:
+    """True when Chroma says a collection does not exist (NotFoundError, embedded and
+    server alike; the message check covers errors older servers send untyped)."""
+    from chromadb.errors import ChromaError, NotFoundError
+
+    return isinstance(exc, NotFoundError) or (
+        isinstance(exc, ChromaError) and "does not exist" in str(exc)
+    )
+
+
+@contextlib.contextmanager
+def ingest_lock(data_dir: Path, on_wait: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """Hold the ingest lock of `data_dir` (an flock on its lock file) for the block.
+
+    If another process holds it, call `on_wait(lock file)` once, then wait for it.
+    The kernel releases the lock when its holder exits, even after `kill -9`, so a
+    dead ingest never blocks the next one.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / LOCK_FILE
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait(path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,23 @@ def test_ingest_of_only_bad_files_keeps_the_live_index(runner: CliRunner, corpus
     )
     assert all("empty" in line for line in lines[:-1])  # the loader's warning per file
     assert runner.invoke(app, ["search", "burnout", "-k", "1", "--json"]).stdout == before
+
+
+def test_ingest_with_an_unreachable_chroma_server_is_one_line(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as sock:  # a loopback port that nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+
+    result = scout("ingest", str(corpus))
+
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"scout: cannot reach the Chroma server at 127.0.0.1:{port}")
+    assert "CHROMA_HOST/CHROMA_PORT" in line
 
 
 def test_ingest_reports_refreshed_metadata(runner: CliRunner, corpus: Path) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import bot.knowledge.index as index_module
 from bot.config import Settings, load_settings
 from bot.errors import NotReadyError
-from bot.knowledge.index import NothingToIndexError, ingest
+from bot.knowledge.index import IndexChangedError, NothingToIndexError, ingest
 from bot.knowledge.loader import read_corpus
 from bot.knowledge.retriever import Retriever, open_retriever
 from bot.knowledge.store import COLLECTION_PREFIX, live_state, open_client
@@ -342,3 +343,36 @@ def test_an_unchanged_rerun_does_not_read_the_chunks_back(
 
     assert not second.changed and second.collection == first.collection
     assert second.chunks_kept == first.chunks_added and second.files_unchanged == 2
+
+
+# -- collections that vanish -------------------------------------------------------
+
+
+def our_collections(settings: Settings) -> set[str]:
+    client = open_client(settings)
+    return {c.name for c in client.list_collections() if c.name.startswith(COLLECTION_PREFIX)}
+
+
+def test_a_collection_dropped_by_a_concurrent_ingest_is_one_clear_error(
+    settings: Settings, counting: CountingEmbedder, small_corpus: Path
+) -> None:
+    # Another machine's ingest on the same Chroma server, which our lock file does not
+    # cover, sweeps the collection this run is building.
+    run(settings, counting, small_corpus)
+    client = open_client(settings)
+    before = live_state(client)
+    assert before is not None
+    live = before.collection
+    (small_corpus / "new.md").write_text("# New\n\nOne more note on gifting.\n")
+
+    class Sweeper(CountingEmbedder):
+        def embed(self, texts: list[str]) -> np.ndarray:
+            for name in our_collections(settings) - {live}:
+                client.delete_collection(name)
+            return super().embed(texts)
+
+    with pytest.raises(IndexChangedError, match=r"run `scout ingest` again"):
+        run(settings, Sweeper(counting.inner), small_corpus)
+
+    assert live_state(client) == before
+    assert our_collections(settings) == {live}
