@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
 
+# On a Chroma server, a collection that is not live counts as an abandoned build only
+# after this long: another machine's ingest (which this lock does not cover) may still
+# be writing it. A build of 1,000 documents takes about a minute.
+SERVER_ORPHAN_MIN_AGE_S = 6 * 3600.0
+
 
 def ingest(
     paths: list[Path] = typer.Argument(
@@ -67,6 +72,9 @@ def ingest(
             documents,
             skipped=skipped,
             progress=progress,
+            # Other machines may share a Chroma server but not this lock: spare the
+            # collections they could still be building.
+            orphan_min_age_s=SERVER_ORPHAN_MIN_AGE_S if config.chroma_server else 0.0,
         )
     if as_json:
         print_json(report)
@@ -92,6 +100,12 @@ def ingest(
     ):
         out.print(f"{label}: {len(files)} file(s)" + (f": {', '.join(files)}" if files else ""))
     out.print(f"unchanged: {report.files_unchanged} file(s)")
+    if report.orphans_dropped:
+        out.print(
+            f"dropped {report.orphans_dropped} unfinished collection(s) "
+            "left by an interrupted ingest",
+            highlight=False,
+        )
     if not report.changed:
         out.print("Nothing changed; the index is up to date.")
 

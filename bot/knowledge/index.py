@@ -26,6 +26,7 @@ from bot.knowledge.store import (
     COLLECTION_PREFIX,
     IndexState,
     drop_collection,
+    drop_orphans,
     is_missing_collection,
     live_collection,
     live_state,
@@ -66,6 +67,7 @@ class IngestReport(BaseModel):
     chunks_refreshed: int = 0
     embedded: int = 0
     rebuilt: bool = False  # the embedder changed, so every vector was recomputed
+    orphans_dropped: int = 0  # collections left behind by an ingest that died mid-build
     skipped: list[Skipped] = Field(default_factory=list)
     embedder: str = ""
     collection: str = ""
@@ -102,19 +104,21 @@ def ingest(
     *,
     skipped: Sequence[Skipped] = (),
     progress: Progress | None = None,
+    orphan_min_age_s: float = 0.0,
 ) -> IngestReport:
     """Make the live index hold exactly `documents`' chunks, embedded by `embedder`.
 
     Refuses documents that yield no chunk (NothingToIndexError). Run it under
-    `ingest_lock`. Should another ingest on the same Chroma server drop a collection
-    this one reads or writes, it raises IndexChangedError and leaves the pointer as
-    it found it.
+    `ingest_lock`: it first drops our collections that are neither live nor younger
+    than `orphan_min_age_s` (see `drop_orphans`). Should another ingest on the same
+    Chroma server drop a collection this one reads or writes, it raises
+    IndexChangedError and leaves the pointer as it found it.
     """
     chunks = {chunk.chunk_id: chunk for chunk in chunk_corpus(documents)}
     if not chunks:
         raise NothingToIndexError("no documents to index; the index was left as it was")
     try:
-        return _ingest(client, embedder, chunks, skipped, progress)
+        return _ingest(client, embedder, chunks, skipped, progress, orphan_min_age_s)
     except Exception as exc:
         if not is_missing_collection(exc):
             raise
@@ -131,10 +135,13 @@ def _ingest(
     chunks: dict[str, Chunk],
     skipped: Sequence[Skipped],
     progress: Progress | None,
+    orphan_min_age_s: float,
 ) -> IngestReport:
     report = IngestReport(skipped=list(skipped), embedder=embedder.name)
 
     state = live_state(client)
+    keep = {state.collection} if state is not None else set()
+    report.orphans_dropped = len(drop_orphans(client, keep, orphan_min_age_s))
     old = live_collection(client, state) if state else None
     digest = _digest(chunks)
     if old is not None and (old.metadata or {}).get("digest") == digest:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,7 +80,7 @@ def live_collection(client: ClientAPI, state: IndexState) -> Collection | None:
 def new_collection(client: ClientAPI, name: str, embedder: str, digest: str = "") -> Collection:
     """A new, empty collection for a build. `digest` fingerprints every chunk it will
     hold (ids and metadata), so the next ingest can tell "unchanged" without reading
-    them back."""
+    them back; `created` dates the build for the orphan sweep."""
     # embedding_function=None: vectors always come from our embedder, and Chroma's
     # default function would try to download a model.
     return client.create_collection(
@@ -88,6 +89,7 @@ def new_collection(client: ClientAPI, name: str, embedder: str, digest: str = ""
         metadata={
             "hnsw:space": "cosine",
             "embedder": embedder,
+            "created": time.time(),
             "digest": digest,
         },
     )
@@ -100,12 +102,39 @@ def point_to(client: ClientAPI, state: IndexState) -> None:
 
 
 def drop_collection(client: ClientAPI, name: str) -> None:
+    # Chroma's delete_collection leaves the collection's HNSW folder on disk in the
+    # embedded store (chroma-core/chroma#5259, #5520). Chroma's files are Chroma's to
+    # manage: we never remove them ourselves.
     try:
         client.delete_collection(name)
     except Exception as exc:
         if not is_missing_collection(exc):
             raise
         logger.debug("collection %s was already gone", name)
+
+
+def drop_orphans(client: ClientAPI, keep: set[str], min_age_s: float = 0.0) -> list[str]:
+    """Drop our collections other than `keep` (the live one) left by builds that died.
+
+    Call it holding `ingest_lock`: with the embedded store nothing else is then being
+    built, so `min_age_s` is 0. A Chroma server may be shared by several machines,
+    whose lock files are their own, so there only collections created more than
+    `min_age_s` ago go (one built before collections were dated counts as old).
+    """
+    now = time.time()
+    dropped: list[str] = []
+    for collection in client.list_collections():
+        name = collection.name
+        if not name.startswith(COLLECTION_PREFIX) or name in keep:
+            continue
+        created = (collection.metadata or {}).get("created")
+        if isinstance(created, int | float) and now - created < min_age_s:
+            continue
+        drop_collection(client, name)
+        dropped.append(name)
+    if dropped:
+        logger.info("dropped %d collection(s) left by an interrupted ingest", len(dropped))
+    return dropped
 
 
 def is_missing_collection(exc: BaseException) -> bool:

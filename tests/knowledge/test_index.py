@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -345,7 +346,7 @@ def test_an_unchanged_rerun_does_not_read_the_chunks_back(
     assert second.chunks_kept == first.chunks_added and second.files_unchanged == 2
 
 
-# -- collections that vanish -------------------------------------------------------
+# -- collections that vanish or are left behind -----------------------------------
 
 
 def our_collections(settings: Settings) -> set[str]:
@@ -376,3 +377,46 @@ def test_a_collection_dropped_by_a_concurrent_ingest_is_one_clear_error(
 
     assert live_state(client) == before
     assert our_collections(settings) == {live}
+
+
+def leave_orphan(settings: Settings, name: str, age_s: float | None = 0.0) -> None:
+    """A collection as a build killed mid-way leaves it: filled, but never made live.
+    `age_s` None: undated, like those built before collections carried `created`."""
+    client = open_client(settings)
+    metadata: dict[str, str | float] = {"hnsw:space": "cosine", "embedder": "wordllama-l2-256"}
+    if age_s is not None:
+        metadata["created"] = time.time() - age_s
+    orphan = client.create_collection(name, embedding_function=None, metadata=metadata)
+    orphan.add(ids=["x"], embeddings=np.ones((1, 256), dtype=np.float32), documents=["half"])
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["nothing-changed", "changed"])
+def test_an_ingest_drops_collections_left_by_a_killed_build(
+    settings: Settings, counting: CountingEmbedder, small_corpus: Path, edit: bool
+) -> None:
+    run(settings, counting, small_corpus)
+    leave_orphan(settings, f"{COLLECTION_PREFIX}killedmidway01")
+    if edit:
+        (small_corpus / "new.md").write_text("# New\n\nOne more note on gifting.\n")
+
+    report = run(settings, counting, small_corpus)
+
+    assert report.orphans_dropped == 1
+    assert our_collections(settings) == {report.collection}
+    assert live_state(open_client(settings)).collection == report.collection  # type: ignore[union-attr]
+
+
+def test_a_young_collection_is_spared_when_another_machine_may_be_building_it(
+    settings: Settings, counting: CountingEmbedder, small_corpus: Path
+) -> None:
+    first = run(settings, counting, small_corpus)
+    young = f"{COLLECTION_PREFIX}buildingnow001"
+    leave_orphan(settings, young, age_s=60)
+    leave_orphan(settings, f"{COLLECTION_PREFIX}abandoned0001", age_s=7200)
+    leave_orphan(settings, f"{COLLECTION_PREFIX}undated000001", age_s=None)
+    documents, _ = read_corpus([small_corpus])
+
+    report = ingest(open_client(settings), counting, documents, orphan_min_age_s=3600)
+
+    assert report.orphans_dropped == 2
+    assert our_collections(settings) == {first.collection, young}

@@ -1,4 +1,4 @@
-"""Two `scout ingest` on one data dir (real subprocesses)."""
+"""Two `scout ingest` on one data dir, and one killed mid-build (real subprocesses)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_settings
-from bot.knowledge.store import COLLECTION_PREFIX, LOCK_FILE, live_state, open_client
+from bot.knowledge.index import ingest
+from bot.knowledge.loader import read_corpus
+from bot.knowledge.store import COLLECTION_PREFIX, LOCK_FILE, ingest_lock, live_state, open_client
+from tests.knowledge.conftest import CountingEmbedder
 
 WAITING = "waiting for another scout ingest to finish"
 
 
-def start_ingest(corpus: Path) -> subprocess.Popen[str]:
-    """`scout ingest corpus --json` in a subprocess."""
-    command = [sys.executable, "-m", "bot", "ingest", str(corpus), "--json"]
+def start_ingest(corpus: Path, *, code: str | None = None) -> subprocess.Popen[str]:
+    """`scout ingest corpus --json` in a subprocess; `code` runs first (to break it)."""
+    prelude = ["-c", f"{code}\nfrom bot.cli import main\nmain()", "ingest"] if code else []
+    command = [sys.executable, *(prelude or ["-m", "bot", "ingest"]), str(corpus), "--json"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -56,3 +62,31 @@ def test_two_ingests_at_once_both_succeed_and_leave_one_collection(
     live = live_state(open_client(load_settings()))
     assert live is not None
     assert our_collections(isolated_env) == {live.collection}
+
+
+def test_after_kill_9_mid_build_the_next_ingest_drops_the_half_built_collection(
+    isolated_env: Path, corpus: Path, counting: CountingEmbedder
+) -> None:
+    settings = load_settings()
+    documents, _ = read_corpus([corpus])
+    first = ingest(open_client(settings), counting, documents)
+    (corpus / "new.md").write_text("# New\n\nOne more note on gifting.\n", encoding="utf-8")
+    # The build has copied the kept vectors into a new collection when it is killed.
+    killed = start_ingest(
+        corpus,
+        code=(
+            "import os, signal\n"
+            "from bot.embeddings import WordLlamaEmbedder\n"
+            "WordLlamaEmbedder.embed = lambda self, texts: os.kill(os.getpid(), signal.SIGKILL)"
+        ),
+    )
+    killed.communicate(timeout=120)
+    assert killed.returncode == -9
+    assert len(our_collections(isolated_env)) == 2
+
+    with ingest_lock(isolated_env, on_wait=lambda _: pytest.fail("the kernel frees the lock")):
+        report = ingest(open_client(settings), counting, read_corpus([corpus])[0])
+
+    assert report.orphans_dropped == 1 and report.chunks_added == 1
+    assert our_collections(isolated_env) == {report.collection}
+    assert report.collection != first.collection
