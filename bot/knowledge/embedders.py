@@ -9,16 +9,18 @@ langchain-openai. The index records which embedder filled it, so switching makes
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot.config import Settings
 from bot.embeddings import Embedder
-from bot.errors import ConfigError
+from bot.errors import ConfigError, ScoutError
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 class OpenAIEmbedder:
@@ -30,6 +32,8 @@ class OpenAIEmbedder:
         if settings.openai_api_key is None:
             raise ConfigError("SCOUT_EMBEDDINGS=openai needs OPENAI_API_KEY")
         self.name = f"openai-{settings.openai_embedding_model}"
+        self._model = settings.openai_embedding_model
+        self._where = settings.openai_base_url or DEFAULT_OPENAI_BASE_URL
         self._client = OpenAIEmbeddings(
             model=settings.openai_embedding_model,
             openai_api_key=settings.openai_api_key,
@@ -42,10 +46,52 @@ class OpenAIEmbedder:
     def embed(self, texts: list[str]) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        vectors = np.asarray(self._client.embed_documents(texts), dtype=np.float32)
+        vectors = np.asarray(self._embed_documents(texts), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return (vectors / norms).astype(np.float32)
+
+    def _embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """The API's vectors; a failure is one line naming the setting to check."""
+        import openai
+
+        try:
+            return self._client.embed_documents(texts)
+        except openai.APIConnectionError as exc:  # refused, DNS, TLS, or a timeout
+            raise ConfigError(
+                f"cannot reach the embeddings API at {self._where} (OPENAI_BASE_URL): "
+                f"{_reason(exc)}"
+            ) from None
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            raise ConfigError(
+                f"the embeddings API at {self._where} refused OPENAI_API_KEY "
+                f"(HTTP {exc.status_code}): {_api_message(exc)}"
+            ) from None
+        except openai.NotFoundError as exc:
+            raise ConfigError(
+                f"the embeddings API at {self._where} has no model {self._model!r} "
+                f"(OPENAI_EMBEDDING_MODEL) or no /embeddings route (OPENAI_BASE_URL): "
+                f"{_api_message(exc)}"
+            ) from None
+        except openai.APIStatusError as exc:
+            raise ScoutError(
+                f"the embeddings API at {self._where} failed with HTTP {exc.status_code}: "
+                f"{_api_message(exc)}"
+            ) from None
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause, e.g. "[Errno 111] Connection refused", on one line."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _api_message(exc: Any) -> str:
+    """The server's own error message when it sent one, on one line."""
+    body = getattr(exc, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    return " ".join(str(message or exc.message).split())
 
 
 class LazyEmbedder:
