@@ -27,6 +27,14 @@ def scout(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def on_roster(csv: str, *args: str) -> str:
+    """Run a command on a small roster (SCOUT_ROSTER); its human output."""
+    Path("roster.csv").write_text(csv, encoding="utf-8")
+    result = CliRunner().invoke(app, list(args), env={"SCOUT_ROSTER": "roster.csv"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def test_score_json_is_the_pinned_card() -> None:
     card = run_json("score", "@LikeFarm.Vegan")
     assert set(card) >= SCORE_CARD_KEYS
@@ -60,22 +68,17 @@ def test_plan_json_has_the_pinned_keys_and_stays_within_budget() -> None:
 
 
 def test_plan_says_whom_it_left_out_for_having_no_rate() -> None:
-    Path("roster.csv").write_text(
+    roster = (
         "handle,platform,niches,followers,avg_likes,rate_usd\n"
         "@priced,instagram,fitness,20000,900,400\n"
-        "@unpriced,instagram,fitness,20000,900,\n",
-        encoding="utf-8",
+        "@unpriced,instagram,fitness,20000,900,\n"
     )
-    env = {"SCOUT_ROSTER": "roster.csv"}
-    result = CliRunner().invoke(app, ["plan", "--niche", "fitness", "--budget", "1e6"], env=env)
-    assert result.exit_code == 0, result.output
+    plan_args = ("plan", "--niche", "fitness", "--budget", "1e6")
+    stdout = on_roster(roster, *plan_args)
     assert "Left out 1 unflagged creators that fit: @unpriced (no rate on file)." in " ".join(
-        result.stdout.split()
+        stdout.split()
     )
-    result = CliRunner().invoke(
-        app, ["plan", "--niche", "fitness", "--budget", "1e6", "--json"], env=env
-    )
-    plan = json.loads(result.stdout)
+    plan = json.loads(on_roster(roster, *plan_args, "--json"))
     assert [c["handle"] for c in plan["creators"]] == ["@priced"]
     assert plan["skipped"] == [{"handle": "@unpriced", "reason": "no rate on file"}]
 
@@ -94,39 +97,32 @@ def test_a_budget_of_0_is_an_empty_plan() -> None:
 
 
 def test_a_card_with_zero_followers_shows_no_rate_by_followers() -> None:
-    Path("roster.csv").write_text(
+    stdout = on_roster(
         "handle,platform,followers,avg_likes,rate_usd\n@unknown,instagram,,900,400\n",
-        encoding="utf-8",
+        *("score", "@unknown"),
     )
-    result = CliRunner().invoke(app, ["score", "@unknown"], env={"SCOUT_ROSTER": "roster.csv"})
-    assert result.exit_code == 0, result.output
-    assert "ER - by followers" in result.stdout
-    assert "followers unknown (0 on file)" in " ".join(result.stdout.split())
-    assert "0.00%" not in result.stdout
+    assert "ER - by followers" in stdout
+    assert "followers unknown (0 on file)" in " ".join(stdout.split())
+    assert "0.00%" not in stdout
 
 
 def test_a_card_without_a_rate_shows_none() -> None:
-    Path("roster.csv").write_text(
+    stdout = on_roster(
         "handle,platform,followers,avg_likes,rate_usd\n@unpriced,instagram,5000,300,\n",
-        encoding="utf-8",
+        *("score", "@unpriced"),
     )
-    result = CliRunner().invoke(app, ["score", "@unpriced"], env={"SCOUT_ROSTER": "roster.csv"})
-    assert result.exit_code == 0, result.output
-    assert "rate - · - per engagement · CPM -" in " ".join(result.stdout.split())
-    assert "$0.00" not in result.stdout
+    assert "rate - · - per engagement · CPM -" in " ".join(stdout.split())
+    assert "$0.00" not in stdout
 
 
 def test_a_plan_shows_a_fraction_of_a_cent_as_it_is() -> None:
-    Path("roster.csv").write_text(
+    stdout = on_roster(
         "handle,platform,niches,followers,avg_likes,rate_usd\n"
         "@tiny,instagram,fitness,20000,900,0.004\n",
-        encoding="utf-8",
+        *("plan", "--niche", "fitness", "--budget", "1"),
     )
-    env = {"SCOUT_ROSTER": "roster.csv"}
-    result = CliRunner().invoke(app, ["plan", "--niche", "fitness", "--budget", "1"], env=env)
-    assert result.exit_code == 0, result.output
-    assert "$0.004" in result.stdout
-    assert "$0.00 " not in result.stdout
+    assert "$0.004" in stdout
+    assert "$0.00 " not in stdout
 
 
 def test_people_get_tables() -> None:
