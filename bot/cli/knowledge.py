@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.common import print_json, settings
-from bot.errors import ConfigError, ScoutError
-
-if TYPE_CHECKING:
-    from chromadb.api import ClientAPI
-
-    from bot.config import Settings
+from bot.errors import ScoutError
 
 # On a Chroma server, a collection that is not live counts as an abandoned build only
 # after this long: another machine's ingest (which this lock does not cover) may still
@@ -39,7 +33,7 @@ def ingest(
     from bot.knowledge.embedders import LazyEmbedder, guidance_embedder
     from bot.knowledge.index import ingest as build_index
     from bot.knowledge.loader import read_corpus
-    from bot.knowledge.store import ingest_lock
+    from bot.knowledge.store import ingest_lock, open_client
 
     sources = list(paths) if paths else [config.scout_knowledge_dir]
     for path in sources:
@@ -67,7 +61,7 @@ def ingest(
     )
     with ingest_lock(config.scout_data_dir, on_wait=waiting):
         report = build_index(
-            _open_client(config),
+            open_client(config),
             embedder,
             documents,
             skipped=skipped,
@@ -108,21 +102,6 @@ def ingest(
         )
     if not report.changed:
         out.print("Nothing changed; the index is up to date.")
-
-
-def _open_client(config: Settings) -> ClientAPI:
-    """The Chroma client; an unreachable server is one line naming CHROMA_HOST/CHROMA_PORT."""
-    from bot.knowledge.store import open_client
-
-    try:
-        return open_client(config)
-    except (ValueError, OSError) as exc:  # chromadb: "Could not connect to a Chroma server"
-        if not config.chroma_server:
-            raise
-        raise ConfigError(
-            f"cannot reach the Chroma server at {config.chroma_host}:{config.chroma_port} "
-            f"(CHROMA_HOST/CHROMA_PORT): {exc}"
-        ) from None
 
 
 def search(

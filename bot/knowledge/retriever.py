@@ -389,18 +389,14 @@ def open_retriever(
     """
     try:
         client = open_client(settings)
-    except (ValueError, OSError) as exc:  # chromadb: "Could not connect to a Chroma server"
-        if not settings.chroma_server:
-            raise
-        where = f"{settings.chroma_host}:{settings.chroma_port}"
+    except ConfigError:  # the server is unreachable
         if settings.scout_chroma_fallback != "embedded":
-            raise ConfigError(
-                f"cannot reach the Chroma server at {where} (CHROMA_HOST/CHROMA_PORT): {exc}"
-            ) from None
+            raise
         logger.warning(
-            "Chroma server at %s unreachable; using the embedded index "
+            "Chroma server at %s:%s unreachable; using the embedded index "
             "(SCOUT_CHROMA_FALLBACK=embedded)",
-            where,
+            settings.chroma_host,
+            settings.chroma_port,
         )
         client = open_client(settings.model_copy(update={"chroma_host": None}))
     return Retriever(client, embedder, term_embedder or embedder)

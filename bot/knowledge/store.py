@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from bot.config import Settings
+from bot.errors import ConfigError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -39,16 +40,23 @@ class IndexState(BaseModel):
 
 
 def open_client(settings: Settings) -> ClientAPI:
-    """A Chroma server when CHROMA_HOST is set, else the embedded store in the data dir."""
+    """A Chroma server when CHROMA_HOST is set, else the embedded store in the data dir.
+    An unreachable server is a ConfigError naming CHROMA_HOST/CHROMA_PORT."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_server:
         assert settings.chroma_host is not None
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except (ValueError, OSError) as exc:  # chromadb: "Could not connect to a Chroma server"
+            raise ConfigError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:"
+                f"{settings.chroma_port} (CHROMA_HOST/CHROMA_PORT): {exc}"
+            ) from None
     path = settings.scout_data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
