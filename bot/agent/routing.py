@@ -45,8 +45,9 @@ class Context(BaseModel):
     mentioned: list[str] = Field(default_factory=list)  # handles in the last answer, in order
 
 
-# Not part of a longer number or a negative one ("$-50" is no budget, not $50).
-_AMOUNT = r"(?<![\d.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand|m|million)?\b"
+# Not part of a longer number, a word or a negative one ("$-50" is no budget, not $50;
+# "1e9" is not $9).
+_AMOUNT = r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand|m|million)?\b"
 _BUDGET_PATTERNS = [
     re.compile(r"\$\s?" + _AMOUNT),
     re.compile(r"(?:usd|us\$)\s?" + _AMOUNT),
@@ -126,15 +127,14 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def parse_budget(text: str) -> float | None:
-    """A budget in US dollars written as "$5k", "5,000 dollars", "budget of 2500" and the like."""
+    """A budget in US dollars written as "$5k", "5,000 dollars", "budget of 2500" and the like.
+    "$0" is a budget too (it plans nothing, and the answer says what the cheapest fit costs)."""
     lowered = text.lower()
     for pattern in _BUDGET_PATTERNS:
         match = pattern.search(lowered)
         if match:
             whole, fraction, unit = match.group(1), match.group(2) or "", match.group(3)
-            value = float(whole.replace(",", "") + fraction) * _MULTIPLIER.get(unit or "", 1.0)
-            if value > 0:
-                return value
+            return float(whole.replace(",", "") + fraction) * _MULTIPLIER.get(unit or "", 1.0)
     return None
 
 

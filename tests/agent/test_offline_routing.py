@@ -171,6 +171,9 @@ def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:
         ("@fit4life", None),
         ("a $-50 budget", None),
         ("budget of -2k", None),
+        ("a $0 budget", 0),
+        ("a $1e9 budget", None),
+        ("v2 budget", None),
     ],
 )
 def test_parse_budget(text: str, budget: float | None) -> None:
