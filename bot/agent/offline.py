@@ -49,6 +49,7 @@ _STOPWORDS = frozenset({
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
 MIN_QUOTE_SCORE = 2.0
+MAX_LEFT_OUT_NAMED = 5  # a plan answer names this many creators it could not plan
 _FIRST_PERSON = re.compile(r"\b(I|I’ve|I've|I’m|I'm|my|me)\b")
 _ASIDE = re.compile(r"(So,|Whether|Here’s|Here's|Let’s|Let's|Think|In this|But who)\b")
 _ADVICE = re.compile(
@@ -106,6 +107,17 @@ PLATFORM_NAMES = {
 def handles_list(cards: Sequence[ScoreCard]) -> str:
     names = [c.handle for c in cards]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def left_out(plan: PlanResult) -> str:
+    """A sentence naming the fitting creators the plan could not consider (no rate on
+    file), so nobody wonders why a strong fit is missing; empty when there are none."""
+    if not plan.skipped:
+        return ""
+    shown = [f"{s.handle} ({s.reason})" for s in plan.skipped[:MAX_LEFT_OUT_NAMED]]
+    more = len(plan.skipped) - len(shown)
+    named = ", ".join(shown) + (f" and {more} more" if more else "")
+    return f" Left out, though they fit: {named}."
 
 
 def why(card: ScoreCard) -> str:
@@ -332,22 +344,22 @@ class OfflinePlanner:
             answer = (
                 f"No unflagged creator for **{routed.niche}** fits within {usd(result.budget)}."
             )
-            fits = box.find_creators(routed.niche, n=5)
+            fits = [c for c in box.find_creators(routed.niche, n=5) if c.rate_usd > 0]
             if not fits:
-                return Draft(answer=answer)
+                return Draft(answer=answer + left_out(result))
             cheapest = min(fits, key=lambda c: c.rate_usd)
             answer += (
                 f" The most affordable good fit, **{cheapest.handle}**, charges "
                 f"{usd(cheapest.rate_usd)} a post."
             )
-            return Draft(answer=answer, creators=[cheapest])
+            return Draft(answer=answer + left_out(result), creators=[cheapest])
         lead = (
             f"**For {routed.niche} within {usd(result.budget)}, book "
             f"{handles_list(result.creators)}:** {usd(result.total_cost)} in total for about "
             f"{result.expected_engagements:,.0f} expected engagements per post, "
             f"{usd(result.remaining)} left. No other set within the budget gets more engagements."
         )
-        parts = [lead, "\n".join(creator_line(c) for c in result.creators)]
+        parts = [lead + left_out(result), "\n".join(creator_line(c) for c in result.creators)]
         quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
         if quotes:
             parts.append("Why spread a budget across micro-creators:\n" + quote_block(quotes))

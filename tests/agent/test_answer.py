@@ -9,6 +9,8 @@ import pytest
 
 from bot.agent.answer import Answerer
 from bot.agent.offline import EXAMPLES, INGEST_NOTE
+from bot.config import load_settings
+from bot.embeddings import WordLlamaEmbedder
 from bot.knowledge.loader import load_documents
 from bot.knowledge.retriever import open_retriever
 from bot.scoring.service import Scout
@@ -226,3 +228,35 @@ def test_how_to_pick_quotes_the_guidance_advice(answerer: Answerer) -> None:
     result = answerer.ask("how should we pick creators?")
     assert any(c.quote.startswith("Look for engagement, not followers") for c in result.citations)
     assert_grounded(result)
+
+
+def test_a_zero_budget_is_planned_not_misread(answerer: Answerer, scout: Scout) -> None:
+    result = answerer.ask("plan vegan fitness with a $0 budget")
+    assert result.answer.startswith("No unflagged creator for **vegan fitness** fits within $0")
+    assert_grounded(result, scout.plan("vegan fitness", 0))
+
+
+def test_a_plan_names_the_fits_it_left_out(
+    make_answerer: MakeAnswerer, embedder: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    header = (
+        "handle,name,platform,niches,followers,avg_likes,avg_comments,avg_shares,avg_saves,"
+        "avg_views,posts_per_week,sponsored_ratio,rate_usd,audience_top_country,"
+        "follower_growth_30d,bio\n"
+    )
+    rows = [
+        "@paid.baker,Ann,instagram,baking,12000,600,40,10,20,,3,0.1,200,US,0.01,Sourdough.",
+        "@norate.baker,Bo,instagram,baking,15000,900,60,10,20,,3,0.1,,US,0.01,Cakes.",
+    ]
+    roster = tmp_path / "roster.csv"
+    roster.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    scout = Scout.from_settings(load_settings(scout_roster=roster), embedder)
+    answerer = make_answerer(scout=scout)
+
+    planned = answerer.ask("plan baking with a $500 budget")
+    assert [c.handle for c in planned.creators] == ["@paid.baker"]
+    assert "Left out, though they fit: @norate.baker (no rate on file)." in planned.answer
+
+    too_small = answerer.ask("plan baking with a $50 budget")
+    assert "The most affordable good fit, **@paid.baker**, charges $200" in too_small.answer
+    assert too_small.answer.endswith("Left out, though they fit: @norate.baker (no rate on file).")
