@@ -52,7 +52,13 @@ class Searcher(Protocol):
 
 
 def load_eval_set(path: Path = DEFAULT_EVAL_SET) -> list[EvalQuestion]:
-    return [EvalQuestion.model_validate(item) for item in json.loads(path.read_text("utf-8"))]
+    """The questions of an evaluation set; ValueError unless it is a non-empty JSON list."""
+    items = json.loads(path.read_text("utf-8"))
+    if not isinstance(items, list):
+        raise ValueError("expected a JSON list of questions")
+    if not items:
+        raise ValueError("it has no questions")
+    return [EvalQuestion.model_validate(item) for item in items]
 
 
 def as_written(questions: list[EvalQuestion]) -> list[EvalQuestion]:

@@ -176,3 +176,17 @@ def test_eval_prints_all_three_methods(runner: CliRunner, corpus: Path) -> None:
     metrics = json.loads(result.stdout)
     assert [m["method"] for m in metrics] == ["bm25", "dense", "hybrid"]
     assert all(0.0 <= m["recall_at_5"] <= 1.0 and m["questions"] >= 30 for m in metrics)
+
+
+@pytest.mark.parametrize(("content", "reason"), [("[]", "it has no questions"), ("{}", "list")])
+def test_eval_of_an_empty_or_non_list_set_is_one_line(
+    runner: CliRunner, tmp_path: Path, content: str, reason: str
+) -> None:
+    eval_set = tmp_path / "set.json"
+    eval_set.write_text(content, encoding="utf-8")
+
+    result = runner.invoke(app, ["eval", "--set", str(eval_set)])
+
+    assert isinstance(result.exception, ScoutError)
+    assert str(result.exception).startswith(f"invalid evaluation set {eval_set}: ")
+    assert reason in str(result.exception)
