@@ -136,11 +136,19 @@ def creator_line(card: ScoreCard) -> str:
         if card.cost_per_engagement is not None and not card.why
         else ""
     )
-    line = (
-        f"- **{card.handle}** ({card.tier}, {followers(card.followers)} followers on "
-        f"{PLATFORM_NAMES.get(card.platform, card.platform)}, score {card.score:.0f}/100, "
-        f"{percent(card.engagement_rate)} engagement rate{cost}): {why(card)}"
-    )
+    platform = PLATFORM_NAMES.get(card.platform, card.platform)
+    if card.followers:
+        line = (
+            f"- **{card.handle}** ({card.tier}, {followers(card.followers)} followers on "
+            f"{platform}, score {card.score:.0f}/100, "
+            f"{percent(card.engagement_rate)} engagement rate{cost}): {why(card)}"
+        )
+    else:
+        # No followers on file: the card's 0.0 rate was never measured, so it is not shown.
+        line = (
+            f"- **{card.handle}** ({card.tier}, followers unknown, on {platform}, "
+            f"score {card.score:.0f}/100{cost}): {why(card)}"
+        )
     for flag in card.flags:
         line += f" Caution ({flag.code}): {flag.reason.rstrip('.')}."
     return line

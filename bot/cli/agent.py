@@ -50,12 +50,14 @@ def show(result: AskResult) -> None:
         for column in ("handle", "tier", "followers", "ER", "$/eng.", "score", "flags"):
             table.add_column(column, justify="left" if column in {"handle", "tier"} else "right")
         for card in result.creators:
-            cpe = card.cost_per_engagement
+            # A rate of 0 is an empty cell (no rate on file), and 0 followers means none on
+            # file: neither makes a measured $0.00 per engagement or 0.0% rate.
+            cpe = card.cost_per_engagement if card.rate_usd else None
             table.add_row(
                 card.handle,
                 card.tier,
                 f"{card.followers:,}",
-                f"{card.engagement_rate * 100:.1f}%",
+                f"{card.engagement_rate * 100:.1f}%" if card.followers else "-",
                 "-" if cpe is None else f"${cpe:,.2f}",
                 f"{card.score:.0f}",
                 ", ".join(f.code for f in card.flags) or "-",

@@ -111,7 +111,8 @@ def _print_table(campaign: str, creators: list[dict[str, Any]]) -> None:
     for column in ("handle", "tier", "ER", "score", "added by"):
         table.add_column(column)
     for row in creators:
-        rate = row.get("engagement_rate")
+        # With no followers on file (0) the card's 0.0 rate was never measured.
+        rate = row.get("engagement_rate") if row.get("followers") else None
         table.add_row(
             row["handle"],
             row.get("tier", "-"),

@@ -70,3 +70,28 @@ def test_cold_process_prints_exactly_one_json_document(env: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     payload = json.loads(completed.stdout)
     assert payload["citations"]
+
+
+def test_unknown_followers_and_rate_are_not_shown_as_measured_zeros(
+    env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "handle,platform,niches,followers,avg_likes,avg_comments,rate_usd\n"
+        "@nofollowers,instagram,vegan;fitness,,800,40,100\n"
+        "@norate,instagram,vegan;fitness,20000,1000,50,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SCOUT_ROSTER", str(roster))
+    question = "who should we partner with for vegan fitness?"
+
+    answer = ask(question)["answer"]
+    [line] = [line for line in answer.splitlines() if "**@nofollowers**" in line]
+    assert "0 followers" not in line and "0.0%" not in line
+    assert "followers unknown" in line
+
+    result = CliRunner().invoke(app, ["ask", question])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[1]: line for line in result.stdout.splitlines() if "│ @no" in line}
+    assert "0.0%" not in rows["@nofollowers"]
+    assert "$0.00" not in rows["@norate"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -83,3 +84,17 @@ def test_a_blank_campaign_name_is_refused(handles: list[str], action: str) -> No
     assert result.exit_code != 0
     assert "Campaign names are 1 to 80 characters" in str(result.exception)
     assert Deps(load_settings()).shortlists.campaigns("local") == []
+
+
+def test_the_table_shows_no_rate_for_a_creator_without_followers(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "handle,platform,followers,avg_likes\n@nofollowers,instagram,,800\n", encoding="utf-8"
+    )
+    env = {"SCOUT_ROSTER": str(roster)}
+    runner.invoke(app, ["shortlist", "add", "launch", "@nofollowers"], env=env)
+    result = runner.invoke(app, ["shortlist", "list", "launch"], env=env)
+    assert result.exit_code == 0, result.output
+    [row] = [line for line in result.stdout.splitlines() if "@nofollowers" in line]
+    assert "0.0%" not in row
+    assert row.split("│")[3].strip() == "-"
