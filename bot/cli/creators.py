@@ -178,10 +178,14 @@ def _show_plan(result: PlanResult) -> None:
             f"(chosen from {result.candidates} unflagged creators with a rate that fit the "
             "niche)."
         )
-    else:
+    elif result.candidates:
         console.print(
             f"No plan: none of the {result.candidates} unflagged creators with a rate that fit "
             f'"{result.niche}" is affordable within {_money(result.budget)}.'
+        )
+    else:
+        console.print(
+            f'No plan: no unflagged creator with a rate on the roster fits "{result.niche}".'
         )
     if result.skipped:
         shown = ", ".join(f"{s.handle} ({s.reason})" for s in result.skipped[:_MAX_SKIPPED_SHOWN])

@@ -195,3 +195,15 @@ def test_roster_import_names_a_blank_ignored_column() -> None:
     result = CliRunner().invoke(app, ["roster", "import", "mine.csv"])
     assert result.exit_code == 0, result.output
     assert "  ignored columns: unnamed column 4\n" in result.stdout
+
+
+def test_a_plan_for_a_niche_nobody_fits_says_so_instead_of_none_affordable() -> None:
+    result = CliRunner().invoke(
+        app, ["plan", "--niche", "underwater basket weaving", "--budget", "1000"]
+    )
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.stdout.split())
+    assert "none of the 0" not in output
+    assert 'no unflagged creator with a rate on the roster fits "underwater basket weaving"' in (
+        output
+    )
