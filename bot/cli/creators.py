@@ -258,7 +258,7 @@ def _budget(text: str) -> float:
         amount = math.nan
     if not (math.isfinite(amount) and amount >= 0):
         raise typer.BadParameter(f"must be an amount in USD of 0 or more, got {text!r}")
-    return amount
+    return amount + 0.0  # "-0" is 0, not -0.0 in the JSON
 
 
 def plan(

@@ -91,9 +91,20 @@ def test_a_budget_that_is_not_an_amount_of_0_or_more_is_one_line_naming_it(budge
     assert f"'--budget': must be an amount in USD of 0 or more, got {budget!r}" in line
 
 
-def test_a_budget_of_0_is_an_empty_plan() -> None:
-    result = run_json("plan", "--niche", "vegan fitness", "--budget", "0")
-    assert (result["creators"], result["total_cost"], result["budget"]) == ([], 0, 0)
+@pytest.mark.parametrize("zero", ["0", "-0", "-0.0"])
+def test_a_budget_of_0_is_an_empty_plan(zero: str) -> None:
+    result = CliRunner().invoke(
+        app, ["plan", "--niche", "vegan fitness", "--budget", zero, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "-0" not in result.stdout
+    plan = json.loads(result.stdout)
+    assert (plan["creators"], plan["total_cost"], plan["budget"], plan["remaining"]) == (
+        [],
+        0,
+        0,
+        0,
+    )
 
 
 def test_a_card_with_zero_followers_shows_no_rate_by_followers() -> None:
