@@ -469,7 +469,8 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         items = _json_items(text, name)
         objects = [item for item in items if isinstance(item, dict)]
         headers = list(dict.fromkeys(key for item in objects for key in item))
-        mapping, ignored = _map_headers(headers, name) if items else ({}, [])
+        # Without a single object there are no keys to check: each item's problem is listed.
+        mapping, ignored = _map_headers(headers, name) if objects else ({}, [])
         for number, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 message = f"row: expected an object, got {_shown(item)}"
@@ -491,7 +492,8 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
             record = {mapping[h]: v for h, v in cells.items() if h in mapping}
             records.append((line, f"{name}:{line}", record))
     if not records and not problems:
-        raise RosterError([f"{name}: no creators found (only a header row)"])
+        what = "the list is empty" if is_json else "only a header row"
+        raise RosterError([f"{name}: no creators found ({what})"])
 
     in_percent = _rates_in_percent(record.get("engagement_rate") for _, _, record in records)
     parsers: dict[str, Callable[[object], object]] = {

@@ -261,6 +261,8 @@ def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
             "roster.json:3: not valid JSON: Expecting ':' delimiter",
         ),
         ("  ", "roster.json: the file is empty"),
+        ("[]", "roster.json: no creators found (the list is empty)"),
+        ('["@a"]', 'roster.json: item 1: row: expected an object, got "@a"'),
     ],
 )
 def test_bad_json_files_are_rejected_with_exact_messages(content: str, expected: str) -> None:
