@@ -30,7 +30,8 @@ def add(
     deps = Deps(config)
     team_id = team or config.scout_team_id
     # Score every handle first: an unknown handle stops the command before anything is added.
-    cards = [deps.scout.card(normalise_handle(h)) for h in handles]
+    # A handle given twice ("@a A") is one creator: added once, reported once.
+    cards = [deps.scout.card(h) for h in dict.fromkeys(map(normalise_handle, handles))]
     added: list[str] = []
     already: list[str] = []
     for card in cards:
@@ -56,7 +57,7 @@ def remove(
     team_id = team or config.scout_team_id
     removed: list[str] = []
     missing: list[str] = []
-    for handle in map(normalise_handle, handles):
+    for handle in dict.fromkeys(map(normalise_handle, handles)):
         gone = deps.shortlists.remove(team_id, campaign, handle, ACTOR)
         (removed if gone else missing).append(handle)
     _report(campaign, {"removed": removed, "not_on_list": missing}, as_json)

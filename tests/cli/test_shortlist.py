@@ -98,3 +98,12 @@ def test_the_table_shows_no_rate_for_a_creator_without_followers(tmp_path: Path)
     [row] = [line for line in result.stdout.splitlines() if "@nofollowers" in line]
     assert "0.0%" not in row
     assert row.split("│")[3].strip() == "-"
+
+
+def test_a_handle_given_twice_is_added_and_removed_once(handles: list[str]) -> None:
+    first = handles[0]
+    twice = [first, first.lstrip("@").upper()]
+    added = _json("shortlist", "add", "launch", *twice)
+    assert (added["added"], added["already"]) == ([first], [])
+    removed = _json("shortlist", "remove", "launch", *twice)
+    assert (removed["removed"], removed["not_on_list"]) == ([first], [])
