@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.digests.schedule import Schedule, as_utc, manual_period_key
 from bot.errors import ScoutError
 from bot.store.digest_schema import DigestPost, DigestSubscription
-from bot.store.schema import ShortlistChange, ShortlistEntry, utcnow
+from bot.store.schema import ShortlistChange, ShortlistEntry, UtcDateTime, utcnow
 from bot.store.shortlists import normalise_campaign
 
 
@@ -64,8 +64,8 @@ class SubscriptionInfo(BaseModel):
     created_by: str
     active: bool
     last_change_id: int
-    last_posted_at: datetime | None = None
-    active_since: datetime
+    last_posted_at: UtcDateTime | None = None
+    active_since: UtcDateTime
 
     @property
     def schedule(self) -> Schedule:

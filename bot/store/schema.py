@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
+from pydantic import AfterValidator
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,6 +14,16 @@ from bot.store.db import Base
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _aware_utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# A timestamp read back from the database: UTC with its offset on SQLite and PostgreSQL
+# alike, so the JSON the CLI prints has one format.
+UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]
 
 
 class ShortlistEntry(Base):

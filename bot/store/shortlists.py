@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.schema import ShortlistChange, ShortlistEntry
+from bot.store.schema import ShortlistChange, ShortlistEntry, UtcDateTime
 
 
 class ShortlistItem(BaseModel):
@@ -18,7 +16,7 @@ class ShortlistItem(BaseModel):
 
     handle: str
     added_by: str
-    added_at: datetime
+    added_at: UtcDateTime
     last_score: float | None = None
 
 
@@ -33,7 +31,7 @@ class ChangeRecord(BaseModel):
     actor: str
     old_score: float | None
     new_score: float | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 def normalise_campaign(campaign: str) -> str:

@@ -107,3 +107,9 @@ def test_a_handle_given_twice_is_added_and_removed_once(handles: list[str]) -> N
     assert (added["added"], added["already"]) == ([first], [])
     removed = _json("shortlist", "remove", "launch", *twice)
     assert (removed["removed"], removed["not_on_list"]) == ([first], [])
+
+
+def test_added_at_is_utc_with_its_offset(handles: list[str]) -> None:
+    _json("shortlist", "add", "launch", handles[0])
+    [creator] = _json("shortlist", "list", "launch")["creators"]
+    assert creator["added_at"].endswith("Z")

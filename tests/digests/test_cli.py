@@ -181,3 +181,16 @@ def _schedule():  # type: ignore[no-untyped-def]
     from bot.digests.schedule import Schedule
 
     return Schedule(frequency="daily", at_time="00:00", timezone="UTC")
+
+
+def test_subscribe_and_list_print_the_same_utc_timestamp(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ShortlistStore(open_database(db_url)).add("T111", "launch", "@alba", "U1")
+    for key, value in scout_env(db_url).items():
+        monkeypatch.setenv(key, value)
+    created = json.loads(cli("digest", "subscribe", "launch", "--channel", "C1", "--json").stdout)
+    [listed] = json.loads(cli("digest", "list", "--json").stdout)["subscriptions"]
+    since = created["subscription"]["active_since"]
+    assert since.endswith("Z")  # UTC, with its offset, on SQLite as on PostgreSQL
+    assert listed["active_since"] == since
