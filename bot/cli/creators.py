@@ -280,12 +280,19 @@ def plan(
 @roster_app.command("import")
 def roster_import(
     file: Path = typer.Argument(..., help="A roster file, CSV or JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
     """Validate and load a roster; a file with any bad row is rejected whole."""
     config = settings()
+    from bot.deps import Deps
+    from bot.digests.score_moves import record_roster_score_moves
     from bot.scoring.roster import import_roster
 
     report = import_roster(file, config)
+    moves = record_roster_score_moves(Deps(config))
+    if as_json:
+        print_json({**report.model_dump(mode="json"), "score_moves": len(moves)})
+        return
     typer.echo(f"Imported {report.creators} creators from {report.source} into {report.stored_at}")
     typer.echo("  " + ", ".join(f"{count} {name}" for name, count in report.platforms.items()))
     for header, column in report.mapped_headers.items():
@@ -294,10 +301,6 @@ def roster_import(
         typer.echo("  ignored columns: " + ", ".join(report.ignored_columns))
     if report.overridden_by:
         typer.echo(f"  note: SCOUT_ROSTER is set, so scout keeps using {report.overridden_by}")
-    from bot.deps import Deps
-    from bot.digests.score_moves import record_roster_score_moves
-
-    moves = record_roster_score_moves(Deps(config))
     if moves:
         typer.echo(f"  {len(moves)} shortlisted score moves logged for the next digests")
 

@@ -218,3 +218,17 @@ def test_a_plan_for_a_niche_nobody_fits_says_so_instead_of_none_affordable() -> 
     assert 'no unflagged creator with a rate on the roster fits "underwater basket weaving"' in (
         output
     )
+
+
+def test_roster_import_json_is_one_document_with_the_report() -> None:
+    Path("mine.csv").write_text(
+        "Username,Network,Followers,Avg. Likes,Price,Notes\n@NewFace,TikTok,5000,300,$90,hi\n",
+        encoding="utf-8",
+    )
+    report = run_json("roster", "import", "mine.csv")
+    assert report["creators"] == 1
+    assert report["platforms"] == {"tiktok": 1}
+    assert report["mapped_headers"]["Username"] == "handle"
+    assert report["ignored_columns"] == ["Notes"]
+    assert report["stored_at"].endswith("roster.json")
+    assert report["score_moves"] == 0
