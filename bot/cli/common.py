@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -19,15 +20,31 @@ def settings() -> Settings:
     return load_settings()
 
 
+def _finite(value: Any) -> Any:
+    """The value with every infinite or NaN float as None: JSON has no Infinity or NaN."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
 def print_json(payload: Any) -> None:
-    """Print exactly one JSON document on stdout."""
+    """Print exactly one JSON document on stdout.
+
+    A roster with extreme numbers (likes near 1e308, views near 0) can overflow a metric
+    to infinity; it prints as null, as pydantic's own JSON does, not as `Infinity`.
+    """
     from pydantic import BaseModel
 
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
     elif isinstance(payload, list):
         payload = [p.model_dump(mode="json") if isinstance(p, BaseModel) else p for p in payload]
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(_finite(payload), ensure_ascii=False, indent=2, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def not_available(command: str) -> NotReadyError:

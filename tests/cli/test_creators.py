@@ -232,3 +232,19 @@ def test_roster_import_json_is_one_document_with_the_report() -> None:
     assert report["ignored_columns"] == ["Notes"]
     assert report["stored_at"].endswith("roster.json")
     assert report["score_moves"] == 0
+
+
+def test_json_stays_valid_json_when_a_metric_overflows() -> None:
+    stdout = on_roster(
+        "handle,platform,followers,avg_likes,avg_comments,avg_views,rate_usd\n"
+        "@huge,instagram,5000,1e308,1e308,,\n"
+        "@tiny,tiktok,5000,100,,1e-310,50\n",
+        *("compare", "@huge", "@tiny", "--json"),
+    )
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not JSON: {constant}")
+
+    cards = {c["handle"]: c for c in json.loads(stdout, parse_constant=refuse)["creators"]}
+    assert cards["@huge"]["engagements_per_post"] is None  # overflowed to infinity
+    assert cards["@tiny"]["cpm"] is None
