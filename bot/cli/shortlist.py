@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from bot.cli.common import print_json, settings
+from bot.errors import ScoutError
 
 shortlist_app = typer.Typer(help="Manage campaign shortlists.", no_args_is_help=True)
 
@@ -55,6 +56,8 @@ def remove(
     campaign = parse_campaign(campaign)  # normalised; a blank name is refused
     deps = Deps(config)
     team_id = team or config.scout_team_id
+    if "@" in map(normalise_handle, handles):
+        raise ScoutError("a handle is empty: give one like @greenrunner")
     removed: list[str] = []
     missing: list[str] = []
     for handle in dict.fromkeys(map(normalise_handle, handles)):
@@ -72,7 +75,6 @@ def list_(
     """Show a campaign's shortlist with current scores."""
     config = settings()
     from bot.deps import Deps
-    from bot.errors import ScoutError
     from bot.slack.commands import parse_campaign
 
     name = parse_campaign(campaign)  # normalised; a blank name is refused

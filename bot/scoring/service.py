@@ -101,6 +101,8 @@ class Scout:
     def _positions(self, handles: Sequence[str]) -> list[int]:
         """Roster positions of the handles, each once; every unknown handle named at once."""
         keys = list(dict.fromkeys(normalise_handle(handle) for handle in handles))
+        if "@" in keys:
+            raise ScoutError("a handle is empty: give one like @greenrunner")
         unknown = [key for key in keys if key not in self._index]
         if len(unknown) == 1:
             raise ScoutError(f"no creator {unknown[0]} on the roster")

@@ -248,3 +248,12 @@ def test_json_stays_valid_json_when_a_metric_overflows() -> None:
     cards = {c["handle"]: c for c in json.loads(stdout, parse_constant=refuse)["creators"]}
     assert cards["@huge"]["engagements_per_post"] is None  # overflowed to infinity
     assert cards["@tiny"]["cpm"] is None
+
+
+@pytest.mark.parametrize(
+    "args", [["score", ""], ["score", "@"], ["compare", "@greenrunner", " @ "]]
+)
+def test_an_empty_handle_is_called_empty_not_an_unknown_creator(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0
+    assert str(result.exception) == "a handle is empty: give one like @greenrunner"

@@ -113,3 +113,11 @@ def test_added_at_is_utc_with_its_offset(handles: list[str]) -> None:
     _json("shortlist", "add", "launch", handles[0])
     [creator] = _json("shortlist", "list", "launch")["creators"]
     assert creator["added_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_an_empty_handle_is_refused_by_name(handles: list[str], action: str) -> None:
+    result = runner.invoke(app, ["shortlist", action, "launch", handles[0], ""])
+    assert result.exit_code != 0
+    assert str(result.exception) == "a handle is empty: give one like @greenrunner"
+    assert _json("shortlist", "list", "launch")["creators"] == []
