@@ -165,7 +165,9 @@ class NicheIndex:
         """Niche fit of every creator for `brief` (vectorised over the roster)."""
         terms = self.vocabulary.terms(brief)
         n = len(self._bio_ids)
-        texts = [term.surface for term in terms]
+        # A synonym is embedded as its canonical tag: "plant-based" means vegan, and its
+        # own vector sits near "plants" (houseplants), which is not what the brief asks for.
+        texts = [term.key if term.key in self._config.synonyms else term.surface for term in terms]
         vectors = self._embedder.embed([brief, *texts])
         bio_similarity = self._scale(self._bio_vectors @ vectors[0])[self._bio_ids]
 

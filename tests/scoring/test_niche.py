@@ -73,3 +73,14 @@ def test_words_no_tag_relates_to_are_left_out(index: NicheIndex) -> None:
     assert [term.surface for term in fit.ignored] == ["under", "50k"]
     assert fit.value[0] == 1.0
     assert "ignored under, 50k" in index.explain(fit, 0)
+
+
+def test_a_synonym_brief_fits_like_its_canonical_tag(embedder: WordLlamaEmbedder) -> None:
+    # "plant-based" means vegan; its own vector sits near "plants" (houseplants).
+    niches = [["vegan"], ["plants"], ["plants", "sustainability"]]
+    bios = ["Vegan recipes.", "Tiny balcony garden, big harvests.", "Low-waste home."]
+    index = NicheIndex(niches, bios, embedder, CONFIG)
+    plant_based = index.fit("plant-based")
+    assert plant_based.value.tolist() == pytest.approx(index.fit("vegan").value.tolist())
+    assert plant_based.value[0] == 1.0
+    assert max(plant_based.value[1:]) < CONFIG.min_fit
