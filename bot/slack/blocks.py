@@ -160,6 +160,42 @@ def build_creator_blocks(
     return blocks
 
 
+def build_creator_list(cards: Sequence[ScoreCard], *, reserved: int = 4) -> list[Block]:
+    """Every creator, for a command's reply: a section each for the first `MAX_CREATORS`,
+    the rest as one line each, packed into as few sections as fit. `/scout rank -n 50`, a
+    long `compare` or a big `plan` must show everyone it counted, not the first ten.
+
+    `reserved` blocks are left free for what follows (title, breakdown, chart, share button).
+    """
+    blocks = build_creator_blocks(cards)
+    rest = list(cards)[MAX_CREATORS:]
+    if not rest:
+        return blocks
+    lines = ["• " + " — ".join(creator_line(card).split("\n")) for card in rest]
+    chunks = pack_lines(lines)
+    room = MAX_BLOCKS - reserved - len(blocks)
+    if len(chunks) > room:
+        chunks = chunks[: max(room - 1, 0)]
+        shown = sum(len(chunk) for chunk in chunks)
+        chunks.append([f"…and {len(rest) - shown} more (too many to show in one message)."])
+    blocks.extend(_section("\n".join(chunk)) for chunk in chunks)
+    return blocks
+
+
+def pack_lines(lines: Sequence[str], limit: int = MAX_SECTION_TEXT) -> list[list[str]]:
+    """Whole lines grouped so each group, joined by newlines, fits in `limit` characters."""
+    groups: list[list[str]] = []
+    size = 0
+    for line in (whole[:limit] for whole in lines):
+        if groups and size + 1 + len(line) <= limit:
+            groups[-1].append(line)
+            size += 1 + len(line)
+        else:
+            groups.append([line])
+            size = len(line)
+    return groups
+
+
 def build_sources_block(citations: Sequence[Citation]) -> Block:
     """A context block naming each cited guidance document once."""
     seen: dict[str, Citation] = {}
@@ -228,7 +264,7 @@ def fallback_text(text: str, limit: int = 300) -> str:
 
 def build_cards_message(cards: Sequence[ScoreCard], title: str) -> Block:
     """Score cards (one or many), best first, under a title."""
-    blocks = [_section(f"*{escape(title)}*"), *build_creator_blocks(cards)]
+    blocks = [_section(f"*{escape(title)}*"), *build_creator_list(cards)]
     if len(cards) == 1:
         blocks.append(build_breakdown_block(cards[0]))
     if not cards:
@@ -258,7 +294,7 @@ def build_plan_message(plan: PlanResult, niche: str) -> Block:
         f"${plan.total_cost:,.0f} of ${plan.budget:,.0f}, "
         f"about {plan.expected_engagements:,.0f} engagements per post"
     )
-    blocks = [_section(f"*{title}*"), *build_creator_blocks(plan.creators)]
+    blocks = [_section(f"*{title}*"), *build_creator_list(plan.creators)]
     if not plan.creators:
         blocks.append(_section("No unflagged creator fits this niche within the budget."))
     if plan.skipped:

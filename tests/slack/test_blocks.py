@@ -150,3 +150,17 @@ def test_plan_message_names_creators_left_out_and_why() -> None:
     )
     texts = _texts(build_plan_message(plan, "vegan fitness")["blocks"])
     assert texts[-1] == "Left out: @unpriced (no rate on file)"
+
+
+def test_a_long_list_of_cards_shows_everyone_within_block_kit_limits() -> None:
+    cards = [make_card(f"@creator{i:03d}", reason="why " * 40) for i in range(800)]
+    message = with_share_button(build_cards_message(cards, "Compared"), "compare ...")
+    blocks = message["blocks"]
+    assert len(blocks) <= MAX_BLOCKS
+    texts = _texts(blocks)
+    assert all(len(t) <= MAX_SECTION_TEXT for t in texts)
+    shown = sum(f"*@creator{i:03d}*" in "\n".join(texts) for i in range(800))
+    assert texts[-1].startswith("…and ")
+    assert f"…and {800 - shown} more" in texts[-1]
+    few = build_cards_message(cards[:30], "Compared")["blocks"]
+    assert all(f"*@creator{i:03d}*" in "\n".join(_texts(few)) for i in range(30))

@@ -110,6 +110,34 @@ def test_plan_stays_within_the_budget(app: ServedApp) -> None:
     assert "of $2,000" in title
 
 
+def _shown_handles(reply: dict[str, Any], handles: list[str]) -> list[str]:
+    text = _text(reply)
+    return [h for h in handles if f"*{h}*" in text]
+
+
+def test_rank_compare_and_plan_show_every_creator_they_count(
+    app: ServedApp, handles: list[str]
+) -> None:
+    ranked = app.deps.scout.rank("fitness", 50)
+    assert len(ranked) > 10, "the sample roster has enough fitness creators to test this"
+    reply = _run(app, "rank fitness n=50", key="rank-50")
+    every = [c.handle for c in ranked]
+    assert _shown_handles(reply, every) == every
+    assert any(b["type"] == "image" for b in reply["blocks"])
+    assert _share_button(reply) is not None
+
+    many = app.deps.scout.handles()[:25]
+    reply = _run(app, "compare " + " ".join(many), key="compare-25")
+    assert sorted(_shown_handles(reply, many)) == sorted(many)
+
+    plan = app.deps.scout.plan("fitness", 100_000)
+    assert len(plan.creators) > 10
+    reply = _run(app, "plan fitness $100000", key="plan-big")
+    assert f"{len(plan.creators)} creator(s)" in _text(reply)
+    chosen = [c.handle for c in plan.creators]
+    assert sorted(_shown_handles(reply, chosen)) == sorted(chosen)
+
+
 def test_shortlist_add_list_remove(app: ServedApp, handles: list[str]) -> None:
     added = _run(app, f'shortlist add "Spring Launch" {handles[0]} {handles[1]}', key="sl-add")
     assert "Added *spring launch*" in _text(added)
