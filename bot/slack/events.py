@@ -22,11 +22,19 @@ WORKING_REACTION = "eyes"
 _QUESTION_SUBTYPES = {None, "file_share", "thread_broadcast"}
 
 
+# Slack's references to people (`<@U123>`, `<@W123|ann>`) and to groups of them (`<!here>`,
+# `<!subteam^S1|@team>`) address colleagues; read as "@u123" they would pass for a
+# creator's handle and turn "who fits vegan fitness? cc @ann" into "no creator @u123".
+_PEOPLE = re.compile(
+    r"<(?:@[UW][A-Z0-9]+|!(?:here|channel|everyone|subteam\^[A-Z0-9]+))(?:\|[^<>]*)?>"
+)
+
+
 def strip_mention(text: str, bot_user_id: str | None) -> str:
-    """The question as typed, without the bot's own `<@U…>` mention."""
+    """The question as typed, without the bot's own `<@U…>` mention or anyone else's."""
     if bot_user_id:
         text = text.replace(f"<@{bot_user_id}>", " ")
-    return re.sub(r"\s+", " ", plain_text(text)).strip()
+    return re.sub(r"\s+", " ", plain_text(_PEOPLE.sub(" ", text))).strip()
 
 
 def is_question(event: dict[str, Any], bot_user_id: str | None) -> bool:

@@ -125,6 +125,14 @@ def test_an_empty_mention_gets_the_usage(app: ServedApp) -> None:
     assert "/scout" in answer["text"]
 
 
+def test_a_colleague_mentioned_in_a_question_is_not_read_as_a_creator(app: ServedApp) -> None:
+    question = f"{QUESTION} cc <@U0123ABC> <!subteam^S1|@brand-team> <!here>"
+    app.send_event(mention_event(question, ts="209.0001"), event_id="EvColleague")
+    answer = _wait_for_post(app, "C111", "209.0001")
+    assert "No creator" not in answer["text"]
+    assert any(b.get("block_id", "").startswith("creator:") for b in answer["blocks"])
+
+
 def _wait_for_post(app: ServedApp, channel: str, thread_ts: str) -> dict[str, Any]:
     return _wait_for_posts(app, channel, thread_ts, count=1)[-1]
 
@@ -142,3 +150,11 @@ def _wait_for_posts(
 def test_the_question_is_read_as_typed() -> None:
     text = "<@UBOT> creators for health &amp; fitness, like <https://x.io|this one>?"
     assert strip_mention(text, "UBOT") == "creators for health & fitness, like this one?"
+
+
+def test_mentions_of_people_are_dropped_from_the_question() -> None:
+    text = "<@UBOT> <@W0123|ann> asks: creators for vegan? cc <@U0999> <!channel> <!here|here>"
+    assert strip_mention(text, "UBOT") == "asks: creators for vegan? cc"
+    assert strip_mention("<@UBOT> score @greenrunner in <#C1|general>", "UBOT") == (
+        "score @greenrunner in #general"
+    )
