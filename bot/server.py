@@ -37,6 +37,10 @@ def create_asgi_app(bolt_app: App) -> Starlette:
             body += chunk
             if len(body) > MAX_BODY_BYTES:
                 return Response("request body too large", status_code=413)
+        if not well_formed(bytes(body), request.headers.get("content-type")):
+            # Bolt would raise while parsing (a 500 and a traceback) before checking the
+            # signature; no request from Slack looks like this.
+            return Response("malformed request body", status_code=400)
         return await handler.handle(replayed(request, bytes(body)))
 
     async def healthz(_request: Request) -> Response:
@@ -48,6 +52,17 @@ def create_asgi_app(bolt_app: App) -> Starlette:
             Route(HEALTH_PATH, healthz, methods=["GET"]),
         ]
     )
+
+
+def well_formed(body: bytes, content_type: str | None) -> bool:
+    """True when Bolt can parse `body` into the object every Slack payload is."""
+    from slack_bolt.request.internals import parse_body
+
+    try:
+        parsed = parse_body(body.decode("utf-8"), content_type)
+    except ValueError:  # bad UTF-8 or JSON
+        return False
+    return isinstance(parsed, dict)
 
 
 def replayed(request: Request, body: bytes) -> Request:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from bot.server import MAX_BODY_BYTES
 from tests.slack.conftest import SIGNING_SECRET, ServedApp
@@ -54,3 +55,25 @@ def test_an_oversized_chunked_body_is_refused_with_413(app: ServedApp) -> None:
 def test_a_body_under_the_limit_is_still_served(app: ServedApp) -> None:
     response = app.send_event(mention_event("hi " * 1000, ts="920.0004"), event_id="EvBigButFine")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"\xff\xfe{}", "application/json"),
+        (b"payload=%7Bnot", "application/x-www-form-urlencoded"),
+        (b"payload=%5B%5D", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_malformed_body_is_refused_with_400_not_a_crash(
+    app: ServedApp, body: bytes, content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with httpx.Client() as client:
+        response = client.post(
+            f"{app.url}/slack/events", content=body, headers={"Content-Type": content_type}
+        )
+    assert response.status_code == 400
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert app.send_event(mention_event("hi", ts="920.0005"), event_id="EvAfter").status_code == 200
