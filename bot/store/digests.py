@@ -296,14 +296,21 @@ class DigestStore:
             ).first()
             if open_post is not None:
                 held_until = as_utc(open_post.lease_until) if open_post.lease_until else None
-                # Held by a live runner (never past now + lease), or backing off after a
-                # failure. A manual run may cut a long backoff short: after a refusal
-                # ("invite the app") someone fixed, they rerun by hand and expect a post.
-                long_backoff = held_until is not None and held_until > now + lease
+                # Held by a live runner, or backing off after a failure (release() left
+                # its error; a claim clears it, so a live claim is never mistaken for a
+                # backoff, whatever the runners' clocks say). A manual run may cut a
+                # long backoff short: after a refusal ("invite the app") someone fixed,
+                # they rerun by hand and expect a post.
+                long_backoff = (
+                    open_post.last_error is not None
+                    and held_until is not None
+                    and held_until > now + lease
+                )
                 if held_until is not None and held_until > now and not (manual and long_backoff):
                     return None
                 open_post.attempts += 1
                 open_post.lease_until = now + lease
+                open_post.last_error = None
                 return self._claim(open_post, info, now)
 
             period_key = None

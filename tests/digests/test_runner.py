@@ -457,3 +457,33 @@ def test_a_change_that_commits_late_is_never_skipped(pg_url: str, clock: FakeClo
     assert sorted(covered) == ["@bruno", "@late"]
     wipe(engine)
     engine.dispose()
+
+
+def test_a_manual_run_never_takes_a_live_claim_whatever_its_clock(
+    engine: Engine, clock: FakeClock
+) -> None:
+    # Runners read the clock before they wait for the database: the one that claims
+    # second may hold an earlier time than the claim it finds.
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    store, lease = DigestStore(engine), timedelta(minutes=5)
+    early = clock.now
+    assert store.claim(sub_id, early + timedelta(seconds=2), manual=True, lease=lease)
+    assert store.claim(sub_id, early, manual=True, lease=lease) is None
+
+
+def test_a_manual_run_takes_over_a_refusal_backoff_once(engine: Engine, clock: FakeClock) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    sub_id = subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    store, lease = DigestStore(engine), timedelta(minutes=5)
+    claim = store.claim(sub_id, clock.now, manual=True, lease=lease)
+    assert claim is not None
+    store.release(claim, "not_in_channel", retry_at=clock.now + timedelta(hours=1))
+
+    taken = store.claim(sub_id, clock.now, manual=True, lease=lease)
+    assert taken is not None and taken.attempt == 2
+    assert store.claim(sub_id, clock.now, manual=True, lease=lease) is None
