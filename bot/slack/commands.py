@@ -118,9 +118,10 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         card = deps.scout.card(handle)
         return Reply(build_cards_message([card], f"Score card for {handle}"))
     if sub == "compare":
-        if len(rest) < 2:
-            raise UsageError("`compare` takes two or more handles.")
-        cards = deps.scout.compare([normalise_handle(h) for h in rest])
+        handles = list(dict.fromkeys(normalise_handle(h) for h in rest))
+        if len(handles) < 2:
+            raise UsageError("`compare` takes two or more different handles.")
+        cards = deps.scout.compare(handles)
         title = "Compared, best first"
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
     if sub == "rank":

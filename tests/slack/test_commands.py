@@ -40,7 +40,9 @@ def handles(app: ServedApp) -> list[str]:
     return app.deps.scout.handles()[:3]
 
 
-@pytest.mark.parametrize("text", ["help", "", "dance", "score", "compare @one", "plan vegan"])
+@pytest.mark.parametrize(
+    "text", ["help", "", "dance", "score", "compare @one", "compare @one @One", "plan vegan"]
+)
 def test_help_unknown_and_malformed_input_get_the_usage(app: ServedApp, text: str) -> None:
     reply = _run(app, text, key=f"usage-{text or 'empty'}".replace(" ", "-"))
     assert "/scout score @handle" in _text(reply)
