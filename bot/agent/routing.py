@@ -81,12 +81,15 @@ _GUIDANCE_CUES = re.compile(
     r"|advantages?|challenges?|difficult(y|ies)|risks?|pitfalls?|downsides?|pros|cons"
     r"|best practices?|explain|difference|versus macro|compared? (to|with) (macro|mega|celebrit)"
     r"|what (is|are) (a |an )?micro|worth|strategy|strategies|measure|roi\b|authentic"
-    r"|cost[- ]effective|effective|does it work|do they work|better than|compared to)"
+    r"|cost[- ]effective|effective|does it work|do they work|better than|compared to"
+    r"|guidance|advice)"
 )
 _RECOMMEND_CUES = re.compile(
     r"\b(who|which|recommend\w*|suggest\w*|find|top|best|partner\w*|work with|collaborat\w*"
     r"|candidates?|options|list|show|pick|picks|shortlist candidates|ideas|creators? for"
-    r"|influencers? for|anyone for)\b"
+    r"|influencers? for|anyone for|looking for|searching for"
+    r"|(need|needs|want|wants)\s(?!a\s)(?:(?!with\b|about\b|to\b)[a-z&'-]+\s){0,3}"
+    r"(creators?|influencers?|people|accounts))\b"
 )
 _COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|better|side by side)\b")
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|instead|then|ok(ay)?|also|now)\b")
@@ -110,7 +113,8 @@ _FILLER = {
     "within", "only", "also", "too", "both", "small", "big", "same", "are", "is", "be", "do",
     "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
-    "much", "work", "working", "with", "and", "or", "of",
+    "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
+    "searching", "asap",
 }  # fmt: skip
 _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting)\s+"

@@ -58,6 +58,12 @@ CASES: list[tuple[str, Expected]] = [
     ("any good travel influencers?", rec("travel")),
     ("best creators in the skincare niche", rec("skincare")),
     ("suggest partners for sustainable living", rec("sustainable living")),
+    ("looking for micro influencers in skincare", rec("skincare")),
+    ("our brand needs gaming creators asap", rec("gaming")),
+    ("we want more vegan fitness creators", rec("vegan fitness")),
+    ("do we need a contract with fitness creators?", GUIDE),
+    ("what does the guidance say about fitness?", GUIDE),
+    ("got any fitness people?", rec("fitness")),
     (
         "suggest partners for industrial welding supplies",
         [("find_creators", {"niche": "industrial welding supplies"})],
