@@ -15,6 +15,10 @@ PROJECT_DIR = PACKAGE_DIR.parent
 SAMPLE_ROSTER = PACKAGE_DIR / "data" / "sample_roster.csv"
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+# psycopg 3 is the only PostgreSQL driver installed: another "+driver" could not load.
+DATABASE_SCHEMES = frozenset(
+    {"postgres", "postgresql", "postgresql+psycopg", "sqlite", "sqlite+pysqlite"}
+)
 
 
 class Settings(BaseSettings):
@@ -62,8 +66,18 @@ class Settings(BaseSettings):
         if value is None:
             return None
         scheme = value.split("://", 1)[0] if "://" in value else ""
-        if not scheme.startswith(("postgres", "postgresql", "sqlite")):
+        if scheme not in DATABASE_SCHEMES:
             raise ValueError("must be a postgresql://, postgres:// or sqlite:/// URL")
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except (ValueError, ArgumentError):
+            # SQLAlchemy's own message repeats the URL, password and all.
+            raise ValueError(
+                "is not a valid URL (check the host, port and database name)"
+            ) from None
         return value
 
     @field_validator("scout_data_dir")

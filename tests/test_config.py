@@ -50,6 +50,7 @@ def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
         ("postgres://u@db:5432/app", "postgresql+psycopg://u@db:5432/app"),
         ("postgresql://u@db/app", "postgresql+psycopg://u@db/app"),
         ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+        ("postgresql+psycopg://u@db/app", "postgresql+psycopg://u@db/app"),
     ],
 )
 def test_database_url_forms(monkeypatch: pytest.MonkeyPatch, url: str, expected: str) -> None:
@@ -90,6 +91,27 @@ def test_bad_value_names_the_variable(
     message = str(info.value)
     assert message.startswith(f"invalid setting {name}:")
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://scout:s3cret-pw@db:notaport/app",  # SQLAlchemy: int() traceback
+        "postgresql+psycopg2://scout:s3cret-pw@db/app",  # psycopg2 is not installed
+        "postgresqlx://scout:s3cret-pw@db/app",  # no such dialect
+        "postgresql://scout:s3cret-pw@db:5432,db2:5432/app",  # no multi-host in the URL
+    ],
+)
+def test_unusable_database_url_is_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = str(info.value)
+    assert message.startswith("invalid setting DATABASE_URL:")
+    assert "\n" not in message
+    assert "s3cret-pw" not in message
 
 
 def test_secrets_are_hidden_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
