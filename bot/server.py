@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.errors import ConfigError
+
 if TYPE_CHECKING:
     from slack_bolt import App
     from starlette.applications import Starlette
@@ -96,7 +98,19 @@ def serve_http(bolt_app: App, *, host: str, port: int, log_level: str = "info") 
 
 
 def serve_socket_mode(bolt_app: App, app_token: str) -> None:
-    """Connect over Socket Mode (no public URL needed) until interrupted."""
+    """Connect over Socket Mode (no public URL needed) until interrupted; a refused
+    SLACK_APP_TOKEN stops the start with one line naming it."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
-    SocketModeHandler(bolt_app, app_token).start()
+    handler = SocketModeHandler(bolt_app, app_token)
+    try:
+        # start() connects first (apps.connections.open), then only waits: a SlackApiError
+        # can only come from that first call, before anything is served.
+        handler.start()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        raise ConfigError(
+            f"SLACK_APP_TOKEN was refused by Slack: {error or exc}"
+            " (Socket Mode needs an app-level xapp- token with connections:write)"
+        ) from None

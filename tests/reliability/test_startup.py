@@ -61,6 +61,22 @@ def test_an_unreachable_slack_api_stops_the_start_naming_slack_api_url(
     assert BOT_TOKEN not in line
 
 
+def test_a_refused_app_token_stops_the_socket_mode_start_naming_slack_app_token(
+    index_dir: Path, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    refused = {"ok": False, "error": "invalid_auth"}
+    fake_slack.fail_next("apps.connections.open", 200, times=5, body=refused)
+    env = serve_env(
+        index_dir,
+        fake_slack,
+        f"sqlite:///{tmp_path / 'db.sqlite'}",
+        SLACK_APP_TOKEN="xapp-not-a-real-app-token",
+    )
+    line = scout_serve_fails(env)
+    assert line.startswith("scout: SLACK_APP_TOKEN was refused by Slack: invalid_auth")
+    assert "xapp-not-a-real-app-token" not in line
+
+
 def test_an_unreachable_chroma_server_stops_the_start_naming_chroma_host(
     index_dir: Path, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
