@@ -242,9 +242,11 @@ class OfflinePlanner:
         routed = self.route(question, history)
         try:
             return self._compose(routed, question, box)
-        except ScoutError as exc:  # an unknown handle, a missing index: say so, show usage
+        except ScoutError as exc:  # an unknown handle, a missing index, a service down: say so
             message = str(exc).rstrip(".")
-            return Draft(answer=f"{message[:1].upper()}{message[1:]}.", footer=EXAMPLES)
+            # Our own message, not a claim about the data: kept out of number grounding, which
+            # would drop "cannot reach the embeddings API at http://127.0.0.1:9/v1" whole.
+            return Draft(answer="", footer=f"{message[:1].upper()}{message[1:]}.\n\n{EXAMPLES}")
 
     def _guidance(self, box: ToolBox, query: str, limit: int) -> tuple[list[Citation], str | None]:
         try:

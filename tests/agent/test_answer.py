@@ -11,7 +11,9 @@ from bot.agent.answer import Answerer
 from bot.agent.offline import EXAMPLES, INGEST_NOTE
 from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
+from bot.errors import ConfigError
 from bot.knowledge.loader import load_documents
+from bot.knowledge.models import Passage
 from bot.knowledge.retriever import open_retriever
 from bot.scoring.service import Scout
 from bot.store.shortlists import ShortlistStore
@@ -146,6 +148,28 @@ def test_missing_index_says_to_run_ingest(make_answerer: MakeAnswerer, tmp_path:
     assert ranked.creators and ranked.citations == []
     assert ranked.note == INGEST_NOTE
     assert_grounded(ranked)
+
+
+class _UnreachableEmbeddings:
+    """A retriever whose query embedding fails the way OpenAIEmbedder says so."""
+
+    def search(self, query: str, k: int = 5) -> list[Passage]:
+        raise ConfigError(
+            "cannot reach the embeddings API at http://127.0.0.1:9/v1 (OPENAI_BASE_URL): "
+            "[Errno 111] Connection refused"
+        )
+
+
+@pytest.mark.parametrize("question", [README_QUESTION, "why micro-influencers?"])
+def test_a_failing_search_says_why_even_with_numbers_in_the_reason(
+    make_answerer: MakeAnswerer, question: str
+) -> None:
+    result = make_answerer(retriever=_UnreachableEmbeddings()).ask(question)
+    assert result.answer.startswith(
+        "Cannot reach the embeddings API at http://127.0.0.1:9/v1 (OPENAI_BASE_URL): "
+        "[Errno 111] Connection refused."
+    )
+    assert result.answer.endswith(EXAMPLES)
 
 
 def test_a_stale_quote_is_dropped_not_shown(make_answerer: MakeAnswerer, tmp_path: Path) -> None:
