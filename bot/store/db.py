@@ -72,10 +72,20 @@ def open_database(url: str) -> Engine:
         engine = create_db_engine(url)
     except OSError as exc:  # the SQLite file's folder cannot be created
         raise ConfigError(f"cannot open the database ({where}): {exc}") from None
+    from alembic.util import CommandError
+
     try:
         migrate(engine)
     except DatabaseError as exc:  # unreachable server, or a file that is not a database
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         engine.dispose()
         raise ConfigError(f"cannot open the database ({where}): {reason}") from None
+    except CommandError as exc:
+        # Typically a rollback: a newer release migrated the schema past what this one knows.
+        engine.dispose()
+        reason = " ".join(str(exc).split())
+        raise ConfigError(
+            f"cannot open the database ({where}): {reason}; was it migrated by a newer "
+            "version of Creator Scout?"
+        ) from None
     return engine
