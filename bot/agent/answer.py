@@ -193,7 +193,10 @@ class Answerer:
 
         try:
             return [(t.role, t.content) for t in self._history.recent(key)]
-        except (SQLAlchemyError, ScoutError):
+        except ScoutError as exc:  # the database cannot be opened: the message names why
+            logger.error("reading conversation history failed; answering without it: %s", exc)
+            return []
+        except SQLAlchemyError:
             logger.exception("reading conversation history failed; answering without it")
             return []
 
@@ -205,7 +208,9 @@ class Answerer:
         try:
             self._history.append(key, "user", question)
             self._history.append(key, "assistant", answer)
-        except (SQLAlchemyError, ScoutError):
+        except ScoutError as exc:
+            logger.error("saving conversation history failed: %s", exc)
+        except SQLAlchemyError:
             logger.exception("saving conversation history failed")
 
 

@@ -3,6 +3,7 @@ on every path, thread memory, a missing index, and read-only behaviour."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -170,6 +171,29 @@ def test_a_failing_search_says_why_even_with_numbers_in_the_reason(
         "[Errno 111] Connection refused."
     )
     assert result.answer.endswith(EXAMPLES)
+
+
+class _UnreachableHistory:
+    """Conversation history on a database that cannot be opened (DATABASE_URL down)."""
+
+    def recent(self, key: str) -> list[object]:
+        raise ConfigError("cannot open the database (DATABASE_URL): Connection refused")
+
+    def append(self, key: str, role: str, content: str) -> None:
+        raise ConfigError("cannot open the database (DATABASE_URL): Connection refused")
+
+
+def test_unreachable_history_is_one_log_line_each_way_not_a_traceback(
+    make_answerer: MakeAnswerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    answerer = make_answerer(history=_UnreachableHistory())
+    with caplog.at_level(logging.WARNING, logger="bot.agent.answer"):
+        result = answerer.ask(README_QUESTION, conversation_key="k")
+    assert result.creators
+    failures = [r for r in caplog.records if "conversation history" in r.getMessage()]
+    assert len(failures) == 2
+    assert all("(DATABASE_URL)" in r.getMessage() for r in failures)
+    assert all(r.exc_info is None for r in failures)
 
 
 def test_a_stale_quote_is_dropped_not_shown(make_answerer: MakeAnswerer, tmp_path: Path) -> None:
