@@ -72,12 +72,15 @@ class Settings(BaseSettings):
         from sqlalchemy.exc import ArgumentError
 
         try:
-            make_url(value)
+            url = make_url(value)
         except (ValueError, ArgumentError):
             # SQLAlchemy's own message repeats the URL, password and all.
             raise ValueError(
                 "is not a valid URL (check the host, port and database name)"
             ) from None
+        if url.host is not None and "@" in url.host:
+            # A raw "@" in the password ends it early; the rest would be reported as the host.
+            raise ValueError("has an @ after the password: write an @ in the password as %40")
         return value
 
     @field_validator("scout_data_dir")

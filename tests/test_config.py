@@ -100,6 +100,7 @@ def test_bad_value_names_the_variable(
         "postgresql+psycopg2://scout:s3cret-pw@db/app",  # psycopg2 is not installed
         "postgresqlx://scout:s3cret-pw@db/app",  # no such dialect
         "postgresql://scout:s3cret-pw@db:5432,db2:5432/app",  # no multi-host in the URL
+        "postgresql://scout:my@s3cret-pw@db/app",  # a raw @ in the password
     ],
 )
 def test_unusable_database_url_is_one_line_without_the_password(
