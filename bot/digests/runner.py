@@ -47,6 +47,11 @@ _REMEDIES = {
     "not_in_channel": "invite the app to the channel (/invite @Creator Scout)",
     "channel_not_found": "the channel is gone or private: invite the app, or unsubscribe",
     "is_archived": "the channel is archived: unsubscribe it",
+    # The bot token itself: nothing a rerun fixes until SLACK_BOT_TOKEN does.
+    "invalid_auth": "Slack refused SLACK_BOT_TOKEN: check it, or reinstall the app",
+    "not_authed": "Slack refused SLACK_BOT_TOKEN: check it, or reinstall the app",
+    "token_revoked": "SLACK_BOT_TOKEN was revoked: reinstall the app and set the new token",
+    "account_inactive": "SLACK_BOT_TOKEN belongs to a deleted app or user: reinstall the app",
 }
 _HISTORY_PAGES = 5
 # A chart small enough to read in a thread.

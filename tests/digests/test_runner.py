@@ -203,6 +203,22 @@ def test_failed_post_keeps_its_changes_until_slack_recovers(
     assert len(slack.calls_to("chat.postMessage")) == 5
 
 
+@pytest.mark.parametrize("error", ["invalid_auth", "token_revoked"])
+def test_a_refused_bot_token_names_slack_bot_token(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner, error: str
+) -> None:
+    ShortlistStore(engine).add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    ShortlistStore(engine).add(TEAM, "launch", "@bruno", "U1")
+    slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": error})
+
+    [failed] = runner.run(manual=True)
+
+    assert failed.status == "failed"
+    assert f"Slack 200 {error}: " in (failed.error or "")
+    assert "SLACK_BOT_TOKEN" in (failed.error or "")
+
+
 def test_a_refusal_waits_an_hour_unless_someone_reruns_by_hand(
     engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
 ) -> None:
