@@ -33,7 +33,7 @@ def ingest(
     from bot.knowledge.embedders import LazyEmbedder, guidance_embedder
     from bot.knowledge.index import ingest as build_index
     from bot.knowledge.loader import read_corpus
-    from bot.knowledge.store import ingest_lock, open_client
+    from bot.knowledge.store import ingest_lock, open_client, server_connection
 
     sources = list(paths) if paths else [config.scout_knowledge_dir]
     for path in sources:
@@ -59,7 +59,7 @@ def ingest(
     embedder = guidance_embedder(
         config, lambda: LazyEmbedder(WordLlamaEmbedder.name, WordLlamaEmbedder)
     )
-    with ingest_lock(config.scout_data_dir, on_wait=waiting):
+    with server_connection(config), ingest_lock(config.scout_data_dir, on_wait=waiting):
         report = build_index(
             open_client(config),
             embedder,
@@ -112,8 +112,10 @@ def search(
     """Show the top guidance passages for a query."""
     config = settings()
     from bot.deps import Deps
+    from bot.knowledge.store import server_connection
 
-    passages = Deps(config).retriever.search(query, k)
+    with server_connection(config):
+        passages = Deps(config).retriever.search(query, k)
     if as_json:
         print_json(
             [

@@ -62,6 +62,23 @@ def open_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+@contextlib.contextmanager
+def server_connection(settings: Settings) -> Iterator[None]:
+    """Turn a Chroma server lost mid-command (httpx's transport errors) into one line
+    naming CHROMA_HOST/CHROMA_PORT; `open_client` covers a server that is down from the start."""
+    import httpx
+
+    try:
+        yield
+    except httpx.TransportError as exc:
+        if not settings.chroma_server:
+            raise
+        raise ConfigError(
+            f"lost the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+            f"(CHROMA_HOST/CHROMA_PORT): {exc or type(exc).__name__}"
+        ) from None
+
+
 def live_state(client: ClientAPI) -> IndexState | None:
     """The pointer, or None when nothing was ever ingested."""
     from chromadb.errors import NotFoundError

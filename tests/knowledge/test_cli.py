@@ -7,7 +7,10 @@ import logging
 import socket
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -151,6 +154,65 @@ def test_ingest_with_an_unreachable_chroma_server_is_one_line(
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"scout: cannot reach the Chroma server at 127.0.0.1:{port}")
     assert "CHROMA_HOST/CHROMA_PORT" in line
+
+
+class _ChromaThatDiesAfterHello(BaseHTTPRequestHandler):
+    """Answers the HttpClient's start-up handshake, then hangs up on every other request:
+    a Chroma server that goes away once a command is under way."""
+
+    HELLO: ClassVar[dict[str, dict[str, object]]] = {
+        "/api/v2/auth/identity": {
+            "user_id": "",
+            "tenant": "default_tenant",
+            "databases": ["default_database"],
+        },
+        "/api/v2/tenants/default_tenant": {"name": "default_tenant", "resource_name": None},
+        "/api/v2/tenants/default_tenant/databases/default_database": {
+            "id": "00000000-0000-0000-0000-000000000000",
+            "name": "default_database",
+            "tenant": "default_tenant",
+        },
+    }
+
+    def do_GET(self) -> None:
+        reply = self.HELLO.get(self.path.split("?", 1)[0])
+        if reply is None:
+            self.close_connection = True  # no response at all
+            return
+        body = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["search", "burnout"], ["ask", "why micro?"]])
+def test_a_chroma_server_lost_mid_command_is_one_line(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChromaThatDiesAfterHello)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+    try:
+        result = scout(*command, *([str(corpus)] if command == ["ingest"] else []))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"scout: lost the Chroma server at 127.0.0.1:{port}")
+    assert "(CHROMA_HOST/CHROMA_PORT)" in line
 
 
 def test_ingest_reports_refreshed_metadata(runner: CliRunner, corpus: Path) -> None:
