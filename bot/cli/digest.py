@@ -21,7 +21,8 @@ def run(
     from bot.digests.runner import build_runner
     from bot.errors import ScoutError
 
-    outcomes = build_runner(Deps(settings())).run(manual=now)
+    runner = build_runner(Deps(settings()))
+    outcomes = runner.run(manual=now)
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
         print_json(
@@ -34,9 +35,22 @@ def run(
     else:
         console = Console()
         if not outcomes:
-            console.print(
-                "No digest was due." if not now else "Nothing changed since the last digests."
+            # A post backing off after a failure (or being posted by another runner) still
+            # holds changes: "nothing changed" would hide them.
+            pending = sum(
+                post.status == "pending"
+                for subscription_id in runner.store.active_subscription_ids()
+                for post in runner.store.posts(subscription_id)
             )
+            if pending:
+                console.print(
+                    f"No digest was posted: {pending} from an earlier run still pending "
+                    "(retrying after a failed post, or being posted by another runner)."
+                )
+            else:
+                console.print(
+                    "No digest was due." if not now else "Nothing changed since the last digests."
+                )
         for o in outcomes:
             detail = f"{o.changes} changes" if o.status != "failed" else f"failed: {o.error}"
             console.print(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")

@@ -91,6 +91,28 @@ def test_cli_refusals_name_what_was_wrong(
     assert "25:61" in str(bad_at.exception)
 
 
+def test_a_post_backing_off_is_reported_not_nothing_changed(
+    db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_database(db_url)
+    ShortlistStore(engine).add("T111", "launch", "@alba", "U1")
+    for key, value in scout_env(db_url, slack).items():
+        monkeypatch.setenv(key, value)
+    assert cli("digest", "subscribe", "launch", "--channel", "C9").exit_code == 0
+    ShortlistStore(engine).add("T111", "launch", "@bruno", "U1")
+    # Rate limited for two minutes: too long to wait in this run, short enough that a
+    # manual run does not cut it short either. The post stays pending, backing off.
+    slack.fail_next("chat.postMessage", 429, headers={"Retry-After": "120"})
+    assert cli("digest", "run", "--now").exit_code == 1
+
+    again = cli("digest", "run", "--now")
+
+    assert again.exit_code == 0, again.output
+    assert "Nothing changed" not in again.stdout
+    assert "1 from an earlier run still pending" in again.stdout
+    engine.dispose()
+
+
 def test_missing_token_is_one_line_on_stderr(tmp_path: Path) -> None:
     no_token = scout("digest", "run", env=scout_env(f"sqlite:///{tmp_path / 'scout.db'}"))
     assert no_token.returncode == 1
