@@ -253,6 +253,8 @@ class OfflinePlanner:
             passages = box.search_guidance(query, k=4)
         except NotReadyError:
             return [], INGEST_NOTE
+        except ScoutError as exc:  # the Chroma server went away: the creators still stand
+            return [], f"Guidance quotes are unavailable right now: {exc}"
         return pick_quotes(passages, query, limit), None
 
     def _compose(self, routed: Route, question: str, box: ToolBox) -> Draft:

@@ -24,15 +24,13 @@ def ask(
     """Answer a question with cited guidance and ranked creators."""
     config = settings()
     from bot.deps import Deps
-    from bot.knowledge.store import server_connection
 
     deps = Deps(config)
-    with server_connection(config):
-        result = deps.answerer.ask(
-            question,
-            conversation_key=f"cli:{thread}" if thread else None,
-            team_id=config.scout_team_id,
-        )
+    result = deps.answerer.ask(
+        question,
+        conversation_key=f"cli:{thread}" if thread else None,
+        team_id=config.scout_team_id,
+    )
     if as_json:
         print_json(result)
     else:

@@ -112,10 +112,8 @@ def search(
     """Show the top guidance passages for a query."""
     config = settings()
     from bot.deps import Deps
-    from bot.knowledge.store import server_connection
 
-    with server_connection(config):
-        passages = Deps(config).retriever.search(query, k)
+    passages = Deps(config).retriever.search(query, k)
     if as_json:
         print_json(
             [

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+import httpx
 import numpy as np
 
 from bot.config import Settings
@@ -29,7 +30,7 @@ from bot.knowledge.analysis import (
 )
 from bot.knowledge.chunking import index_text
 from bot.knowledge.models import Passage
-from bot.knowledge.store import live_collection, live_state, open_client
+from bot.knowledge.store import live_collection, live_state, lost_server, open_client
 
 if TYPE_CHECKING:
     import bm25s
@@ -112,9 +113,14 @@ class Retriever:
     """Hybrid search over the live guidance collection."""
 
     def __init__(
-        self, client: ClientAPI, embedder: Embedder, term_embedder: Embedder | None = None
+        self,
+        client: ClientAPI,
+        embedder: Embedder,
+        term_embedder: Embedder | None = None,
+        server: str | None = None,
     ) -> None:
         self._client = client
+        self._server = server  # "host:port" of a Chroma server, None when embedded
         self._embedder = embedder
         # Word-level query expansion embeds the corpus vocabulary: worth it with a
         # local model, not with a paid API, so it has its own (optional) embedder.
@@ -125,7 +131,16 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, method: Method = "hybrid") -> list[Passage]:
         """The `k` best passages for `query`, best first (`score`: higher is better).
-        A query of nothing but stopwords and punctuation matches nothing."""
+        A query of nothing but stopwords and punctuation matches nothing. A Chroma server
+        that stopped answering is a ConfigError naming CHROMA_HOST/CHROMA_PORT."""
+        try:
+            return self._search_live(query, k, method)
+        except httpx.TransportError as exc:
+            if self._server is None:
+                raise
+            raise lost_server(self._server, exc) from None
+
+    def _search_live(self, query: str, k: int, method: Method) -> list[Passage]:
         snapshot = self._current()  # a missing index says so, whatever the query
         if not query_terms(query):
             return []
@@ -387,16 +402,16 @@ def open_retriever(
     unreachable server is a ConfigError naming CHROMA_HOST/CHROMA_PORT, unless
     SCOUT_CHROMA_FALLBACK=embedded asks for the embedded index instead.
     """
+    server = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_server else None
     try:
         client = open_client(settings)
     except ConfigError:  # the server is unreachable
         if settings.scout_chroma_fallback != "embedded":
             raise
         logger.warning(
-            "Chroma server at %s:%s unreachable; using the embedded index "
+            "Chroma server at %s unreachable; using the embedded index "
             "(SCOUT_CHROMA_FALLBACK=embedded)",
-            settings.chroma_host,
-            settings.chroma_port,
+            server,
         )
-        client = open_client(settings.model_copy(update={"chroma_host": None}))
-    return Retriever(client, embedder, term_embedder or embedder)
+        client, server = open_client(settings.model_copy(update={"chroma_host": None})), None
+    return Retriever(client, embedder, term_embedder or embedder, server)

@@ -73,10 +73,15 @@ def server_connection(settings: Settings) -> Iterator[None]:
     except httpx.TransportError as exc:
         if not settings.chroma_server:
             raise
-        raise ConfigError(
-            f"lost the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
-            f"(CHROMA_HOST/CHROMA_PORT): {exc or type(exc).__name__}"
-        ) from None
+        raise lost_server(f"{settings.chroma_host}:{settings.chroma_port}", exc) from None
+
+
+def lost_server(address: str, exc: Exception) -> ConfigError:
+    """The one line for a Chroma server at `address` that stopped answering."""
+    return ConfigError(
+        f"lost the Chroma server at {address} (CHROMA_HOST/CHROMA_PORT): "
+        f"{exc or type(exc).__name__}"
+    )
 
 
 def live_state(client: ClientAPI) -> IndexState | None:

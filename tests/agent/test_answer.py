@@ -161,16 +161,29 @@ class _UnreachableEmbeddings:
         )
 
 
-@pytest.mark.parametrize("question", [README_QUESTION, "why micro-influencers?"])
 def test_a_failing_search_says_why_even_with_numbers_in_the_reason(
-    make_answerer: MakeAnswerer, question: str
+    make_answerer: MakeAnswerer,
 ) -> None:
-    result = make_answerer(retriever=_UnreachableEmbeddings()).ask(question)
+    result = make_answerer(retriever=_UnreachableEmbeddings()).ask("why micro-influencers?")
     assert result.answer.startswith(
         "Cannot reach the embeddings API at http://127.0.0.1:9/v1 (OPENAI_BASE_URL): "
         "[Errno 111] Connection refused."
     )
     assert result.answer.endswith(EXAMPLES)
+
+
+def test_a_failing_search_still_ranks_creators_and_notes_why(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    result = make_answerer(retriever=_UnreachableEmbeddings()).ask(README_QUESTION)
+    assert [c.handle for c in result.creators] == [
+        c.handle for c in scout.rank("vegan fitness", n=len(result.creators))
+    ]
+    assert result.citations == []
+    assert result.note == (
+        "Guidance quotes are unavailable right now: cannot reach the embeddings API at "
+        "http://127.0.0.1:9/v1 (OPENAI_BASE_URL): [Errno 111] Connection refused"
+    )
 
 
 class _UnreachableHistory:

@@ -193,26 +193,48 @@ class _ChromaThatDiesAfterHello(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("command", [["ingest"], ["search", "burnout"], ["ask", "why micro?"]])
-def test_a_chroma_server_lost_mid_command_is_one_line(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
-) -> None:
+def _scout_on_lost_chroma(
+    monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, subprocess.CompletedProcess[str]]:
+    """Run `scout *args` against a Chroma server that hangs up once under way: its port
+    and the result."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _ChromaThatDiesAfterHello)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
     monkeypatch.setenv("CHROMA_PORT", str(port))
     try:
-        result = scout(*command, *([str(corpus)] if command == ["ingest"] else []))
+        return port, scout(*args)
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["search", "burnout"]])
+def test_a_chroma_server_lost_mid_command_is_one_line(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    args = [*command, str(corpus)] if command == ["ingest"] else command
+    port, result = _scout_on_lost_chroma(monkeypatch, *args)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith(f"scout: lost the Chroma server at 127.0.0.1:{port}")
     assert "(CHROMA_HOST/CHROMA_PORT)" in line
+
+
+def test_ask_on_a_lost_chroma_server_still_ranks_creators(monkeypatch: pytest.MonkeyPatch) -> None:
+    port, result = _scout_on_lost_chroma(
+        monkeypatch, "ask", "who should we partner with for vegan fitness?", "--json"
+    )
+
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["creators"] and answer["citations"] == []
+    assert answer["note"].startswith(
+        f"Guidance quotes are unavailable right now: lost the Chroma server at 127.0.0.1:{port}"
+    )
 
 
 def test_ingest_reports_refreshed_metadata(runner: CliRunner, corpus: Path) -> None:
