@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
@@ -38,13 +39,21 @@ def cli(*args: str) -> Result:
     return CliRunner().invoke(app, list(args))
 
 
+def on_shortlist(
+    db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, campaign: str
+) -> Engine:
+    """The settings in the environment and @alba on `campaign`'s shortlist: the database."""
+    engine = open_database(db_url)
+    ShortlistStore(engine).add("T111", campaign, "@alba", "U1")
+    for key, value in scout_env(db_url, slack).items():
+        monkeypatch.setenv(key, value)
+    return engine
+
+
 def test_subscribe_list_run_unsubscribe(
     db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = open_database(db_url)
-    ShortlistStore(engine).add("T111", "spring launch", "@alba", "U1")
-    for key, value in scout_env(db_url, slack).items():
-        monkeypatch.setenv(key, value)
+    engine = on_shortlist(db_url, slack, monkeypatch, "spring launch")
 
     sub = cli(
         "digest", "subscribe", "Spring Launch", "--channel", "C9", "--tz", "Asia/Kolkata",
@@ -94,10 +103,7 @@ def test_cli_refusals_name_what_was_wrong(
 def test_a_post_backing_off_is_reported_not_nothing_changed(
     db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = open_database(db_url)
-    ShortlistStore(engine).add("T111", "launch", "@alba", "U1")
-    for key, value in scout_env(db_url, slack).items():
-        monkeypatch.setenv(key, value)
+    engine = on_shortlist(db_url, slack, monkeypatch, "launch")
     assert cli("digest", "subscribe", "launch", "--channel", "C9").exit_code == 0
     ShortlistStore(engine).add("T111", "launch", "@bruno", "U1")
     # Rate limited for two minutes: too long to wait in this run, short enough that a
