@@ -80,7 +80,8 @@ _GUIDANCE_CUES = re.compile(
     r"\b(why|how (should|do|can|could|to|does|would|are|is)|what makes|tips?|benefits?"
     r"|advantages?|challenges?|difficult(y|ies)|risks?|pitfalls?|downsides?|pros|cons"
     r"|best practices?|explain|difference|versus macro|compared? (to|with) (macro|mega|celebrit)"
-    r"|what (is|are) (a |an )?micro|worth|strategy|strategies|measure|roi\b|authentic"
+    r"|what(?:'s| is| are) (a |an )?micro|best way|worth|strategy|strategies|measure|roi\b"
+    r"|authentic"
     r"|cost[- ]effective|effective|does it work|do they work|better than|compared to"
     r"|guidance|advice)"
 )
@@ -127,6 +128,9 @@ _NICHE_BEFORE = re.compile(
     r"|niche|space|campaign|brand|partners?)\b"
 )
 _WORD = re.compile(r"[a-z0-9&'-]+")
+# "what's", "who's", "we're", "i'm": a contraction of a filler word is filler too.
+_CONTRACTION = re.compile(r"'(?:s|re|m|ve|ll|d)$")
+_CONTRACTED_FILLER = {"i", "there", "here", "let"}
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -164,15 +168,25 @@ def find_handles(text: str, known: Collection[str] = frozenset()) -> list[str]:
     return ordered
 
 
+def _plain(text: str) -> str:
+    """Lower case, with typographic apostrophes (Slack and phones send "what’s") made plain."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _is_filler(word: str) -> bool:
+    base = _CONTRACTION.sub("", word)
+    return word in _FILLER or (base != word and (base in _FILLER or base in _CONTRACTED_FILLER))
+
+
 def _clean_phrase(phrase: str) -> str | None:
     words = [w.strip("'-") for w in _WORD.findall(phrase)]
-    kept = [w for w in words if w and w not in _FILLER and not w.isdigit()]
+    kept = [w for w in words if w and not _is_filler(w) and not w.isdigit()]
     return " ".join(kept) or None
 
 
 def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
-    lowered = _HANDLE.sub(" ", text.lower())
+    lowered = _HANDLE.sub(" ", _plain(text))
     for pattern in _BUDGET_PATTERNS:
         lowered = pattern.sub(" ", lowered)
     lowered = re.sub(r"[\"“”]", " ", lowered)
@@ -234,7 +248,7 @@ def route(
     context: Context | None = None,
 ) -> Route:
     """Recognise the question; `context` fills what a follow-up leaves out."""
-    text = question.lower().strip()
+    text = _plain(question).strip()
     context = context or Context()
     previous = context.route
     handles = find_handles(question, known_handles)

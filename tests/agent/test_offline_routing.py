@@ -119,6 +119,8 @@ CASES: list[tuple[str, Expected]] = [
     ("How do we measure authenticity?", GUIDE),
     ("tips for an influencer campaign", GUIDE),
     ("Why do smaller audiences convert better than celebrities?", GUIDE),
+    ("what’s a micro-influencer exactly?", GUIDE),
+    ("What's the best way to work with creators?", GUIDE),
     # unclear, or asking for secrets: no tools at all
     ("hello", NOTHING),
     ("asdf qwerty", NOTHING),
@@ -211,6 +213,8 @@ def test_find_handles_in_order_with_and_without_at() -> None:
         ("who should we partner with for vegan fitness?", "vegan fitness"),
         ("creators for our upcoming plant-based protein launch", "plant-based protein"),
         ("pet care influencers", "pet care"),
+        ("who’s good for skincare?", "skincare"),
+        ("what’s a micro-influencer?", None),
         ("ideas?", None),
     ],
 )
