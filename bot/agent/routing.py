@@ -240,6 +240,14 @@ def _top_n(text: str) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
+def _without_bare_handles(text: str, handles: Iterable[str]) -> str:
+    """The text with bare handles ("score tofu.tempo") blanked out, so "for tofu.tempo"
+    is not read as the niche "tofu"."""
+    for handle in handles:
+        text = re.sub(rf"(?<![\w@.]){re.escape(handle[1:])}(?![\w])", " ", text, flags=re.I)
+    return text
+
+
 def route(
     question: str,
     *,
@@ -253,7 +261,7 @@ def route(
     previous = context.route
     handles = find_handles(question, known_handles)
     budget = parse_budget(question)
-    niche = find_niche(question, known_niches)
+    niche = find_niche(_without_bare_handles(question, handles), known_niches)
     follow_up = previous is not None and bool(_FOLLOW_UP.search(text) or len(text.split()) <= 6)
     inherited_niche = niche or (previous.niche if previous else None)
 

@@ -76,6 +76,8 @@ CASES: list[tuple[str, Expected]] = [
     ("How good is @tofu.tempo for vegan fitness?", score("@tofu.tempo", niche="vegan fitness")),
     ("Tell me about @ava.glowlab", score("@ava.glowlab")),
     ("is greenrunner any good?", score("@greenrunner")),
+    ("what's the score for tofu.tempo", score("@tofu.tempo", niche=None)),
+    ("thoughts on greenrunner for vegan fitness", score("@greenrunner", niche="vegan fitness")),
     ("@LIKEFARM.VEGAN worth it?", score("@likefarm.vegan")),
     # comparing named handles
     ("compare @greenrunner and @tofu.tempo", compare("@greenrunner", "@tofu.tempo")),
