@@ -57,8 +57,22 @@ _BUDGET_PATTERNS = [
         r"\s*\$?\s?" + _AMOUNT
     ),
     re.compile(_AMOUNT + r"\s*(?:budget|to spend)"),
+    re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?\$"),  # "750$"
 ]
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "million": 1e6}
+# Amounts in words: "two grand", "five thousand dollars", "a budget of ten thousand".
+_NUMBER_WORD_VALUES = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "fifty": 50,
+}  # fmt: skip
+_WORDS_AMOUNT = r"\b(" + "|".join(_NUMBER_WORD_VALUES) + r")\s(grand|thousand|hundred)\b"
+_WORD_BUDGET_PATTERNS = [
+    # Not "a grand": "a grand opening" is no budget.
+    re.compile(r"\b(" + "|".join(w for w in _NUMBER_WORD_VALUES if w != "a") + r")\s(grand)\b"),
+    re.compile(_WORDS_AMOUNT + r"\s?(?:us\s)?(?:dollars|usd|bucks)\b"),
+    re.compile(r"budget\s*(?:of|is|at|=|:|around|about|roughly|near|to)?\s*" + _WORDS_AMOUNT),
+]
+_WORD_MULTIPLIER = {"grand": 1e3, "thousand": 1e3, "hundred": 1e2}
 
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
@@ -135,7 +149,8 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def parse_budget(text: str) -> float | None:
-    """A budget in US dollars written as "$5k", "5,000 dollars", "budget of 2500" and the like.
+    """A budget in US dollars written as "$5k", "5,000 dollars", "budget of 2500", "two grand"
+    and the like.
     "$0" is a budget too (it plans nothing, and the answer says what the cheapest fit costs)."""
     lowered = text.lower()
     for pattern in _BUDGET_PATTERNS:
@@ -143,6 +158,10 @@ def parse_budget(text: str) -> float | None:
         if match:
             whole, fraction, unit = match.group(1), match.group(2) or "", match.group(3)
             return float(whole.replace(",", "") + fraction) * _MULTIPLIER.get(unit or "", 1.0)
+    for pattern in _WORD_BUDGET_PATTERNS:
+        match = pattern.search(lowered)
+        if match:
+            return float(_NUMBER_WORD_VALUES[match.group(1)] * _WORD_MULTIPLIER[match.group(2)])
     return None
 
 
@@ -187,7 +206,7 @@ def _clean_phrase(phrase: str) -> str | None:
 def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
     lowered = _HANDLE.sub(" ", _plain(text))
-    for pattern in _BUDGET_PATTERNS:
+    for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     lowered = re.sub(r"[\"“”]", " ", lowered)
     for pattern in (_NICHE_AFTER, _NICHE_BEFORE):
