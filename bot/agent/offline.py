@@ -30,6 +30,10 @@ SHORTLIST_HOW = (
     "Shortlists change only when someone acts: the **Add to shortlist** button on an answer, "
     "or `/scout shortlist add|remove CAMPAIGN @handle`."
 )
+FOREIGN_BUDGET_NOTE = (
+    "I plan budgets in US dollars and don't convert currencies: give me the budget in USD "
+    '(e.g. "$BUDGET") and I\'ll pick the best set within it.'
+)
 INGEST_NOTE = "Guidance quotes are unavailable until the index is built: run `scout ingest`."
 
 # Retrieval queries that find the guidance behind each kind of answer.
@@ -284,6 +288,12 @@ class OfflinePlanner:
                 )
 
     def _recommend(self, routed: Route, box: ToolBox) -> Draft:
+        draft = self._recommend_niche(routed, box)
+        if routed.foreign_budget:
+            draft.answer = f"{FOREIGN_BUDGET_NOTE}\n\n{draft.answer}"
+        return draft
+
+    def _recommend_niche(self, routed: Route, box: ToolBox) -> Draft:
         if routed.niche is None:
             return Draft(
                 answer="Which niche is the campaign for? Tell me and I'll rank the roster for it.",

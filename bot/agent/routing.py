@@ -36,6 +36,7 @@ class Route(BaseModel):
     budget: float | None = None
     campaign: str | None = None
     count: int = 5  # how many creators to list
+    foreign_budget: bool = False  # a budget in another currency ("€3000"), which we don't convert
 
 
 class Context(BaseModel):
@@ -73,6 +74,11 @@ _WORD_BUDGET_PATTERNS = [
     re.compile(r"budget\s*(?:of|is|at|=|:|around|about|roughly|near|to)?\s*" + _WORDS_AMOUNT),
 ]
 _WORD_MULTIPLIER = {"grand": 1e3, "thousand": 1e3, "hundred": 1e2}
+_FOREIGN_CURRENCY = r"(?:€|£|¥|eur|euros?|gbp|quid|yen)"
+_FOREIGN_BUDGET_PATTERNS = [
+    re.compile(_FOREIGN_CURRENCY + r"\s?" + _AMOUNT),
+    re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?" + _FOREIGN_CURRENCY + r"(?!\w)"),
+]
 
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
@@ -206,7 +212,7 @@ def _clean_phrase(phrase: str) -> str | None:
 def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
     lowered = _HANDLE.sub(" ", _plain(text))
-    for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS):
+    for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     lowered = re.sub(r"[\"“”]", " ", lowered)
     for pattern in (_NICHE_AFTER, _NICHE_BEFORE):
@@ -292,6 +298,9 @@ def route(
         return Route(intent=intent, handles=handles, campaign=campaign)
     if budget is not None:
         return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget)
+    if any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
+        # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
+        return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
     if len(handles) >= 2:
         return Route(intent=Intent.COMPARE, handles=handles, niche=inherited_niche)
     if len(handles) == 1:

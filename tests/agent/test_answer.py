@@ -74,6 +74,16 @@ def test_plan_answer_quotes_only_the_plan_figures(answerer: Answerer, scout: Sco
     assert_grounded(result, plan)
 
 
+def test_a_budget_in_another_currency_is_not_planned_as_dollars(answerer: Answerer) -> None:
+    result = answerer.ask("€3000 for travel creators", conversation_key="eur")
+    assert result.answer.startswith("I plan budgets in US dollars")
+    assert "within $3,000" not in result.answer
+    assert result.creators  # the travel ranking still comes with it
+    assert_grounded(result)
+    follow_up = answerer.ask("ok, $3,300 then", conversation_key="eur")
+    assert "**For travel within $3,300, book" in follow_up.answer
+
+
 def test_a_budget_too_small_names_the_cheapest_fit(answerer: Answerer, scout: Scout) -> None:
     result = answerer.ask("plan vegan fitness with a budget of 10")
     cheapest = min(scout.rank("vegan fitness", n=5), key=lambda c: c.rate_usd)

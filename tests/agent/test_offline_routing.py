@@ -108,6 +108,8 @@ CASES: list[tuple[str, Expected]] = [
         ],
     ),
     ("I have $2000", NOTHING),
+    ("€3000 for travel creators", rec("travel")),
+    ("plan running for 1,500 GBP", rec("running")),
     # shortlist questions (read-only)
     ("what's on the spring launch shortlist?", shortlist("spring launch")),
     ("show the shortlist for 'Summer Glow'", shortlist("Summer Glow")),
