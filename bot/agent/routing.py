@@ -110,7 +110,8 @@ _RECOMMEND_CUES = re.compile(
     r"|candidates?|options|list|show|pick|picks|shortlist candidates|ideas|creators? for"
     r"|influencers? for|anyone for|looking for|searching for"
     r"|(need|needs|want|wants)\s(?!a\s)(?:(?!with\b|about\b|to\b)[a-z&'-]+\s){0,3}"
-    r"(creators?|influencers?|people|accounts))\b"
+    r"(creators?|influencers?|people|accounts)"
+    r"|any\s(?:(?!with\b|about\b|to\b|in\b|of\b)[a-z&'-]+\s){1,3}(creators?|influencers?|accounts))\b"
 )
 _COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|better|side by side)\b")
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|instead|then|ok(ay)?|also|now)\b")

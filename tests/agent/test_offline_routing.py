@@ -64,6 +64,8 @@ CASES: list[tuple[str, Expected]] = [
     ("do we need a contract with fitness creators?", GUIDE),
     ("what does the guidance say about fitness?", GUIDE),
     ("got any fitness people?", rec("fitness")),
+    ("any vegan food influencers out there?? 🌱", rec("vegan food")),
+    ("is there any point in micro influencers at all?", GUIDE),
     (
         "suggest partners for industrial welding supplies",
         [("find_creators", {"niche": "industrial welding supplies"})],
