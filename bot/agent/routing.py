@@ -206,7 +206,9 @@ def _is_filler(word: str) -> bool:
 
 def _clean_phrase(phrase: str) -> str | None:
     words = [w.strip("'-") for w in _WORD.findall(phrase)]
-    kept = [w for w in words if w and not _is_filler(w) and not w.isdigit()]
+    kept = [
+        w for w in words if w and not _is_filler(w) and not w.isdigit() and w not in _NUMBER_WORDS
+    ]
     return " ".join(kept) or None
 
 
@@ -263,7 +265,7 @@ def _top_n(text: str) -> int | None:
     if not match:
         return None
     word = match.group(1)
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    return (int(word) or None) if word.isdigit() else _NUMBER_WORDS[word]
 
 
 def _without_bare_handles(text: str, handles: Iterable[str]) -> str:
@@ -319,7 +321,8 @@ def route(
     if niche and (_RECOMMEND_CUES.search(text) or follow_up or len(text.split()) <= 4):
         if follow_up and previous is not None and previous.intent == Intent.PLAN:
             return Route(intent=Intent.PLAN, niche=niche, budget=previous.budget)
-        return Route(intent=Intent.RECOMMEND, niche=niche)
+        # "top 3 running creators" lists three; "top 0" is no count at all.
+        return Route(intent=Intent.RECOMMEND, niche=niche, count=_top_n(text) or 5)
     more = re.search(r"\b(more|others|else|another|next)\b", text)
     if follow_up and more and previous is not None and previous.niche:
         return Route(intent=Intent.RECOMMEND, niche=previous.niche, count=previous.count * 2)

@@ -24,8 +24,8 @@ G = "search_guidance"
 Expected = list[tuple[str, dict[str, Any]]]
 
 
-def rec(niche: str) -> Expected:
-    return [("find_creators", {"niche": niche}), (G, {})]
+def rec(niche: str, n: int = 5) -> Expected:
+    return [("find_creators", {"niche": niche, "n": n}), (G, {})]
 
 
 def score(handle: str, **niche: str | None) -> Expected:
@@ -53,6 +53,9 @@ CASES: list[tuple[str, Expected]] = [
     ("Who are the best creators for skincare?", rec("skincare")),
     ("recommend influencers for our new pet care brand", rec("pet care")),
     ("top vegan fitness creators", rec("vegan fitness")),
+    ("top 3 running creators", rec("running", n=3)),
+    ("show me the top two skincare influencers", rec("skincare", n=2)),
+    ("top 0 skincare creators", rec("skincare")),
     ("Which micro-influencers suit a plant-based protein launch?", rec("plant-based protein")),
     ("find me gaming creators", rec("gaming")),
     ("any good travel influencers?", rec("travel")),
