@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.agent.models import Citation
 from bot.agent.routing import Context, Intent, Route, context_from, route
-from bot.agent.tools import ToolBox
+from bot.agent.tools import MAX_CREATORS, ToolBox
 from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.models import Passage
 from bot.scoring.models import PlanResult, ScoreCard
@@ -314,8 +314,11 @@ class OfflinePlanner:
             parts.append("Why smaller, engaged niche creators win, from the guidance:\n")
             parts[-1] += quote_block(quotes)
         parts.append("**Top picks**\n" + "\n".join(creator_line(c) for c in cards))
-        if len(cards) < routed.count:
+        if len(cards) < min(routed.count, MAX_CREATORS):
             parts.append(f"That is every unflagged creator on your roster who fits {routed.niche}.")
+        elif routed.count > MAX_CREATORS:
+            # The tool lists at most MAX_CREATORS: a full list says nothing about the rest.
+            parts.append("That is as many as I list in one answer.")
         parts.append(
             "**Next:** tell me your budget and I'll pick the best set within it (or run "
             f"`/scout plan {routed.niche} $BUDGET`), then add the ones you like with "

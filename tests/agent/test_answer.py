@@ -10,6 +10,7 @@ import pytest
 
 from bot.agent.answer import Answerer
 from bot.agent.offline import EXAMPLES, INGEST_NOTE
+from bot.agent.tools import MAX_CREATORS
 from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
 from bot.errors import ConfigError
@@ -72,6 +73,18 @@ def test_plan_answer_quotes_only_the_plan_figures(answerer: Answerer, scout: Sco
     assert "within $2,000" in result.answer
     assert f"${plan.total_cost:,.0f} in total" in result.answer
     assert_grounded(result, plan)
+
+
+def test_asking_for_more_never_claims_the_list_is_complete_when_it_is_cut(
+    answerer: Answerer, scout: Scout
+) -> None:
+    assert len(scout.rank("skincare", n=50)) > MAX_CREATORS
+    answerer.ask("top skincare creators", conversation_key="more")
+    answerer.ask("more", conversation_key="more")
+    result = answerer.ask("more", conversation_key="more")
+    assert len(result.creators) == MAX_CREATORS
+    assert "every unflagged creator" not in result.answer
+    assert "That is as many as I list in one answer." in result.answer
 
 
 def test_a_budget_in_another_currency_is_not_planned_as_dollars(answerer: Answerer) -> None:
