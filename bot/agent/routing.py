@@ -137,6 +137,8 @@ _FILLER = {
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
     "searching", "asap",
+    # chat shorthand
+    "ppl", "folks", "peeps", "lol", "rn", "pls", "plz", "thx", "thanks", "tbh", "hey", "hi",
 }  # fmt: skip
 _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting)\s+"

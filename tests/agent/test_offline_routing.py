@@ -67,6 +67,8 @@ CASES: list[tuple[str, Expected]] = [
     ("do we need a contract with fitness creators?", GUIDE),
     ("what does the guidance say about fitness?", GUIDE),
     ("got any fitness people?", rec("fitness")),
+    ("need skincare ppl 🙏", rec("skincare")),
+    ("who's hot rn in gaming lol", rec("gaming")),
     ("any vegan food influencers out there?? 🌱", rec("vegan food")),
     ("is there any point in micro influencers at all?", GUIDE),
     (
