@@ -343,6 +343,21 @@ class OfflinePlanner:
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=[card], note=note)
 
     def _compare(self, routed: Route, box: ToolBox) -> Draft:
+        known = [h for h in routed.handles if h in self.known_handles]
+        unknown = [h for h in routed.handles if h not in self.known_handles]
+        if not unknown or not known:  # all known, or the tool names the unknown one
+            return self._compare_known(routed, box)
+        # One typo among several handles should not sink the comparison of the rest.
+        missing = f"Not on the roster: {', '.join(unknown)}."
+        draft = (
+            self._score(routed.model_copy(update={"handles": known}), box)
+            if len(known) == 1
+            else self._compare_known(routed.model_copy(update={"handles": known}), box)
+        )
+        draft.answer = f"{missing}\n\n{draft.answer}"
+        return draft
+
+    def _compare_known(self, routed: Route, box: ToolBox) -> Draft:
         cards = box.compare_creators(routed.handles, niche=routed.niche)
         if not cards:
             return Draft(answer="None of those handles are in the roster.", footer=EXAMPLES)

@@ -87,6 +87,15 @@ def test_asking_for_more_never_claims_the_list_is_complete_when_it_is_cut(
     assert "That is as many as I list in one answer." in result.answer
 
 
+def test_a_comparison_names_the_handle_not_on_the_roster_and_compares_the_rest(
+    answerer: Answerer,
+) -> None:
+    result = answerer.ask("compare @greenrunner, @tofu.tempo and @nope.nope")
+    assert result.answer.startswith("Not on the roster: @nope.nope.")
+    assert [c.handle for c in result.creators] == ["@greenrunner", "@tofu.tempo"]
+    assert_grounded(result)
+
+
 def test_a_budget_in_another_currency_is_not_planned_as_dollars(answerer: Answerer) -> None:
     result = answerer.ask("€3000 for travel creators", conversation_key="eur")
     assert result.answer.startswith("I plan budgets in US dollars")

@@ -97,6 +97,12 @@ CASES: list[tuple[str, Expected]] = [
         compare("@ava.glowlab", "@dana.glowlab", "@ian.dewdiary"),
     ),
     ("greenrunner or plantpowered.lifts?", compare("@greenrunner", "@plantpowered.lifts")),
+    # a handle not on the roster does not sink the comparison of the others
+    ("compare @greenrunner and @nobody.here", score("@greenrunner", niche=None)),
+    (
+        "compare @greenrunner, @tofu.tempo and @nope.nope for running",
+        compare("@greenrunner", "@tofu.tempo", niche="running"),
+    ),
     # planning with a budget
     ("plan vegan fitness with $5k", plan("vegan fitness", 5000.0)),
     ("We have 5,000 dollars for skincare creators", plan("skincare", 5000.0)),
