@@ -43,7 +43,8 @@ class Context(BaseModel):
     """What earlier turns of a conversation established."""
 
     route: Route | None = None
-    mentioned: list[str] = Field(default_factory=list)  # handles in the last answer, in order
+    # Handles the answers named, the last answer's first, then earlier ones not in it.
+    mentioned: list[str] = Field(default_factory=list)
 
 
 # Not part of a longer number, a word or a negative one ("$-50" is no budget, not $50;
@@ -115,7 +116,11 @@ _RECOMMEND_CUES = re.compile(
 )
 _COMPARE_CUES = re.compile(r"\b(compare|comparison|versus|vs\.?|better|side by side)\b")
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|instead|then|ok(ay)?|also|now)\b")
-_THEM = re.compile(r"\b(them|these|those|the (top|first) ?(\d+|two|three|four|five)?|both)\b")
+_THEM = re.compile(
+    r"\b(them|these|those|the (top|first) ?(\d+|two|three|four|five)?|both|which one|the two"
+    r"|either)\b"
+)
+_PAIR = re.compile(r"\b(both|which one|the two|either)\b")
 _TOPIC_WORDS = re.compile(
     r"\b(micro[\s-]?influencers?|influencers?|creators?|engagement|authenticity|followers?|brands?"
     r"|campaigns?|audience|trust|niche|marketing)\b"
@@ -154,6 +159,7 @@ _WORD = re.compile(r"[a-z0-9&'-]+")
 # "what's", "who's", "we're", "i'm": a contraction of a filler word is filler too.
 _CONTRACTION = re.compile(r"'(?:s|re|m|ve|ll|d)$")
 _CONTRACTED_FILLER = {"i", "there", "here", "let"}
+MAX_MENTIONED = 20  # handles a conversation remembers for "compare them"
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -313,8 +319,8 @@ def route(
         if rival and re.search(r"\b(instead|rather|over|vs|versus|compare)\b", text):
             return Route(intent=Intent.COMPARE, handles=[handles[0], rival], niche=inherited_niche)
         return Route(intent=Intent.SCORE, handles=handles, niche=inherited_niche)
-    if _COMPARE_CUES.search(text) and context.mentioned and _THEM.search(text):
-        count = _top_n(text) or (2 if "both" in text else 3)
+    if _COMPARE_CUES.search(text) and len(context.mentioned) >= 2 and _THEM.search(text):
+        count = _top_n(text) or (2 if _PAIR.search(text) else 3)
         return Route(
             intent=Intent.COMPARE, handles=context.mentioned[:count], niche=inherited_niche
         )
@@ -352,7 +358,15 @@ def context_from(
             if routed.intent not in {Intent.HELP, Intent.SECRETS}:
                 context = Context(route=routed, mentioned=context.mentioned)
         else:
-            mentioned = find_handles(content)
+            # Roster handles only: usage text names placeholders ("score @handle").
+            mentioned = [
+                h for h in find_handles(content) if not known_handles or h in known_handles
+            ]
             if mentioned:
-                context = Context(route=context.route, mentioned=mentioned)
+                # Earlier ones stay behind, so "which one is better?" after two single
+                # scores can compare them.
+                earlier = [h for h in context.mentioned if h not in mentioned]
+                context = Context(
+                    route=context.route, mentioned=(mentioned + earlier)[:MAX_MENTIONED]
+                )
     return context

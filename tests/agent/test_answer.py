@@ -96,6 +96,18 @@ def test_a_comparison_names_the_handle_not_on_the_roster_and_compares_the_rest(
     assert_grounded(result)
 
 
+def test_which_one_is_better_compares_the_creators_scored_one_after_another(
+    answerer: Answerer,
+) -> None:
+    answerer.ask("score @greenrunner", conversation_key="pair")
+    answerer.ask("hello", conversation_key="pair")  # usage text names "@handle": not a creator
+    answerer.ask("what about @tofu.tempo?", conversation_key="pair")
+    result = answerer.ask("which one is better?", conversation_key="pair")
+    assert sorted(c.handle for c in result.creators) == ["@greenrunner", "@tofu.tempo"]
+    assert "comes out ahead" in result.answer
+    assert_grounded(result)
+
+
 def test_a_budget_in_another_currency_is_not_planned_as_dollars(answerer: Answerer) -> None:
     result = answerer.ask("€3000 for travel creators", conversation_key="eur")
     assert result.answer.startswith("I plan budgets in US dollars")
