@@ -82,6 +82,7 @@ _FOREIGN_BUDGET_PATTERNS = [
 ]
 
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
+_HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
 
 _SECRET_WORDS = re.compile(
@@ -222,7 +223,8 @@ def _clean_phrase(phrase: str) -> str | None:
 
 def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
-    lowered = _HANDLE.sub(" ", _plain(text))
+    # A handle ends a phrase: "is $300 for @greenrunner reasonable?" has no niche "reasonable".
+    lowered = _HANDLE.sub(_HANDLE_GAP, _plain(text))
     for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     lowered = re.sub(r"[\"“”]", " ", lowered)
@@ -236,7 +238,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
         for tag in known_niches
         if re.search(rf"\b{re.escape(tag.lower())}\b", lowered)
     ]
-    if tags and len(lowered.split()) <= 5:
+    if tags and len(_WORD.findall(lowered)) <= 5:
         # A short question naming a roster niche is itself the brief ("budget travel").
         return _clean_phrase(lowered)
     return " ".join(tag for _, tag in sorted(tags)) or None
@@ -280,7 +282,7 @@ def _without_bare_handles(text: str, handles: Iterable[str]) -> str:
     """The text with bare handles ("score tofu.tempo") blanked out, so "for tofu.tempo"
     is not read as the niche "tofu"."""
     for handle in handles:
-        text = re.sub(rf"(?<![\w@.]){re.escape(handle[1:])}(?![\w])", " ", text, flags=re.I)
+        text = re.sub(rf"(?<![\w@.]){re.escape(handle[1:])}(?![\w])", _HANDLE_GAP, text, flags=re.I)
     return text
 
 
@@ -307,9 +309,11 @@ def route(
         intent = Intent.SHORTLIST_CHANGE if _CHANGE_WORDS.search(text) else Intent.SHORTLIST
         campaign = find_campaign(question) or (previous.campaign if previous else None)
         return Route(intent=intent, handles=handles, campaign=campaign)
-    if budget is not None:
+    # A named creator comes first: "is $300 a post for @greenrunner reasonable?" is about
+    # @greenrunner, not a plan for $300.
+    if budget is not None and not handles:
         return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget)
-    if any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
+    if not handles and any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
         # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
     if len(handles) >= 2:

@@ -32,7 +32,7 @@ def score(handle: str, **niche: str | None) -> Expected:
     return [("score_creator", {"handle": handle, **niche}), (G, {})]
 
 
-def compare(*handles: str, **niche: str) -> Expected:
+def compare(*handles: str, **niche: str | None) -> Expected:
     return [("compare_creators", {"handles": list(handles), **niche}), (G, {})]
 
 
@@ -86,6 +86,11 @@ CASES: list[tuple[str, Expected]] = [
     ("what's the score for tofu.tempo", score("@tofu.tempo", niche=None)),
     ("thoughts on greenrunner for vegan fitness", score("@greenrunner", niche="vegan fitness")),
     ("@LIKEFARM.VEGAN worth it?", score("@likefarm.vegan")),
+    ("is $300 a post for @greenrunner reasonable?", score("@greenrunner", niche=None)),
+    (
+        "justify the spend on @tofu.tempo vs @greenrunner",
+        compare("@tofu.tempo", "@greenrunner", niche=None),
+    ),
     # comparing named handles
     ("compare @greenrunner and @tofu.tempo", compare("@greenrunner", "@tofu.tempo")),
     (
