@@ -1,5 +1,7 @@
 """Retrieval benchmark: recall@1, recall@5 and MRR per method, and warm query latency.
 
+Also how often the quotes the offline answerer picks from the hybrid top 5 are answers.
+
 Methods: bm25 and dense alone, hybrid (the product's search: z-score fusion) and
 rrf (the same two fused by reciprocal rank instead, for comparison).
 
@@ -53,12 +55,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.agent.offline import pick_quotes
 from bot.config import PROJECT_DIR, load_settings
 from bot.embeddings import WordLlamaEmbedder
-from bot.knowledge.evaluation import DEFAULT_EVAL_SET, as_written, evaluate, load_eval_set
+from bot.knowledge.evaluation import (
+    DEFAULT_EVAL_SET,
+    EvalQuestion,
+    as_written,
+    evaluate,
+    load_eval_set,
+)
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import read_corpus
-from bot.knowledge.retriever import open_retriever
+from bot.knowledge.retriever import Retriever, open_retriever
 from bot.knowledge.store import open_client
 
 if TYPE_CHECKING:
@@ -89,6 +98,25 @@ class MiniLMEmbedder:
             texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+def print_quote_hits(retriever: Retriever, questions: list[EvalQuestion]) -> None:
+    """How often the offline answerer's quotes (picked from the hybrid top 5) are answers:
+    a quote is a hit when it lies within one of the question's answers, or holds one."""
+    first = any_of_three = 0
+    for q in questions:
+        quotes = pick_quotes(retriever.search(q.question, 5), q.question, limit=3)
+        hits = [
+            any(
+                a.source == c.source and (c.quote in a.quote or a.quote in c.quote)
+                for a in q.answers
+            )
+            for c in quotes
+        ]
+        first += bool(hits and hits[0])
+        any_of_three += any(hits)
+    n = len(questions)
+    print(f"\nquotes (offline answerer): hit@1 {first / n:.3f}, hit@3 {any_of_three / n:.3f}")
 
 
 def main() -> None:
@@ -129,6 +157,8 @@ def main() -> None:
             print(f"{'method':8} {'recall@1':>9} {'recall@5':>9} {'MRR':>7}")
             for m in evaluate(retriever, subset, ("bm25", "dense", "hybrid", "rrf")):
                 print(f"{m.method:8} {m.recall_at_1:9.3f} {m.recall_at_5:9.3f} {m.mrr:7.3f}")
+
+        print_quote_hits(retriever, questions)
 
         texts = [q.question for q in questions]
         retriever.search(texts[0])  # warm: load the index and the BM25 model
