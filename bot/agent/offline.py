@@ -17,6 +17,7 @@ from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
 from bot.knowledge.models import Passage
 from bot.scoring.models import PlanResult, ScoreCard
+from bot.scoring.roster import closest_handle
 
 EXAMPLES = """\
 You can ask me things like:
@@ -353,7 +354,9 @@ class OfflinePlanner:
         if not unknown or not known:  # all known, or the tool names the unknown one
             return self._compare_known(routed, box)
         # One typo among several handles should not sink the comparison of the rest.
-        missing = f"Not on the roster: {', '.join(unknown)}."
+        guesses = [f"{g} for {h}" for h in unknown if (g := closest_handle(h, self.known_handles))]
+        hint = f" Did you mean {' and '.join(guesses)}?" if guesses else ""
+        missing = f"Not on the roster: {', '.join(unknown)}.{hint}"
         draft = (
             self._score(routed.model_copy(update={"handles": known}), box)
             if len(known) == 1

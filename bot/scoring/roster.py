@@ -8,6 +8,7 @@ so a marketer can fix them all in one pass.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import math
@@ -27,6 +28,10 @@ from bot.scoring.models import Creator
 
 if TYPE_CHECKING:
     from bot.config import Settings
+
+# How alike (difflib's ratio) a mistyped handle and a roster handle must be to be
+# suggested: "@dana.dewdiry" finds "@dana.dewdiary" (0.96); "@alex" finds nothing.
+HANDLE_MATCH_CUTOFF = 0.8
 
 CANONICAL_COLUMNS = (
     "handle",
@@ -153,6 +158,14 @@ class _CellError(ValueError):
 def normalise_handle(text: str) -> str:
     """`GreenRunner`, `@GreenRunner` and ` @greenrunner ` all become `@greenrunner`."""
     return "@" + text.strip().lstrip("@").strip().lower()
+
+
+def closest_handle(handle: str, handles: Iterable[str]) -> str | None:
+    """The handle among `handles` that a mistyped one most likely meant, or None."""
+    matches = difflib.get_close_matches(
+        normalise_handle(handle), list(handles), n=1, cutoff=HANDLE_MATCH_CUTOFF
+    )
+    return matches[0] if matches else None
 
 
 def _header_key(header: str) -> str:

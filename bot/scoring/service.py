@@ -26,7 +26,7 @@ from bot.scoring.metrics import (
 from bot.scoring.models import Component, PlanPick, PlanResult, PlanSkip, ScoreCard
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
-from bot.scoring.roster import load_roster, normalise_handle
+from bot.scoring.roster import closest_handle, load_roster, normalise_handle
 from bot.scoring.table import RosterTable
 
 if TYPE_CHECKING:
@@ -105,10 +105,20 @@ class Scout:
             raise ScoutError("a handle is empty: give one like @greenrunner")
         unknown = [key for key in keys if key not in self._index]
         if len(unknown) == 1:
-            raise ScoutError(f"no creator {unknown[0]} on the roster")
+            guess = self.closest_handle(unknown[0])
+            hint = f" (did you mean {guess}?)" if guess else ""
+            raise ScoutError(f"no creator {unknown[0]} on the roster{hint}")
         if unknown:
-            raise ScoutError(f"no creators {', '.join(unknown)} on the roster")
+            guesses = [
+                f"{guess} for {key}" for key in unknown if (guess := self.closest_handle(key))
+            ]
+            hint = f" (did you mean {' and '.join(guesses)}?)" if guesses else ""
+            raise ScoutError(f"no creators {', '.join(unknown)} on the roster{hint}")
         return [self._index[key] for key in keys]
+
+    def closest_handle(self, handle: str) -> str | None:
+        """The roster handle a mistyped one most likely meant, or None when none is close."""
+        return closest_handle(handle, self._index)
 
     def _fit(self, niche: str) -> NicheFit:
         brief = " ".join(niche.split())

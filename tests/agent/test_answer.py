@@ -96,6 +96,16 @@ def test_a_comparison_names_the_handle_not_on_the_roster_and_compares_the_rest(
     assert_grounded(result)
 
 
+def test_a_comparison_with_a_mistyped_handle_suggests_the_one_on_the_roster(
+    answerer: Answerer,
+) -> None:
+    result = answerer.ask("compare @greenruner, @tofu.tempo and @mia.skinnotes")
+    assert result.answer.startswith(
+        "Not on the roster: @greenruner. Did you mean @greenrunner for @greenruner?"
+    )
+    assert {c.handle for c in result.creators} == {"@mia.skinnotes", "@tofu.tempo"}
+
+
 def test_which_one_is_better_compares_the_creators_scored_one_after_another(
     answerer: Answerer,
 ) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import SAMPLE_ROSTER, load_settings
-from bot.scoring.roster import RosterError, import_roster, load_roster
+from bot.scoring.roster import RosterError, closest_handle, import_roster, load_roster
 
 GOOD = "handle,platform,followers,avg_likes\n@ok,instagram,1000,50\n"
 FULL_HEADER = (
@@ -290,3 +290,19 @@ def test_roster_in_use_prefers_scout_roster_then_the_import_then_the_sample(
     monkeypatch.setenv("SCOUT_ROSTER", str(own))
     assert load_settings().roster_path == own
     assert import_roster(own, load_settings()).overridden_by == str(own)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("@greenruner", "@greenrunner"),  # a letter dropped
+        ("GreenRunnr", "@greenrunner"),  # no @, other case
+        ("@tofu.temp", "@tofu.tempo"),
+        ("@greenrunner", "@greenrunner"),
+        ("@alex", None),  # too short to be a typo of anything
+        ("@someone.else", None),
+    ],
+)
+def test_closest_handle_suggests_only_a_near_miss(typed: str, expected: str | None) -> None:
+    handles = ["@greenrunner", "@tofu.tempo", "@alex.beautybench", "@alex.bookpile"]
+    assert closest_handle(typed, handles) == expected

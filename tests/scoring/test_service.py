@@ -60,6 +60,20 @@ def test_unknown_handle_is_one_line_naming_it(sample_scout: Scout) -> None:
     assert str(caught.value) == "no creator @nobody on the roster"
 
 
+def test_a_mistyped_handle_suggests_the_roster_handle_it_most_likely_meant(
+    sample_scout: Scout,
+) -> None:
+    with pytest.raises(ScoutError) as caught:
+        sample_scout.card("@greenruner")
+    assert str(caught.value) == "no creator @greenruner on the roster (did you mean @greenrunner?)"
+    with pytest.raises(ScoutError) as caught:
+        sample_scout.compare(["@greenruner", "@nobody", "@tofu.tempo"])
+    assert str(caught.value) == (
+        "no creators @greenruner, @nobody on the roster"
+        " (did you mean @greenrunner for @greenruner?)"
+    )
+
+
 def test_a_card_with_zero_followers_does_not_claim_a_measured_rate(
     embedder: WordLlamaEmbedder,
 ) -> None:

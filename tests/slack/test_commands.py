@@ -85,6 +85,14 @@ def test_score_of_an_unknown_handle_names_it(app: ServedApp) -> None:
     assert "@nobody_here" in _text(reply)
 
 
+def test_score_of_a_mistyped_handle_suggests_the_one_on_the_roster(
+    app: ServedApp, handles: list[str]
+) -> None:
+    typo = handles[0][:-1]
+    reply = _run(app, f"score {typo}", key="score-typo")
+    assert f"did you mean {handles[0]}?" in _text(reply)
+
+
 def test_compare_attaches_a_chart(app: ServedApp, handles: list[str]) -> None:
     uploads = len(app.slack.calls_to("upload"))
     reply = _run(app, f"compare {handles[0]} {handles[1]}", key="compare")
