@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import typer
@@ -44,7 +45,11 @@ def show(result: AskResult) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(Markdown(result.answer))
+    # Slack shows each "> " line on its own; Markdown would run a quote's lines
+    # together, so each one but the last ends in a hard line break. A "<" is text
+    # ("for <your niche>"), not HTML for Markdown to drop.
+    answer = re.sub(r"(?m)^(> .*)$(?=\n> )", r"\1  ", result.answer).replace("<", "&lt;")
+    console.print(Markdown(answer))
     if result.creators:
         table = Table(title="Creators", title_justify="left")
         for column in ("handle", "tier", "followers", "ER", "$/eng.", "score", "flags"):

@@ -44,6 +44,16 @@ def test_json_is_the_pinned_ask_shape(env: Path) -> None:
     assert_grounded(AskResult.model_validate(payload))
 
 
+def test_people_see_each_quote_on_its_own_line_and_angle_brackets_as_typed(env: Path) -> None:
+    question = "why micro-influencers?"
+    citations = ask(question)["citations"]
+    result = CliRunner().invoke(app, ["ask", question], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    starts = [line for line in result.stdout.splitlines() if line.lstrip("▌ ").startswith("“")]
+    assert len(starts) == len(citations) >= 2
+    assert "who should we partner with for <your niche>?" in result.stdout
+
+
 def test_thread_continues_a_conversation(env: Path) -> None:
     ask("who should we partner with for vegan fitness?", "--thread", "launch")
     follow_up = ask("and with a budget of 2000?", "--thread", "launch")
