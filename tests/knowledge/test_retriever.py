@@ -14,9 +14,12 @@ import bot.knowledge.retriever as retriever_module
 from bot.config import Settings
 from bot.embeddings import WordLlamaEmbedder
 from bot.errors import NotReadyError
+from bot.knowledge.embedders import WordsAndSentences
+from bot.knowledge.evaluation import first_relevant_rank, load_eval_set
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import load_documents, read_corpus
-from bot.knowledge.retriever import RRF_K, Retriever, open_retriever, rrf, zscores
+from bot.knowledge.minilm import MiniLMEmbedder
+from bot.knowledge.retriever import RRF_K, Method, Retriever, open_retriever, rrf, zscores
 from bot.knowledge.store import open_client
 from tests.knowledge.conftest import KNOWLEDGE
 
@@ -43,6 +46,72 @@ def test_paraphrased_questions_find_their_passage(
 ) -> None:
     hits = retriever.search(query, k=5)
     assert any(expected in hit.text for hit in hits), [hit.text[:60] for hit in hits]
+
+
+class Remembering:
+    """MiniLM with a memory: each test builds a fresh index of the same passages."""
+
+    name = MiniLMEmbedder.name
+
+    def __init__(self) -> None:
+        self._model = MiniLMEmbedder()
+        self._seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        self._seen.update(zip(missing, self._model.embed(missing), strict=True))
+        return np.array([self._seen[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+
+
+@pytest.fixture(scope="module")
+def minilm() -> Remembering:
+    return Remembering()
+
+
+@pytest.fixture
+def with_sentences(
+    settings: Settings, wordllama: WordLlamaEmbedder, minilm: Remembering
+) -> Retriever:
+    """SCOUT_EMBEDDINGS=minilm: WordLlama and MiniLM vectors side by side in the index."""
+    embedder = WordsAndSentences(wordllama, minilm)
+    documents, _ = read_corpus([KNOWLEDGE])
+    ingest(open_client(settings), embedder, documents)
+    return open_retriever(settings, embedder)
+
+
+def test_the_index_with_minilm_stores_both_vectors(
+    settings: Settings, with_sentences: Retriever
+) -> None:
+    with_sentences.search("trust")
+    client = open_client(settings)
+    live = next(c for c in client.list_collections() if c.count())
+    stored = live.get(limit=1, include=["embeddings"])["embeddings"]
+    assert stored is not None and len(stored[0]) == 256 + 384
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Eval questions the WordLlama-only hybrid ranks 8th and 7th: none of their
+        # content words is in the answer ("regular people": "just people").
+        "Are micro-influencers mostly professional content creators, or just regular people?",
+        "Legal wants us to hand creators a word-for-word script plus approved brand shots. "
+        "Good idea or should we give them free rein?",
+    ],
+)
+def test_minilm_finds_what_shares_no_words_with_the_question(
+    with_sentences: Retriever, question: str
+) -> None:
+    labelled = next(q for q in load_eval_set() if q.question == question)
+    rank = first_relevant_rank(with_sentences.search(question, k=5), labelled)
+    assert rank is not None and rank <= 3
+
+
+@pytest.mark.parametrize("method", ["bm25", "dense", "hybrid", "rrf"])
+def test_every_method_works_with_minilm(with_sentences: Retriever, method: Method) -> None:
+    hits = with_sentences.search("Which apps matter for micro creators?", k=5, method=method)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
 def _dense_rank(retriever: Retriever, query: str, expected: str) -> int:
