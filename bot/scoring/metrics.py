@@ -36,6 +36,7 @@ FLAG_CODES = {
     GROWTH_SPIKE: "growth_spike",
     ENGAGEMENT_ANOMALY: "engagement_anomaly",
 }
+FLAG_BITS = {code: bit for bit, code in FLAG_CODES.items()}
 
 NEUTRAL = 0.5  # a component with nothing to judge by neither helps nor hurts
 
@@ -196,6 +197,25 @@ def _rate(value: float) -> str:
 
 def _money(value: float) -> str:
     return f"${value:,.0f}" if value >= 100 or value == int(value) else f"${value:,.2f}"
+
+
+def flag_rules(config: ScoringConfig) -> dict[str, str]:
+    """What raises each flag, with the configured thresholds, in a marketer's words."""
+    flags = config.flags
+    return {
+        "over_sponsored": f"more than {flags.over_sponsored_ratio:.0%} of recent posts sponsored",
+        "growth_spike": f"followers up {flags.growth_spike_30d:.0%} or more in 30 days",
+        "engagement_anomaly": f"fewer than {flags.anomaly_comments_per_like:g} comments per like "
+        f"together with engagement at least {flags.anomaly_benchmark_multiple:g}x the benchmark",
+    }
+
+
+def flag_counts(flags: NDArray[np.uint8]) -> NDArray[np.intp]:
+    """How many flags each creator carries."""
+    counts = np.zeros(flags.shape, dtype=np.intp)
+    for bit in FLAG_CODES:
+        counts += (flags & bit) > 0
+    return counts
 
 
 def flag_list(metrics: Metrics, table: RosterTable, i: int, config: ScoringConfig) -> list[Flag]:

@@ -11,6 +11,8 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 
 Platform = Literal["instagram", "tiktok", "youtube", "threads"]
 Tier = Literal["nano", "micro", "mid", "macro", "mega"]
+# How a ranking is ordered: best score first, or lowest rate per post first.
+RankOrder = Literal["score", "rate"]
 
 
 class Creator(BaseModel):
@@ -101,3 +103,14 @@ class PlanResult(BaseModel):
     picks: list[PlanPick] = Field(default_factory=list)
     candidates: int = 0  # creators the plan chose from: fitting, unflagged, with a rate
     skipped: list[PlanSkip] = Field(default_factory=list)
+
+
+class FlaggedCreators(BaseModel):
+    """The roster's flagged creators (for a niche and flag codes, when given), most flags
+    first; `total` counts them all, `creators` holds the first few as score cards."""
+
+    creators: list[ScoreCard]
+    total: int
+    niche: str | None = None
+    codes: list[str] = Field(default_factory=list)  # the flags asked about; empty: any
+    rules: dict[str, str] = Field(default_factory=dict)  # what raises each of those flags

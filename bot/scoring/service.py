@@ -16,14 +16,25 @@ from bot.errors import ScoutError
 from bot.scoring.benchmarks import load_benchmarks
 from bot.scoring.config import load_scoring_config
 from bot.scoring.metrics import (
+    FLAG_BITS,
     applied_weights,
     components,
     compute_metrics,
+    flag_counts,
     flag_list,
+    flag_rules,
     scores,
     tier_name,
 )
-from bot.scoring.models import Component, PlanPick, PlanResult, PlanSkip, ScoreCard
+from bot.scoring.models import (
+    Component,
+    FlaggedCreators,
+    PlanPick,
+    PlanResult,
+    PlanSkip,
+    RankOrder,
+    ScoreCard,
+)
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
 from bot.scoring.roster import closest_handle, load_roster, normalise_handle
@@ -212,29 +223,117 @@ class Scout:
         positions.sort(key=lambda i: (-round(float(all_scores[i]), 2), i))
         return [self._card(i, fit, float(all_scores[i])) for i in positions]
 
-    def ranked(self, niche: str, include_flagged: bool = False) -> NDArray[np.intp]:
-        """Positions of creators that fit `niche`, best first; flagged ones only if asked."""
-        fit = self._fit(niche)
-        candidates = fit.value >= self.config.niche.min_fit
+    def _fitting(
+        self,
+        fit: NicheFit,
+        include_flagged: bool,
+        min_followers: int | None,
+        max_followers: int | None,
+    ) -> NDArray[np.bool_]:
+        """Which creators fit the brief, within the follower bounds (inclusive); flagged
+        ones only if asked."""
+        for bound in (min_followers, max_followers):
+            if bound is not None and bound < 0:
+                raise ScoutError(f"a follower bound must be 0 or more, got {bound}")
+        fitting = fit.value >= self.config.niche.min_fit
         if not include_flagged:
-            candidates &= self.metrics.flags == 0
-        positions = np.flatnonzero(candidates)
-        # Round like the cards do, so the order matches what people read; the
-        # roster is sorted by handle, so the stable sort breaks ties by handle.
-        order = np.argsort(-np.round(self._scores(fit)[positions], 2), kind="stable")
-        return positions[order]
+            fitting &= self.metrics.flags == 0
+        if min_followers is not None:
+            fitting &= self.table.followers >= min_followers
+        if max_followers is not None:
+            fitting &= self.table.followers <= max_followers
+        return fitting
 
-    def rank(self, niche: str, n: int = 10, include_flagged: bool = False) -> list[ScoreCard]:
-        """The best `n` creators for a niche, flagged creators left out unless asked for."""
+    def ranked(
+        self,
+        niche: str,
+        include_flagged: bool = False,
+        *,
+        order: RankOrder = "score",
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> NDArray[np.intp]:
+        """Positions of creators that fit `niche`, best score first, or with `order="rate"`
+        lowest rate per post first (equal rates by score) and those with no rate on file
+        (rate 0: cost unknown, not free) last. Flagged ones only if asked."""
+        fit = self._fit(niche)
+        positions = np.flatnonzero(
+            self._fitting(fit, include_flagged, min_followers, max_followers)
+        )
+        # Round like the cards do, so the order matches what people read; the
+        # roster is sorted by handle, so stable sorts break ties by handle.
+        rounded = np.round(self._scores(fit)[positions], 2)
+        if order == "rate":
+            rates = self.table.rate_usd[positions]
+            # lexsort's last key sorts first: unrated last, then rate, then score.
+            return positions[np.lexsort((positions, -rounded, rates, rates <= 0))]
+        return positions[np.argsort(-rounded, kind="stable")]
+
+    def rank(
+        self,
+        niche: str,
+        n: int = 10,
+        include_flagged: bool = False,
+        *,
+        order: RankOrder = "score",
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> list[ScoreCard]:
+        """The first `n` creators for a niche in `order` (see `ranked`), flagged creators
+        left out unless asked for."""
         if n < 1:
             raise ScoutError(f"n must be at least 1, got {n}")
         fit = self._fit(niche)
         all_scores = self._scores(fit)
-        top = self.ranked(niche, include_flagged)[:n]
+        top = self.ranked(
+            niche,
+            include_flagged,
+            order=order,
+            min_followers=min_followers,
+            max_followers=max_followers,
+        )[:n]
         return [self._card(int(i), fit, float(all_scores[i])) for i in top]
 
-    def plan(self, niche: str, budget: float) -> PlanResult:
-        """The unflagged, niche-fitting creators that maximise engagements within `budget`.
+    def flagged(
+        self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10
+    ) -> FlaggedCreators:
+        """Creators that carry any of the flag `codes` (any flag when none are given) and,
+        with a niche, fit it: most flags first, then least authentic, then by handle."""
+        if n < 1:
+            raise ScoutError(f"n must be at least 1, got {n}")
+        unknown = [code for code in codes if code not in FLAG_BITS]
+        if unknown:
+            raise ScoutError(f"unknown flag code {', '.join(unknown)}: use {', '.join(FLAG_BITS)}")
+        wanted = list(dict.fromkeys(codes))
+        bits = sum(FLAG_BITS[code] for code in wanted) or sum(FLAG_BITS.values())
+        candidates = (self.metrics.flags & bits) > 0
+        fit = self._fit(niche) if niche else None
+        if fit is not None:
+            candidates &= fit.value >= self.config.niche.min_fit
+        positions = np.flatnonzero(candidates)
+        authenticity = self.metrics.authenticity[positions]
+        most_flags = -flag_counts(self.metrics.flags[positions])
+        chosen = positions[np.lexsort((positions, authenticity, most_flags))][:n]
+        all_scores = self._scores(fit)
+        rules = flag_rules(self.config)
+        return FlaggedCreators(
+            creators=[self._card(int(i), fit, float(all_scores[i])) for i in chosen],
+            total=len(positions),
+            niche=niche,
+            codes=wanted,
+            rules={code: rules[code] for code in wanted or FLAG_BITS},
+        )
+
+    def plan(
+        self,
+        niche: str,
+        budget: float,
+        *,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> PlanResult:
+        """The unflagged, niche-fitting creators (within the follower bounds, inclusive)
+        that maximise engagements within `budget`.
 
         Creators without a rate on file (rate 0) are left out, and listed as skipped:
         their cost is unknown, not zero.
@@ -242,7 +341,7 @@ class Scout:
         if not np.isfinite(budget) or budget < 0:
             raise ScoutError(f"the budget must be an amount in USD of 0 or more, got {budget}")
         fit = self._fit(niche)
-        fitting = (fit.value >= self.config.niche.min_fit) & (self.metrics.flags == 0)
+        fitting = self._fitting(fit, False, min_followers, max_followers)
         has_rate = self.table.rate_usd > 0
         positions = np.flatnonzero(fitting & has_rate)
         chosen = positions[

@@ -16,7 +16,9 @@ from bot.scoring.metrics import (
     applied_weights,
     components,
     compute_metrics,
+    flag_counts,
     flag_list,
+    flag_rules,
     scores,
     tier_name,
 )
@@ -164,6 +166,30 @@ def test_flags(fields: dict[str, float], codes: list[str]) -> None:
     flags = flag_list(m, table, 0, CONFIG)
     assert [flag.code for flag in flags] == codes
     assert all(flag.reason for flag in flags)
+
+
+def test_flag_rules_name_each_code_with_its_configured_threshold() -> None:
+    rules = flag_rules(CONFIG)
+    assert rules == {
+        "over_sponsored": "more than 50% of recent posts sponsored",
+        "growth_spike": "followers up 25% or more in 30 days",
+        "engagement_anomaly": "fewer than 0.01 comments per like together with engagement "
+        "at least 3x the benchmark",
+    }
+    # The rule and a flag's reason quote the same threshold.
+    table, m = metrics_for(make_creator(follower_growth_30d=0.4))
+    [flag] = flag_list(m, table, 0, CONFIG)
+    assert "(at least 25%)" in flag.reason and "25% or more" in rules[flag.code]
+
+
+def test_flag_counts() -> None:
+    _, m = metrics_for(
+        make_creator(handle="@clean"),
+        make_creator(handle="@ads", sponsored_ratio=0.8),
+        make_creator(handle="@ads.and.growth", sponsored_ratio=0.8, follower_growth_30d=0.3),
+    )
+    # The table is sorted by handle: @ads, @ads.and.growth, @clean.
+    assert flag_counts(m.flags).tolist() == [1, 2, 0]
 
 
 def test_reach_alone_earns_nothing() -> None:

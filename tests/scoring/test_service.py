@@ -100,6 +100,84 @@ def test_rank_keeps_flagged_creators_out_unless_asked(sample_scout: Scout) -> No
     assert any(card.flags for card in with_flagged)
 
 
+def test_rank_by_rate_is_cheapest_first_with_no_rate_last(embedder: WordLlamaEmbedder) -> None:
+    roster = [
+        make_creator(handle="@pricey", rate_usd=900),
+        make_creator(handle="@cheap.weak", rate_usd=100, avg_likes=200),
+        make_creator(handle="@cheap.strong", rate_usd=100),
+        make_creator(handle="@unpriced", rate_usd=0),
+        make_creator(handle="@cheapest.flagged", rate_usd=20, sponsored_ratio=0.9),
+        make_creator(handle="@elsewhere", rate_usd=10, niches=["gaming"], bio="Speedruns."),
+    ]
+    scout = Scout.from_creators(roster, embedder)
+    by_rate = scout.rank("fitness", n=10, order="rate")
+    # Equal rates: higher score first. No rate on file is unknown, not free: last.
+    assert [c.handle for c in by_rate] == ["@cheap.strong", "@cheap.weak", "@pricey", "@unpriced"]
+    assert by_rate[0].score > by_rate[1].score
+    assert [c.handle for c in scout.rank("fitness", n=2, order="rate")] == [
+        "@cheap.strong",
+        "@cheap.weak",
+    ]
+    with_flagged = scout.rank("fitness", n=10, include_flagged=True, order="rate")
+    assert with_flagged[0].handle == "@cheapest.flagged"
+    # The default order is still the score.
+    by_score = scout.rank("fitness", n=10)
+    assert [c.score for c in by_score] == sorted((c.score for c in by_score), reverse=True)
+
+
+def test_rank_and_plan_keep_to_follower_bounds(sample_scout: Scout) -> None:
+    everyone = sample_scout.rank("fitness", n=100)
+    small = sample_scout.rank("fitness", n=100, max_followers=49_999)
+    mid = sample_scout.rank("fitness", n=100, min_followers=10_000, max_followers=50_000)
+    assert small and all(c.followers <= 49_999 for c in small)
+    assert mid and all(10_000 <= c.followers <= 50_000 for c in mid)
+    assert [c.handle for c in small] == [c.handle for c in everyone if c.followers <= 49_999]
+    cheap_small = sample_scout.rank("fitness", n=100, order="rate", max_followers=49_999)
+    assert {c.handle for c in cheap_small} == {c.handle for c in small}
+    plan = sample_scout.plan("fitness", 5_000, max_followers=49_999)
+    assert plan.creators and all(c.followers <= 49_999 for c in plan.creators)
+    with pytest.raises(ScoutError, match="follower bound must be 0 or more"):
+        sample_scout.rank("fitness", min_followers=-1)
+
+
+def test_flagged_lists_every_flagged_creator_most_flags_first(sample_scout: Scout) -> None:
+    report = sample_scout.flagged(n=100)
+    flagged = [h for i, h in enumerate(sample_scout.table.handles) if sample_scout.metrics.flags[i]]
+    assert report.total == len(flagged) == len(report.creators)
+    assert {c.handle for c in report.creators} == set(flagged)
+    assert all(card.flags for card in report.creators)
+    # Most flags first, then the least authentic.
+    keys = [
+        (-len(c.flags), next(p.value for p in c.breakdown if p.name == "authenticity"))
+        for c in report.creators
+    ]
+    assert keys == sorted(keys)
+    assert report.creators[0].handle == "@nora.lensnotes"  # over-sponsored and a growth spike
+    assert set(report.rules) == {"over_sponsored", "growth_spike", "engagement_anomaly"}
+    first_ten = sample_scout.flagged()
+    assert first_ten.total == report.total
+    assert first_ten.creators == report.creators[:10]
+
+
+def test_flagged_by_code_and_niche(sample_scout: Scout) -> None:
+    bought = sample_scout.flagged(codes=["growth_spike", "engagement_anomaly"], n=100)
+    codes = [{f.code for f in c.flags} for c in bought.creators]
+    assert codes and all(c & {"growth_spike", "engagement_anomaly"} for c in codes)
+    assert "@likefarm.vegan" in {c.handle for c in bought.creators}
+    assert list(bought.rules) == ["growth_spike", "engagement_anomaly"]
+    fitness = sample_scout.flagged("fitness", n=100)
+    assert {c.handle for c in fitness.creators} == {
+        "@fitfam.boost",
+        "@gus.mindfulmornings",
+        "@likefarm.vegan",
+    }
+    assert all(any(p.name == "niche_fit" for p in c.breakdown) for c in fitness.creators)
+    none = sample_scout.flagged("skincare", codes=["growth_spike"])
+    assert (none.total, none.creators) == (0, [])
+    with pytest.raises(ScoutError, match="unknown flag code fake_followers: use over_sponsored"):
+        sample_scout.flagged(codes=["fake_followers"])
+
+
 def test_compare_is_best_first(sample_scout: Scout) -> None:
     cards = sample_scout.compare(["@glowdeals.daily", "@greenrunner", "@tofu.tempo"])
     assert [c.score for c in cards] == sorted((c.score for c in cards), reverse=True)
