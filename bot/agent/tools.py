@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from bot.errors import ScoutError
 from bot.knowledge.models import Passage
-from bot.scoring.models import PlanResult, ScoreCard
+from bot.scoring.models import FlaggedCreators, PlanResult, RankOrder, ScoreCard
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
@@ -41,9 +41,29 @@ class ScoutService(Protocol):
 
     def compare(self, handles: list[str], niche: str | None = None) -> list[ScoreCard]: ...
 
-    def rank(self, niche: str, n: int = 10, include_flagged: bool = False) -> list[ScoreCard]: ...
+    def rank(
+        self,
+        niche: str,
+        n: int = 10,
+        include_flagged: bool = False,
+        *,
+        order: RankOrder = "score",
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> list[ScoreCard]: ...
 
-    def plan(self, niche: str, budget: float) -> PlanResult: ...
+    def flagged(
+        self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10
+    ) -> FlaggedCreators: ...
+
+    def plan(
+        self,
+        niche: str,
+        budget: float,
+        *,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> PlanResult: ...
 
     def handles(self) -> list[str]: ...
 
@@ -120,10 +140,41 @@ class ToolBox:
             "search_guidance", {"query": query, "k": k}, lambda: self.retriever.search(query, k)
         )
 
-    def find_creators(self, niche: str, n: int = 5) -> list[ScoreCard]:
+    def find_creators(
+        self,
+        niche: str,
+        n: int = 5,
+        order_by: RankOrder = "score",
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> list[ScoreCard]:
         n = max(1, min(n, MAX_CREATORS))
         return self._run(
-            "find_creators", {"niche": niche, "n": n}, lambda: self.scout.rank(niche, n=n)
+            "find_creators",
+            {
+                "niche": niche,
+                "n": n,
+                "order_by": order_by,
+                "min_followers": min_followers,
+                "max_followers": max_followers,
+            },
+            lambda: self.scout.rank(
+                niche,
+                n=n,
+                order=order_by,
+                min_followers=min_followers,
+                max_followers=max_followers,
+            ),
+        )
+
+    def find_flagged_creators(
+        self, niche: str | None = None, codes: Sequence[str] = (), n: int = MAX_CREATORS
+    ) -> FlaggedCreators:
+        n = max(1, min(n, MAX_CREATORS))
+        return self._run(
+            "find_flagged_creators",
+            {"niche": niche, "codes": list(codes), "n": n},
+            lambda: self.scout.flagged(niche, codes, n=n),
         )
 
     def score_creator(self, handle: str, niche: str | None = None) -> ScoreCard:
@@ -140,11 +191,24 @@ class ToolBox:
             lambda: self.scout.compare(handles, niche=niche),
         )
 
-    def plan_campaign(self, niche: str, budget: float) -> PlanResult:
+    def plan_campaign(
+        self,
+        niche: str,
+        budget: float,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> PlanResult:
         return self._run(
             "plan_campaign",
-            {"niche": niche, "budget": budget},
-            lambda: self.scout.plan(niche, budget),
+            {
+                "niche": niche,
+                "budget": budget,
+                "min_followers": min_followers,
+                "max_followers": max_followers,
+            },
+            lambda: self.scout.plan(
+                niche, budget, min_followers=min_followers, max_followers=max_followers
+            ),
         )
 
     def read_shortlist(self, campaign: str | None = None) -> ShortlistView:
@@ -172,7 +236,7 @@ class ToolBox:
         """Score cards the tools returned, deduplicated by handle, in the order first seen."""
         seen: dict[str, ScoreCard] = {}
         for output in self.outputs():
-            if isinstance(output, PlanResult):
+            if isinstance(output, PlanResult | FlaggedCreators):
                 found: list[Any] = output.creators
             elif isinstance(output, list):
                 found = output
@@ -232,18 +296,50 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         return _guarded(lambda: box.search_guidance(query, k))
 
     @tool(parse_docstring=True)
-    def find_creators(niche: str, n: int = 5) -> str:
+    def find_creators(
+        niche: str,
+        n: int = 5,
+        order_by: RankOrder = "score",
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> str:
         """Rank the roster's creators for a niche, best first, as score cards.
 
         Flagged creators are left out. Each card has the handle, tier, followers,
-        engagement_rate (a fraction: 0.058 means 5.8%), cost_per_engagement, score
-        (0-100) and a breakdown of components with one-line reasons.
+        engagement_rate (a fraction: 0.058 means 5.8%), cost_per_engagement, rate_usd
+        (per post; 0 means no rate on file, not free), score (0-100) and a breakdown of
+        components with one-line reasons.
 
         Args:
             niche: The campaign's niche or brief, e.g. "vegan fitness".
             n: How many creators to return (1 to 10).
+            order_by: "score" (best first) or "rate" (cheapest rate_usd first, for "who is
+                cheapest"; equal rates by score; creators with no rate on file come last).
+            min_followers: Only creators with at least this many followers.
+            max_followers: Only creators with at most this many followers.
         """
-        return _guarded(lambda: box.find_creators(niche, n))
+        return _guarded(lambda: box.find_creators(niche, n, order_by, min_followers, max_followers))
+
+    @tool(parse_docstring=True)
+    def find_flagged_creators(
+        niche: str | None = None, codes: list[str] | None = None, n: int = MAX_CREATORS
+    ) -> str:
+        """List the roster's creators that carry flags (warning signs), most flags first,
+        then least authentic.
+
+        Use it for questions about suspicious, fake or bought followers, red flags,
+        over-sponsored creators or who to avoid. Returns `total` (how many are flagged),
+        `creators` (score cards; each flag has its code and reason) and `rules` (what
+        raises each flag).
+
+        Args:
+            niche: Optional niche; only creators who fit it.
+            codes: Optional flag codes to look for: over_sponsored, growth_spike (sudden
+                follower growth, possibly bought followers), engagement_anomaly (few comments
+                per like with very high engagement, possibly bought likes). Omit for any flag.
+            n: How many creators to return (1 to 10).
+        """
+        return _guarded(lambda: box.find_flagged_creators(niche, codes or (), n))
 
     @tool(parse_docstring=True)
     def score_creator(handle: str, niche: str | None = None) -> str:
@@ -266,15 +362,22 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         return _guarded(lambda: box.compare_creators(handles, niche))
 
     @tool(parse_docstring=True)
-    def plan_campaign(niche: str, budget: float) -> str:
+    def plan_campaign(
+        niche: str,
+        budget: float,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> str:
         """Choose the set of unflagged creators for a niche that maximises expected
         engagements per post with total rate within the budget (exact optimisation).
 
         Args:
             niche: The campaign's niche, e.g. "vegan fitness".
             budget: The total budget in US dollars, e.g. 5000.
+            min_followers: Only creators with at least this many followers.
+            max_followers: Only creators with at most this many followers.
         """
-        return _guarded(lambda: box.plan_campaign(niche, budget))
+        return _guarded(lambda: box.plan_campaign(niche, budget, min_followers, max_followers))
 
     @tool(parse_docstring=True)
     def read_shortlist(campaign: str | None = None) -> str:
@@ -291,6 +394,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
     return [
         search_guidance,
         find_creators,
+        find_flagged_creators,
         score_creator,
         compare_creators,
         plan_campaign,

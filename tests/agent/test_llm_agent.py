@@ -19,6 +19,7 @@ from tests.agent.scripted_model import ScriptedChatModel, call
 READ_ONLY_TOOLS = [
     "search_guidance",
     "find_creators",
+    "find_flagged_creators",
     "score_creator",
     "compare_creators",
     "plan_campaign",
@@ -78,6 +79,38 @@ def test_agent_loop_calls_tools_and_returns_a_grounded_answer(
     assert "Creator Scout" in str(first[0].content)
     assert isinstance(first[-1], HumanMessage)
     assert sum(isinstance(m, ToolMessage) for m in model.seen[-1]) == 2
+
+
+def test_the_model_can_list_flagged_creators_and_rank_by_rate(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        outputs = tool_outputs(messages)
+        report, cheapest = outputs["find_flagged_creators"], outputs["find_creators"][0]
+        worst = report["creators"][0]
+        flag = worst["flags"][0]
+        return AIMessage(
+            content=f"**{report['total']} fitness creators are flagged.** {worst['handle']} "
+            f"is flagged {flag['code']}: {flag['reason']}.\n\nThe cheapest unflagged fit is "
+            f"{cheapest['handle']} at ${cheapest['rate_usd']:,.0f} a post."
+        )
+
+    model = ScriptedChatModel(
+        script=[
+            call("find_flagged_creators", niche="fitness", codes=["growth_spike"]),
+            call("find_creators", "c2", niche="fitness", n=3, order_by="rate"),
+            final,
+        ]
+    )
+    result = llm_answerer(make_answerer, model).ask("any fitness creators with a growth spike?")
+    report = scout.flagged("fitness", ["growth_spike"])
+    cheapest = scout.rank("fitness", n=3, order="rate")[0]
+    assert result.mode == "llm"
+    assert result.answer.startswith(f"**{report.total} fitness creators are flagged.**")
+    assert report.creators[0].flags[0].reason in result.answer
+    assert f"{cheapest.handle} at ${cheapest.rate_usd:,.0f} a post" in result.answer
+    assert [c.handle for c in result.creators] == [report.creators[0].handle, cheapest.handle]
+    assert_grounded(result, report)
 
 
 def test_tool_errors_go_back_to_the_model(make_answerer: MakeAnswerer) -> None:
