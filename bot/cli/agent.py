@@ -44,6 +44,8 @@ def show(result: AskResult) -> None:
     from rich.markdown import Markdown
     from rich.table import Table
 
+    from bot.agent.offline import usd
+
     console = Console()
     # Slack shows each "> " line on its own; Markdown would run a quote's lines
     # together, so each one but the last ends in a hard line break. A "<" is text
@@ -52,7 +54,7 @@ def show(result: AskResult) -> None:
     console.print(Markdown(answer))
     if result.creators:
         table = Table(title="Creators", title_justify="left")
-        for column in ("handle", "tier", "followers", "ER", "$/eng.", "score", "flags"):
+        for column in ("handle", "tier", "followers", "ER", "rate", "$/eng.", "score", "flags"):
             table.add_column(column, justify="left" if column in {"handle", "tier"} else "right")
         for card in result.creators:
             # A rate of 0 is an empty cell (no rate on file), and 0 followers means none on
@@ -63,6 +65,7 @@ def show(result: AskResult) -> None:
                 card.tier,
                 f"{card.followers:,}",
                 f"{card.engagement_rate * 100:.1f}%" if card.followers else "-",
+                usd(card.rate_usd) if card.rate_usd else "-",
                 "-" if cpe is None else f"${cpe:,.2f}",
                 f"{card.score:.0f}",
                 ", ".join(f.code for f in card.flags) or "-",

@@ -104,4 +104,5 @@ def test_unknown_followers_and_rate_are_not_shown_as_measured_zeros(
     assert result.exit_code == 0, result.output
     rows = {line.split()[1]: line for line in result.stdout.splitlines() if "│ @no" in line}
     assert "0.0%" not in rows["@nofollowers"]
-    assert "$0.00" not in rows["@norate"]
+    assert "$100" in rows["@nofollowers"]  # its rate per post
+    assert "$" not in rows["@norate"]  # no rate, so no rate and no cost per engagement
