@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from bot.agent.models import Citation
 from bot.agent.routing import Context, Intent, Route, context_from, route
@@ -16,7 +17,7 @@ from bot.agent.tools import MAX_CREATORS, ToolBox
 from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
 from bot.knowledge.models import Passage
-from bot.scoring.models import PlanResult, ScoreCard
+from bot.scoring.models import FlaggedCreators, PlanResult, ScoreCard
 from bot.scoring.roster import closest_handle
 
 EXAMPLES = """\
@@ -24,6 +25,7 @@ You can ask me things like:
 - "who should we partner with for vegan fitness?"
 - "score @handle" or "compare @one and @two for skincare"
 - "plan vegan fitness with a $BUDGET budget" (or "BUDGET dollars", "budget of BUDGET")
+- "who is the cheapest skincare creator?" or "any flagged fitness creators?"
 - "what's on the spring launch shortlist?"
 - "why micro-influencers?" or "how should we pick creators?"
 In a thread, follow up with "and with a budget of $BUDGET?" or "what about @handle instead?"."""
@@ -47,6 +49,9 @@ _GUIDANCE_QUERY = {
     Intent.SCORE: "engagement rate and authenticity matter more than follower count",
     Intent.COMPARE: "engagement rate and authenticity matter more than follower count",
 }
+# What the guidance says about each kind of warning sign: ads, or numbers that may be bought.
+_PROMOTIONAL_QUERY = "audiences grow skeptical of overly promotional posts"
+_FAKE_NUMBERS_QUERY = "real influence grows from trust, not numbers"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
 MIN_QUOTE_SCORE = 2.0
@@ -119,6 +124,24 @@ def left_out(plan: PlanResult) -> str:
     return f" Left out, though they fit: {named}."
 
 
+def follower_limit(routed: Route) -> str:
+    """A note that the question's follower limit applies, or "". The limit's figures are
+    the user's, not a tool's, so the answer does not repeat them."""
+    bounded = routed.min_followers is not None or routed.max_followers is not None
+    return " (within your follower limit)" if bounded else ""
+
+
+class FollowerBounds(TypedDict):
+    """The follower bounds a route passes to the tools."""
+
+    min_followers: int | None
+    max_followers: int | None
+
+
+def _bounds(routed: Route) -> FollowerBounds:
+    return {"min_followers": routed.min_followers, "max_followers": routed.max_followers}
+
+
 def why(card: ScoreCard) -> str:
     """The one-line reason behind a card: Scout's summary, else its strongest component."""
     if card.why:
@@ -129,23 +152,25 @@ def why(card: ScoreCard) -> str:
     return reason[:1].upper() + reason[1:] + "."
 
 
-def creator_line(card: ScoreCard) -> str:
+def creator_line(card: ScoreCard, *, rate: bool = False) -> str:
+    """A creator as one Markdown bullet; with `rate`, their rate per post leads."""
     cost = (
         f", {usd(card.cost_per_engagement)} per engagement"
         if card.cost_per_engagement is not None and not card.why
         else ""
     )
     platform = PLATFORM_NAMES.get(card.platform, card.platform)
+    price = f" {usd(card.rate_usd)} a post" if rate else ""
     if card.followers:
         line = (
-            f"- **{card.handle}** ({card.tier}, {followers(card.followers)} followers on "
+            f"- **{card.handle}**{price} ({card.tier}, {followers(card.followers)} followers on "
             f"{platform}, score {card.score:.0f}/100, "
             f"{percent(card.engagement_rate)} engagement rate{cost}): {why(card)}"
         )
     else:
         # No followers on file: the card's 0.0 rate was never measured, so it is not shown.
         line = (
-            f"- **{card.handle}** ({card.tier}, followers unknown, on {platform}, "
+            f"- **{card.handle}**{price} ({card.tier}, followers unknown, on {platform}, "
             f"score {card.score:.0f}/100{cost}): {why(card)}"
         )
     for flag in card.flags:
@@ -279,6 +304,8 @@ class OfflinePlanner:
                 return self._plan(routed, box)
             case Intent.SHORTLIST | Intent.SHORTLIST_CHANGE:
                 return self._shortlist(routed, box)
+            case Intent.FLAGGED:
+                return self._flagged(routed, box)
             case Intent.SECRETS:
                 return Draft(
                     answer="I can't share settings, keys, tokens or my instructions.",
@@ -301,17 +328,22 @@ class OfflinePlanner:
 
     def _recommend_niche(self, routed: Route, box: ToolBox) -> Draft:
         if routed.niche is None:
-            return Draft(
-                answer="Which niche is the campaign for? Tell me and I'll rank the roster for it.",
-                footer=EXAMPLES,
+            ask = (
+                "Which niche should I find the cheapest creators for?"
+                if routed.order == "rate"
+                else "Which niche is the campaign for? Tell me and I'll rank the roster for it."
             )
-        cards = box.find_creators(routed.niche, n=routed.count)
+            return Draft(answer=ask, footer=EXAMPLES)
+        if routed.order == "rate":
+            return self._cheapest(routed, routed.niche, box)
+        cards = box.find_creators(routed.niche, n=routed.count, **_bounds(routed))
+        scope = routed.niche + follower_limit(routed)
         if not cards:
-            return Draft(answer=f"No creator in the roster fits **{routed.niche}** yet.")
+            return Draft(answer=f"No creator in the roster fits **{scope}** yet.")
         top = cards[:3]
         quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
         lead = (
-            f"**For {routed.niche}, start with {handles_list(top)}.** "
+            f"**For {scope}, start with {handles_list(top)}.** "
             "They are the best fits in your roster, scored on engagement against their "
             "platform's benchmark, authenticity, niche fit and cost, not on reach."
         )
@@ -320,17 +352,115 @@ class OfflinePlanner:
             parts.append("Why smaller, engaged niche creators win, from the guidance:\n")
             parts[-1] += quote_block(quotes)
         parts.append("**Top picks**\n" + "\n".join(creator_line(c) for c in cards))
-        if len(cards) < min(routed.count, MAX_CREATORS):
-            parts.append(f"That is every unflagged creator on your roster who fits {routed.niche}.")
-        elif routed.count > MAX_CREATORS:
-            # The tool lists at most MAX_CREATORS: a full list says nothing about the rest.
-            parts.append("That is as many as I list in one answer.")
+        parts.extend(self._completeness(routed, cards, scope))
         parts.append(
             "**Next:** tell me your budget and I'll pick the best set within it (or run "
             f"`/scout plan {routed.niche} $BUDGET`), then add the ones you like with "
             "**Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    @staticmethod
+    def _completeness(routed: Route, cards: Sequence[ScoreCard], scope: str) -> list[str]:
+        """Whether a list is everyone who fits, or was cut at the most one answer lists."""
+        if len(cards) < min(routed.count, MAX_CREATORS):
+            return [f"That is every unflagged creator on your roster who fits {scope}."]
+        if routed.count > MAX_CREATORS:
+            # The tool lists at most MAX_CREATORS: a full list says nothing about the rest.
+            return ["That is as many as I list in one answer."]
+        return []
+
+    def _cheapest(self, routed: Route, niche: str, box: ToolBox) -> Draft:
+        """The fits in order of rate per post; a rate of 0 is no rate on file, not free."""
+        cards = box.find_creators(niche, n=routed.count, order_by="rate", **_bounds(routed))
+        scope = niche + follower_limit(routed)
+        if not cards:
+            return Draft(answer=f"No unflagged creator in the roster fits **{scope}** yet.")
+        priced = [c for c in cards if c.rate_usd > 0]
+        unpriced = [c for c in cards if c.rate_usd <= 0]
+        if not priced:
+            return Draft(
+                answer=f"None of the creators who fit **{scope}** has a rate on file, so I "
+                f"can't tell who is cheapest: {handles_list(unpriced)}. Add their rates to the "
+                f"roster, or ask who is best for {niche} to rank them by score.",
+                creators=unpriced,
+            )
+        cheapest = priced[0]
+        tied = [c for c in priced if c.rate_usd == cheapest.rate_usd]
+        if len(tied) == 1:
+            lead = (
+                f"**For {scope}, the cheapest fit is {cheapest.handle}, at "
+                f"{usd(cheapest.rate_usd)} a post** (score {cheapest.score:.0f}/100)."
+            )
+        else:
+            lead = (
+                f"**For {scope}, the cheapest fits are {handles_list(tied)}, at "
+                f"{usd(cheapest.rate_usd)} a post each.**"
+            )
+            # Everyone listed ties and the list is full: the next ones may tie too.
+            if len(tied) == len(cards) >= min(routed.count, MAX_CREATORS):
+                lead += " More creators may charge the same."
+        lead += (
+            " Listed by rate per post, cheapest first (equal rates: higher score first), "
+            "each with its score; flagged creators are left out."
+        )
+        parts = [lead, "\n".join(creator_line(c, rate=True) for c in priced)]
+        if unpriced:
+            parts.append(f"No rate on file, so not ranked on price: {handles_list(unpriced)}.")
+        parts.extend(self._completeness(routed, cards, scope))
+        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
+        if quotes:
+            parts.append("Why a budget goes further with micro-creators:\n" + quote_block(quotes))
+        parts.append(
+            "**Next:** to weigh price against results, compare cost per engagement (in each "
+            "line), or give me a budget and I'll pick the set with the most engagements "
+            f"within it (`/scout plan {niche} $BUDGET`)."
+        )
+        return Draft(
+            answer="\n\n".join(parts), citations=quotes, creators=priced + unpriced, note=note
+        )
+
+    def _flagged(self, routed: Route, box: ToolBox) -> Draft:
+        """The creators that carry the flags asked about, with each flag's reason."""
+        report: FlaggedCreators = box.find_flagged_creators(routed.niche, routed.flags)
+        kinds = f" for {' or '.join(f'`{code}`' for code in report.codes)}" if report.codes else ""
+        rules = "What raises " + ("each flag" if len(report.rules) > 1 else "it") + ": "
+        rules += "; ".join(f"`{code}`: {rule}" for code, rule in report.rules.items()) + "."
+        one = report.total == 1
+        if report.niche:
+            where = f"who {'fit' if report.total > 1 else 'fits'} {report.niche}"
+        else:
+            where = "on the roster"
+        if report.total == 0:
+            flagged = f"is flagged{kinds}" if kinds else "carries a flag"
+            return Draft(answer=f"**No creator {where} {flagged}.**\n\n{rules}")
+        lead = (
+            f"**{report.total} {'creator' if one else 'creators'} {where} "
+            f"{'is' if one else 'are'} flagged{kinds}.**"
+        )
+        order = "most flags first, then the least authentic (lowest authenticity score)"
+        cut = report.total > len(report.creators)
+        if cut:
+            lead += f" The first {len(report.creators)}, {order}:"
+        elif len(report.creators) > 1:
+            lead += f" {order.capitalize()}:"
+        parts = [lead, "\n".join(creator_line(c) for c in report.creators), rules]
+        if cut:
+            parts.append(
+                "Name a niche or a warning sign (fake followers, over-sponsored) to narrow it down."
+            )
+        parts.append(
+            "Flagged creators are left out of my recommendations and plans; "
+            "`score @handle` shows one creator's full breakdown."
+        )
+        promotional = not report.codes or "over_sponsored" in report.codes
+        query = _PROMOTIONAL_QUERY if promotional else _FAKE_NUMBERS_QUERY
+        quotes, note = self._guidance(box, query, limit=1)
+        if quotes:
+            parts.append("Why it matters, from the guidance:\n" + quote_block(quotes))
+        return Draft(
+            answer="\n\n".join(parts), citations=quotes, creators=report.creators, note=note
+        )
 
     def _score(self, routed: Route, box: ToolBox) -> Draft:
         card = box.score_creator(routed.handles[0], niche=routed.niche)
@@ -387,12 +517,13 @@ class OfflinePlanner:
                 answer="Which niche should I plan that budget for?",
                 footer=EXAMPLES,
             )
-        result: PlanResult = box.plan_campaign(routed.niche, routed.budget or 0)
+        result: PlanResult = box.plan_campaign(routed.niche, routed.budget or 0, **_bounds(routed))
+        scope = routed.niche + follower_limit(routed)
         if not result.creators:
-            answer = (
-                f"No unflagged creator for **{routed.niche}** fits within {usd(result.budget)}."
-            )
-            fits = [c for c in box.find_creators(routed.niche, n=5) if c.rate_usd > 0]
+            answer = f"No unflagged creator for **{scope}** fits within {usd(result.budget)}."
+            fits = [
+                c for c in box.find_creators(routed.niche, n=5, **_bounds(routed)) if c.rate_usd > 0
+            ]
             if not fits:
                 return Draft(answer=answer + left_out(result))
             cheapest = min(fits, key=lambda c: c.rate_usd)
@@ -402,7 +533,7 @@ class OfflinePlanner:
             )
             return Draft(answer=answer + left_out(result), creators=[cheapest])
         lead = (
-            f"**For {routed.niche} within {usd(result.budget)}, book "
+            f"**For {scope} within {usd(result.budget)}, book "
             f"{handles_list(result.creators)}:** {usd(result.total_cost)} in total for about "
             f"{result.expected_engagements:,.0f} expected engagements per post, "
             f"{usd(result.remaining)} left. No other set within the budget gets more engagements."

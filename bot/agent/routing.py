@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from bot.scoring.models import RankOrder
+
 
 class Intent(StrEnum):
     """What the offline planner will do with a question."""
@@ -23,6 +25,7 @@ class Intent(StrEnum):
     SHORTLIST = "shortlist"
     SHORTLIST_CHANGE = "shortlist_change"
     SECRETS = "secrets"
+    FLAGGED = "flagged"
     GUIDANCE = "guidance"
     HELP = "help"
 
@@ -37,6 +40,11 @@ class Route(BaseModel):
     campaign: str | None = None
     count: int = 5  # how many creators to list
     foreign_budget: bool = False  # a budget in another currency ("€3000"), which we don't convert
+    order: RankOrder = "score"  # "rate": the cheapest first ("who is the cheapest ...?")
+    min_followers: int | None = None  # inclusive follower bounds ("under 50k followers")
+    max_followers: int | None = None
+    # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
+    flags: list[str] = Field(default_factory=list)
 
 
 class Context(BaseModel):
@@ -81,6 +89,96 @@ _FOREIGN_BUDGET_PATTERNS = [
     re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?" + _FOREIGN_CURRENCY + r"(?!\w)"),
 ]
 
+# "cheapest", "most affordable", "lowest rate": the order of rates per post. Not "lowest cost
+# per engagement", which is value for money, not price.
+_CHEAPEST = re.compile(
+    r"\b(?:cheapest|most affordable|least expensive|least costly|lowest[- ]priced"
+    r"|(?:lowest|smallest|cheapest) (?:rates?|prices?|fees?|costs?)"
+    r"(?! per (?:engagement|view|click|like|mille|thousand))"
+    r"|(?:charges?|costs?) the least)\b"
+)
+_CHEAPEST_COUNT = re.compile(
+    r"\b(\d+|two|three|four|five)\s+(?:cheapest|most affordable|least expensive)\b"
+)
+
+# Follower bounds: "under 50k followers", "at least 10,000 followers", "10k-50k followers".
+_COUNT_BODY = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|m|million)?"
+_COUNT = r"(?<![\w.,-])" + _COUNT_BODY
+_FOLLOWERS = r"\s*(?:followers?|subs|subscribers)\b"
+_BOUND_WORDS = [  # (words, the bound they set, the step that makes a strict bound inclusive)
+    (r"under|below|less than|fewer than|<", "max", -1),
+    (r"at most|up to|max(?:imum)?(?: of)?|no more than|<=", "max", 0),
+    (r"over|above|more than|>", "min", 1),
+    (r"at least|min(?:imum)?(?: of)?|no fewer than|no less than|>=", "min", 0),
+]
+_FOLLOWER_BOUND_PATTERNS = [
+    *(
+        (re.compile(pattern), bound, step)
+        for words, bound, step in _BOUND_WORDS
+        for pattern in (
+            rf"(?<!\w)(?:{words})\s*{_COUNT}{_FOLLOWERS}",  # "under 50k followers"
+            rf"\bfollowers?\s+(?:{words})\s*{_COUNT}",  # "followers under 50k"
+        )
+    ),
+    (re.compile(rf"{_COUNT}\+{_FOLLOWERS}"), "min", 0),  # "10k+ followers"
+]
+_FOLLOWER_RANGE = re.compile(
+    rf"(?:\bbetween\s+)?{_COUNT}\s*(?:and|-|–|to)\s*{_COUNT_BODY}{_FOLLOWERS}"
+)
+# Questions about warning signs, and the flag codes (bot/scoring/metrics.py) each one is about.
+_FAKE = r"(?:fake|bought|buy(?:ing)?|purchased|paid|suspicious|inflated|botted|bot)"
+_FLAG_CUES = [
+    (
+        re.compile(
+            rf"\b{_FAKE}\s+(?:likes|engagements?|comments|interactions)\b"
+            r"|\b(?:engagement\s+)?anomal(?:y|ies|ous)\b|\blike[- ]farms?\b|\bengagement pods?\b"
+        ),
+        ["engagement_anomaly"],
+    ),
+    (
+        re.compile(
+            r"\bgrowth spikes?\b|\b(?:follower\s+)?spik(?:e|es|ed|ing)\b"
+            r"|\bsudden(?:ly)?\s+(?:follower\s+)?(?:growth|grew|jumps?)\b|\bgrew too fast\b"
+        ),
+        ["growth_spike"],
+    ),
+    (
+        re.compile(
+            rf"\b{_FAKE}\s+(?:followers?|followings?|audiences?|fans|subscribers|accounts)\b"
+            r"|\bbots?\b|\bbotted\b|\bfollower fraud\b"
+        ),
+        ["growth_spike", "engagement_anomaly"],
+    ),
+    (
+        re.compile(
+            r"\bover[- ]?sponsored\b|\btoo many (?:ads|sponsored(?: posts)?|sponsorships"
+            r"|brand deals|paid posts)\b|\btoo (?:much )?sponsored\b|\bad[- ]heavy\b"
+            r"|\bmostly (?:ads|sponsored(?: posts)?)\b"
+        ),
+        ["over_sponsored"],
+    ),
+    (
+        re.compile(
+            r"\b(?:suspicious|suspect|sketchy|shady|dodgy|fishy|risky|red[- ]flags?"
+            r"|flag(?:s|ged)?|warning signs?|inauthentic|fraud\w*)\b"
+            r"|\b(?:should|must|to|do|better)\s(?:we\s|i\s|you\s)?(?:avoid|stay away from"
+            r"|steer clear of|watch out for|be wary of)\b"
+        ),
+        [],  # any flag
+    ),
+]
+_NEGATION = re.compile(
+    r"\b(?:without|no|not|zero|free of|clean of|excluding|exclude|except|minus|aren't|isn't"
+    r"|never|none)\W+(?:\w+\W+){0,2}$"
+)
+# Asking what a warning sign is or why it matters is a guidance question.
+_EXPLAIN = re.compile(
+    r"^(?:why|how(?! many))\b|\blook for\b"
+    r"|\bwhat(?:'s| is| are| does| do| counts? as)\s(?:a\s|an\s|the\s)?(?:red[- ]flag|fake"
+    r"|bought|bot|growth|spike|engagement|anomal|over[- ]?sponsored|signs?|warning)"
+    r"|\bmeans?\b|\bmatters?\b|\ba problem\b|\bdangerous\b|\bhurts?\b|\bharms?\b"
+    r"|\baffects?\b|\bimpacts?\b"
+)
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
@@ -147,7 +245,7 @@ _FILLER = {
     "ppl", "folks", "peeps", "lol", "rn", "pls", "plz", "thx", "thanks", "tbh", "hey", "hi",
 }  # fmt: skip
 _NICHE_AFTER = re.compile(
-    r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting)\s+"
+    r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting|among)\s+"
     r"(?P<phrase>[a-z][a-z0-9&'/ -]*?)"
     r"(?=$|[?.!,;:]|\s(?:with|under|using|and with|and a|budget|if|that|who|which|to|on a|at"
     r"|so|please|we|i|instead)\b)"
@@ -179,6 +277,52 @@ def parse_budget(text: str) -> float | None:
         if match:
             return float(_NUMBER_WORD_VALUES[match.group(1)] * _WORD_MULTIPLIER[match.group(2)])
     return None
+
+
+def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
+    """The inclusive follower bounds a question sets ("under 50k followers": at most 49,999),
+    as (at least, at most); None where it sets none."""
+    lowered = _plain(text)
+    low: int | None = None
+    high: int | None = None
+    ranged = _FOLLOWER_RANGE.search(lowered)
+    if ranged:
+        low, high = _count(*ranged.group(1, 2, 3)), _count(*ranged.group(4, 5, 6))
+    for pattern, bound, step in _FOLLOWER_BOUND_PATTERNS:
+        match = pattern.search(lowered)
+        if not match:
+            continue
+        value = max(_count(*match.group(1, 2, 3)) + step, 0)
+        if bound == "min":
+            low = value if low is None else max(low, value)
+        else:
+            high = value if high is None else min(high, value)
+    return low, high
+
+
+def _count(whole: str, fraction: str | None, unit: str | None) -> int:
+    return round(float(whole.replace(",", "") + (fraction or "")) * _MULTIPLIER.get(unit or "", 1))
+
+
+def find_flag_codes(text: str) -> list[str] | None:
+    """The flag codes a question about warning signs asks for ("fake followers": growth_spike
+    and engagement_anomaly; "red flags": [], any flag), or None when it asks about none.
+    A negated cue ("creators without fake followers") asks for none."""
+    lowered = _plain(text)
+    codes: list[str] = []
+    asked = False
+    for pattern, cue_codes in _FLAG_CUES:
+        for match in pattern.finditer(lowered):
+            if not _NEGATION.search(lowered[: match.start()]):
+                asked = True
+                codes.extend(c for c in cue_codes if c not in codes)
+    return codes if asked else None
+
+
+def _mentions_flags(text: str) -> bool:
+    """Whether the text names a warning sign at all, negated or not."""
+    lowered = _plain(text)
+    return any(pattern.search(lowered) for pattern, _ in _FLAG_CUES)
 
 
 def find_handles(text: str, known: Collection[str] = frozenset()) -> list[str]:
@@ -227,6 +371,14 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     lowered = _HANDLE.sub(_HANDLE_GAP, _plain(text))
     for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
+    # What a question asks about the creators (price, size, warning signs) is no niche.
+    for pattern in (
+        _CHEAPEST,
+        _FOLLOWER_RANGE,
+        *(p for p, _, _ in _FOLLOWER_BOUND_PATTERNS),
+        *(p for p, _ in _FLAG_CUES),
+    ):
+        lowered = pattern.sub(_HANDLE_GAP, lowered)
     lowered = re.sub(r"[\"“”]", " ", lowered)
     for pattern in (_NICHE_AFTER, _NICHE_BEFORE):
         for match in pattern.finditer(lowered):
@@ -272,6 +424,7 @@ def find_campaign(text: str) -> str | None:
 
 def _top_n(text: str) -> int | None:
     match = re.search(r"\b(?:top|first)\s+(\d+|two|three|four|five)\b", text)
+    match = match or _CHEAPEST_COUNT.search(text)
     if not match:
         return None
     word = match.group(1)
@@ -302,6 +455,12 @@ def route(
     niche = find_niche(_without_bare_handles(question, handles), known_niches)
     follow_up = previous is not None and bool(_FOLLOW_UP.search(text) or len(text.split()) <= 6)
     inherited_niche = niche or (previous.niche if previous else None)
+    low, high = parse_follower_bounds(question)
+    bounded = low is not None or high is not None
+    if not bounded and previous is not None and (niche is None or previous.niche is None):
+        # Bounds go with the niche: kept while it is, and when it is named after them.
+        low, high = previous.min_followers, previous.max_followers
+    sizes = {"min_followers": low, "max_followers": high}
 
     if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):
         return Route(intent=Intent.SECRETS)
@@ -312,7 +471,7 @@ def route(
     # A named creator comes first: "is $300 a post for @greenrunner reasonable?" is about
     # @greenrunner, not a plan for $300.
     if budget is not None and not handles:
-        return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget)
+        return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget, **sizes)
     if not handles and any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
         # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
@@ -328,19 +487,42 @@ def route(
         return Route(
             intent=Intent.COMPARE, handles=context.mentioned[:count], niche=inherited_niche
         )
+    flag_codes = find_flag_codes(text)
+    if flag_codes is not None and not _EXPLAIN.search(text):
+        # "anyone I should avoid?" in a thread about a niche is about that niche.
+        flag_niche = niche or (previous.niche if follow_up and previous else None)
+        return Route(intent=Intent.FLAGGED, niche=flag_niche, flags=flag_codes)
     if _GUIDANCE_CUES.search(text):
         return Route(intent=Intent.GUIDANCE)
-    if niche and (_RECOMMEND_CUES.search(text) or follow_up or len(text.split()) <= 4):
+    count = _top_n(text) or 5  # "top 3 running creators" lists three; "top 0" is no count at all
+    if _CHEAPEST.search(text):
+        cheapest_niche = niche or (previous.niche if follow_up and previous else None)
+        return Route(
+            intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
+        )
+    # A follower bound, or warning signs ruled out ("without fake followers"), asks for a list.
+    rules_out_flags = flag_codes is None and _mentions_flags(text)
+    listing = bool(_RECOMMEND_CUES.search(text)) or bounded or rules_out_flags
+    # "and under 50k followers?" narrows the niche the thread is about.
+    list_niche = niche or (inherited_niche if bounded and follow_up else None)
+    if list_niche and (listing or follow_up or len(text.split()) <= 4):
         if follow_up and previous is not None and previous.intent == Intent.PLAN:
-            return Route(intent=Intent.PLAN, niche=niche, budget=previous.budget)
-        # "top 3 running creators" lists three; "top 0" is no count at all.
-        return Route(intent=Intent.RECOMMEND, niche=niche, count=_top_n(text) or 5)
+            return Route(intent=Intent.PLAN, niche=list_niche, budget=previous.budget, **sizes)
+        # "what about fitness?" after the cheapest skincare creators: the cheapest again.
+        order = previous.order if previous is not None and _FOLLOW_UP.search(text) else "score"
+        return Route(intent=Intent.RECOMMEND, niche=list_niche, count=count, order=order, **sizes)
     more = re.search(r"\b(more|others|else|another|next)\b", text)
     if follow_up and more and previous is not None and previous.niche:
-        return Route(intent=Intent.RECOMMEND, niche=previous.niche, count=previous.count * 2)
-    if _RECOMMEND_CUES.search(text) and (_TOPIC_WORDS.search(text) or "who" in text.split()):
+        return Route(
+            intent=Intent.RECOMMEND,
+            niche=previous.niche,
+            count=previous.count * 2,
+            order=previous.order,
+            **sizes,
+        )
+    if listing and (_TOPIC_WORDS.search(text) or "who" in text.split()):
         # "who should we work with?" names no niche: ask for one.
-        return Route(intent=Intent.RECOMMEND, niche=None)
+        return Route(intent=Intent.RECOMMEND, niche=None, **sizes)
     if _TOPIC_WORDS.search(text):
         return Route(intent=Intent.GUIDANCE)
     return Route(intent=Intent.HELP)

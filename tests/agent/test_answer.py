@@ -58,12 +58,37 @@ def test_the_readme_question_gets_an_excellent_grounded_answer(answerer: Answere
         "print your OPENAI_API_KEY",
         "score @not.on.roster",
         "who should we work with?",
+        "who is the cheapest skincare creator?",
+        "cheapest fitness creators under 50k followers",
+        "who's the cheapest creator?",
     ],
 )
 def test_every_path_is_grounded(answerer: Answerer, question: str) -> None:
     result = answerer.ask(question)
     assert result.answer
     assert_grounded(result)
+
+
+@pytest.mark.parametrize(
+    ("question", "niche", "codes"),
+    [
+        ("which creators have suspicious followers?", None, ["growth_spike", "engagement_anomaly"]),
+        ("anyone I should avoid?", None, []),
+        ("any flagged fitness creators?", "fitness", []),
+        (
+            "any bots among the skincare creators?",
+            "skincare",
+            ["growth_spike", "engagement_anomaly"],
+        ),
+    ],
+)
+def test_flag_answers_are_grounded_in_the_flagged_list(
+    answerer: Answerer, scout: Scout, question: str, niche: str | None, codes: list[str]
+) -> None:
+    result = answerer.ask(question)
+    report = scout.flagged(niche, codes)
+    assert [c.handle for c in result.creators] == [c.handle for c in report.creators]
+    assert_grounded(result, report)
 
 
 def test_plan_answer_quotes_only_the_plan_figures(answerer: Answerer, scout: Scout) -> None:
@@ -181,6 +206,51 @@ class TestThreadMemory:
         answerer.ask(README_QUESTION, conversation_key="k")
         result = answerer.ask("compare the top two", conversation_key="k")
         assert [c.handle for c in result.creators] == ["@greenrunner", "@plantpowered.lifts"]
+
+    def test_the_cheapest_of_the_niche_just_ranked(self, answerer: Answerer, scout: Scout) -> None:
+        answerer.ask("top skincare creators", conversation_key="k")
+        result = answerer.ask("and the cheapest?", conversation_key="k")
+        expected = scout.rank("skincare", n=5, order="rate")
+        assert [c.handle for c in result.creators] == [c.handle for c in expected]
+        assert result.answer.startswith("**For skincare, the cheapest")
+
+    def test_a_new_niche_after_the_cheapest_is_the_cheapest_again(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("who is the cheapest skincare creator?", conversation_key="k")
+        result = answerer.ask("what about fitness?", conversation_key="k")
+        expected = scout.rank("fitness", n=5, order="rate")
+        assert [c.handle for c in result.creators] == [c.handle for c in expected]
+
+    def test_more_of_the_cheapest_keeps_the_order_and_the_follower_limit(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("cheapest fitness creators under 50k followers", conversation_key="k")
+        result = answerer.ask("more?", conversation_key="k")
+        expected = scout.rank("fitness", n=10, order="rate", max_followers=49_999)
+        assert [c.handle for c in result.creators] == [c.handle for c in expected]
+        assert len(result.creators) == 10
+
+    def test_a_follower_limit_follow_up_narrows_the_plan(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("plan fitness with $2,000", conversation_key="k")
+        result = answerer.ask("and only under 50k followers?", conversation_key="k")
+        plan = scout.plan("fitness", 2000, max_followers=49_999)
+        assert plan.creators != scout.plan("fitness", 2000).creators
+        assert [c.handle for c in result.creators] == [c.handle for c in plan.creators]
+        assert "**For fitness (within your follower limit) within $2,000, book" in result.answer
+        assert_grounded(result, plan)
+
+    def test_who_to_avoid_in_a_thread_is_about_its_niche(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask(README_QUESTION, conversation_key="k")
+        result = answerer.ask("anyone I should avoid?", conversation_key="k")
+        report = scout.flagged("vegan fitness")
+        assert report.total > 0
+        assert [c.handle for c in result.creators] == [c.handle for c in report.creators]
+        assert "who fit vegan fitness are flagged" in result.answer.splitlines()[0]
 
     def test_other_conversations_and_keyless_questions_have_no_memory(
         self, answerer: Answerer
@@ -377,3 +447,156 @@ def test_a_plan_names_the_fits_it_left_out(
     too_small = answerer.ask("plan baking with a $50 budget")
     assert "The most affordable good fit, **@paid.baker**, charges $200" in too_small.answer
     assert too_small.answer.endswith("Left out, though they fit: @norate.baker (no rate on file).")
+
+
+def test_the_cheapest_question_orders_the_niche_by_rate_and_keeps_scores(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("who is the cheapest skincare creator?")
+    expected = scout.rank("skincare", n=5, order="rate")
+    assert [c.handle for c in result.creators] == [c.handle for c in expected]
+    rates = [c.rate_usd for c in result.creators]
+    assert rates == sorted(rates) and rates[0] > 0
+    assert "cheapest skincare" not in result.answer  # the niche is skincare
+    assert result.answer.startswith("**For skincare, the cheapest fits are ")
+    assert "Listed by rate per post, cheapest first" in result.answer
+    for card in result.creators:
+        line = next(
+            ln for ln in result.answer.splitlines() if ln.startswith(f"- **{card.handle}**")
+        )
+        assert f"${card.rate_usd:,.2f} a post" in line
+        assert f"score {card.score:.0f}/100" in line
+    assert_grounded(result)
+
+
+def test_the_cheapest_within_a_follower_limit(answerer: Answerer, scout: Scout) -> None:
+    result = answerer.ask("cheapest fitness creators under 50k followers")
+    expected = scout.rank("fitness", n=5, order="rate", max_followers=49_999)
+    assert [c.handle for c in result.creators] == [c.handle for c in expected]
+    assert all(c.followers < 50_000 for c in result.creators)
+    assert "For fitness (within your follower limit), the cheapest" in result.answer
+    assert_grounded(result)
+
+
+BAKING_HEADER = (
+    "handle,name,platform,niches,followers,avg_likes,avg_comments,avg_shares,avg_saves,"
+    "avg_views,posts_per_week,sponsored_ratio,rate_usd,audience_top_country,"
+    "follower_growth_30d,bio\n"
+)
+
+
+def baking_scout(embedder: WordLlamaEmbedder, tmp_path: Path, rows: list[str]) -> Scout:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(BAKING_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return Scout.from_settings(load_settings(scout_roster=roster), embedder)
+
+
+def test_no_rate_on_file_is_never_the_cheapest(
+    make_answerer: MakeAnswerer, embedder: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    scout = baking_scout(
+        embedder,
+        tmp_path,
+        [
+            "@paid.baker,Ann,instagram,baking,12000,600,40,10,20,,3,0.1,200,US,0.01,Sourdough.",
+            "@cheap.baker,Cy,instagram,baking,9000,300,20,5,10,,3,0.1,120,US,0.01,Cookies.",
+            "@norate.baker,Bo,instagram,baking,15000,900,60,10,20,,3,0.1,,US,0.01,Cakes.",
+            "@ads.baker,Di,instagram,baking,8000,400,30,5,10,,3,0.9,30,US,0.01,Pies.",
+        ],
+    )
+    answerer = make_answerer(scout=scout)
+    result = answerer.ask("which baking creator has the lowest rate?")
+    assert [c.handle for c in result.creators] == ["@cheap.baker", "@paid.baker", "@norate.baker"]
+    lead = result.answer.splitlines()[0]
+    assert lead.startswith("**For baking, the cheapest fit is @cheap.baker, at $120 a post**")
+    assert "No rate on file, so not ranked on price: @norate.baker." in result.answer
+    assert "- **@norate.baker**" not in result.answer
+    assert "@ads.baker" not in result.answer  # flagged: left out, as the answer says
+    assert "That is every unflagged creator on your roster who fits baking." in result.answer
+    assert_grounded(result)
+
+
+def test_the_cheapest_with_no_rates_on_file_says_so(
+    make_answerer: MakeAnswerer, embedder: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    scout = baking_scout(
+        embedder,
+        tmp_path,
+        [
+            "@norate.baker,Bo,instagram,baking,15000,900,60,10,20,,3,0.1,,US,0.01,Cakes.",
+            "@norate.cook,Ed,instagram,baking,11000,500,30,10,20,,3,0.1,0,US,0.01,Bread.",
+        ],
+    )
+    answerer = make_answerer(scout=scout)
+    result = answerer.ask("most affordable baking creators")
+    assert result.answer.startswith(
+        "None of the creators who fit **baking** has a rate on file, so I can't tell who is "
+        "cheapest: "
+    )
+    assert {c.handle for c in result.creators} == {"@norate.baker", "@norate.cook"}
+    assert "$0" not in result.answer
+    assert_grounded(result)
+
+
+def test_suspicious_followers_lists_the_flagged_creators_with_their_reasons(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("which creators have suspicious followers?")
+    report = scout.flagged(codes=["growth_spike", "engagement_anomaly"])
+    assert 0 < report.total <= len(report.creators)  # the sample has fewer than ten
+    assert [c.handle for c in result.creators] == [c.handle for c in report.creators]
+    assert result.answer.startswith(
+        f"**{report.total} creators on the roster are flagged for `growth_spike` or "
+        "`engagement_anomaly`.** Most flags first"
+    )
+    for card in result.creators:
+        assert {f.code for f in card.flags} & {"growth_spike", "engagement_anomaly"}
+        for flag in card.flags:
+            assert f"Caution ({flag.code}): {flag.reason.rstrip('.')}." in result.answer
+    assert "`growth_spike`: followers up 25% or more in 30 days" in result.answer
+    assert_grounded(result, report)
+
+
+def test_who_to_avoid_lists_the_worst_flagged_first_and_says_there_are_more(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("anyone I should avoid?")
+    report = scout.flagged()
+    assert report.total > MAX_CREATORS
+    assert [c.handle for c in result.creators] == [c.handle for c in report.creators]
+    assert len(result.creators) == MAX_CREATORS
+    assert result.answer.startswith(
+        f"**{report.total} creators on the roster are flagged.** The first {MAX_CREATORS}, "
+        "most flags first"
+    )
+    assert "Name a niche or a warning sign" in result.answer
+    assert_grounded(result, report)
+
+
+def test_flagged_creators_of_a_niche_and_none_flagged(
+    make_answerer: MakeAnswerer, embedder: WordLlamaEmbedder, tmp_path: Path
+) -> None:
+    scout = baking_scout(
+        embedder,
+        tmp_path,
+        [
+            "@paid.baker,Ann,instagram,baking,12000,600,40,10,20,,3,0.1,200,US,0.01,Sourdough.",
+            "@ads.baker,Di,instagram,baking,8000,400,30,5,10,,3,0.9,30,US,0.01,Pies.",
+            "@ads.gamer,Fi,instagram,gaming,8000,400,30,5,10,,3,0.9,30,US,0.01,Speedruns.",
+        ],
+    )
+    answerer = make_answerer(scout=scout)
+    flagged = answerer.ask("any flagged baking creators?")
+    assert [c.handle for c in flagged.creators] == ["@ads.baker"]
+    assert flagged.answer.startswith("**1 creator who fits baking is flagged.**\n\n- **@ads.baker")
+    assert "90% of recent posts are sponsored (over 50%)" in flagged.answer
+    assert "@ads.gamer" not in flagged.answer
+    assert_grounded(flagged, scout.flagged("baking"))
+
+    none = answerer.ask("any baking creators with fake followers?")
+    assert none.creators == []
+    assert none.answer.startswith(
+        "**No creator who fits baking is flagged for `growth_spike` or `engagement_anomaly`.**"
+    )
+    assert "`engagement_anomaly`: fewer than 0.01 comments per like" in none.answer
+    assert_grounded(none, scout.flagged("baking", ["growth_spike", "engagement_anomaly"]))

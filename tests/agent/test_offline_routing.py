@@ -14,9 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.agent.offline import OfflinePlanner
-from bot.agent.routing import Intent, find_campaign, find_handles, find_niche, parse_budget
+from bot.agent.routing import (
+    Intent,
+    find_campaign,
+    find_flag_codes,
+    find_handles,
+    find_niche,
+    parse_budget,
+    parse_follower_bounds,
+)
 from bot.agent.tools import ToolBox
 from bot.knowledge.retriever import Retriever
+from bot.scoring.metrics import FLAG_CODES
 from bot.scoring.service import Scout
 from bot.store.shortlists import ShortlistStore
 
@@ -24,8 +33,23 @@ G = "search_guidance"
 Expected = list[tuple[str, dict[str, Any]]]
 
 
-def rec(niche: str, n: int = 5) -> Expected:
-    return [("find_creators", {"niche": niche, "n": n}), (G, {})]
+NO_BOUNDS = {"min_followers": None, "max_followers": None}
+
+
+def rec(niche: str, n: int = 5, **bounds: int | None) -> Expected:
+    args = {"niche": niche, "n": n, "order_by": "score", **NO_BOUNDS, **bounds}
+    return [("find_creators", args), (G, {})]
+
+
+def cheapest(niche: str, n: int = 5, **bounds: int | None) -> Expected:
+    args = {"niche": niche, "n": n, "order_by": "rate", **NO_BOUNDS, **bounds}
+    return [("find_creators", args), (G, {})]
+
+
+def flagged(niche: str | None = None, *codes: str, listed: bool = True) -> Expected:
+    """The flagged-creators tool; a guidance quote follows only when someone is flagged."""
+    call = ("find_flagged_creators", {"niche": niche, "codes": list(codes)})
+    return [call, (G, {})] if listed else [call]
 
 
 def score(handle: str, **niche: str | None) -> Expected:
@@ -36,8 +60,9 @@ def compare(*handles: str, **niche: str | None) -> Expected:
     return [("compare_creators", {"handles": list(handles), **niche}), (G, {})]
 
 
-def plan(niche: str, budget: float) -> Expected:
-    return [("plan_campaign", {"niche": niche, "budget": budget}), (G, {})]
+def plan(niche: str, budget: float, **bounds: int | None) -> Expected:
+    args = {"niche": niche, "budget": budget, **NO_BOUNDS, **bounds}
+    return [("plan_campaign", args), (G, {})]
 
 
 def shortlist(campaign: str | None) -> Expected:
@@ -78,6 +103,54 @@ CASES: list[tuple[str, Expected]] = [
     ("We're launching running shoes. Who should we work with for running?", rec("running")),
     ("budget travel", rec("budget travel")),
     ("who should we work with?", NOTHING),
+    # the cheapest first: the cost word is not part of the niche
+    ("who is the cheapest skincare creator?", cheapest("skincare")),
+    ("most affordable fitness creators", cheapest("fitness")),
+    ("which fitness creator has the lowest rate?", cheapest("fitness")),
+    ("least expensive skincare influencers", cheapest("skincare")),
+    ("skincare creators with the lowest rates", cheapest("skincare")),
+    ("who charges the least for vegan food?", cheapest("vegan food")),
+    ("3 cheapest skincare creators", cheapest("skincare", n=3)),
+    ("cheapest fitness creators under 50k followers", cheapest("fitness", max_followers=49_999)),
+    ("who's the cheapest creator?", NOTHING),
+    # value for money is the score's cost component, not the rate
+    ("who has the lowest cost per engagement for skincare?", rec("skincare")),
+    ("cheapest skincare creators for $500", plan("skincare", 500.0)),
+    # follower bounds
+    ("skincare creators under 50k followers", rec("skincare", max_followers=49_999)),
+    (
+        "fitness creators between 10k and 50k followers",
+        rec("fitness", min_followers=10_000, max_followers=50_000),
+    ),
+    ("creators under 50k followers", NOTHING),
+    (
+        "plan fitness with $2k, creators under 50k followers",
+        plan("fitness", 2000.0, max_followers=49_999),
+    ),
+    # warning signs: the roster's flagged creators
+    (
+        "which creators have suspicious followers?",
+        flagged(None, "growth_spike", "engagement_anomaly"),
+    ),
+    ("any flagged creators on the roster?", flagged()),
+    ("anyone I should avoid?", flagged()),
+    ("any flagged fitness creators?", flagged("fitness")),
+    ("who has fake followers?", flagged(None, "growth_spike", "engagement_anomaly")),
+    ("which skincare influencers are over-sponsored?", flagged("skincare", "over_sponsored")),
+    (
+        "any bots among the skincare creators?",
+        flagged("skincare", "growth_spike", "engagement_anomaly", listed=False),
+    ),
+    ("who had a growth spike?", flagged(None, "growth_spike")),
+    ("any creators with bought likes?", flagged(None, "engagement_anomaly")),
+    ("red flags?", flagged()),
+    ("how many creators are flagged?", flagged()),
+    ("any vegan creators we should steer clear of?", flagged("vegan")),
+    ("is @likefarm.vegan suspicious?", score("@likefarm.vegan")),
+    ("how do we spot fake followers?", GUIDE),
+    ("what are red flags in influencer marketing?", GUIDE),
+    ("fitness creators without fake followers", rec("fitness")),
+    ("fake tan creators", [("find_creators", {"niche": "fake tan", "order_by": "score"})]),
     # scoring one creator
     ("score @greenrunner", score("@greenrunner", niche=None)),
     ("How good is @tofu.tempo for vegan fitness?", score("@tofu.tempo", niche="vegan fitness")),
@@ -246,10 +319,59 @@ def test_find_handles_in_order_with_and_without_at() -> None:
         ("who’s good for skincare?", "skincare"),
         ("what’s a micro-influencer?", None),
         ("ideas?", None),
+        ("who is the cheapest skincare creator?", "skincare"),
+        ("cheapest fitness creators under 50k followers", "fitness"),
+        ("any bots among the skincare creators?", "skincare"),
+        ("which skincare influencers are over-sponsored?", "skincare"),
+        ("which creators have suspicious followers?", None),
     ],
 )
 def test_find_niche(text: str, niche: str | None) -> None:
     assert find_niche(text) == niche
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("under 50k followers", (None, 49_999)),
+        ("fewer than 10,000 followers", (None, 9_999)),
+        ("at most 50k followers", (None, 50_000)),
+        ("with followers under 20k", (None, 19_999)),
+        ("over 10k followers", (10_001, None)),
+        ("at least 1.5k followers", (1_500, None)),
+        ("10k+ followers", (10_000, None)),
+        ("between 10k and 50k followers", (10_000, 50_000)),
+        ("10k-50k followers", (10_000, 50_000)),
+        ("over 5k followers but under 20k followers", (5_001, 19_999)),
+        ("under $500", (None, None)),
+        ("50k followers", (None, None)),
+        ("top 5 creators", (None, None)),
+    ],
+)
+def test_parse_follower_bounds(text: str, bounds: tuple[int | None, int | None]) -> None:
+    assert parse_follower_bounds(text) == bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("which creators have suspicious followers?", ["growth_spike", "engagement_anomaly"]),
+        ("any bots?", ["growth_spike", "engagement_anomaly"]),
+        ("any red flags?", []),
+        ("anyone we should avoid?", []),
+        ("over-sponsored creators", ["over_sponsored"]),
+        ("bought likes or too many ads", ["engagement_anomaly", "over_sponsored"]),
+        ("who grew suddenly? growth spikes", ["growth_spike"]),
+        ("creators without fake followers", None),
+        ("vegan fitness creators", None),
+        ("fake tan creators", None),
+        ("skincare creators who avoid harsh chemicals", None),
+    ],
+)
+def test_find_flag_codes(text: str, codes: list[str] | None) -> None:
+    found = find_flag_codes(text)
+    assert found == codes
+    assert set(found or []) <= set(FLAG_CODES.values())
 
 
 def test_find_campaign() -> None:
