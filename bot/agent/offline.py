@@ -484,7 +484,10 @@ class OfflinePlanner:
         if not unknown or not known:  # all known, or the tool names the unknown one
             return self._compare_known(routed, box)
         # One typo among several handles should not sink the comparison of the rest.
-        guesses = [f"{g} for {h}" for h in unknown if (g := closest_handle(h, self.known_handles))]
+        near = {h: g for h in unknown if (g := closest_handle(h, self.known_handles))}
+        guesses = (
+            list(near.values()) if len(unknown) == 1 else [f"{g} for {h}" for h, g in near.items()]
+        )
         hint = f" Did you mean {' and '.join(guesses)}?" if guesses else ""
         missing = f"Not on the roster: {', '.join(unknown)}.{hint}"
         draft = (
