@@ -235,6 +235,16 @@ class Scout:
         for bound in (min_followers, max_followers):
             if bound is not None and bound < 0:
                 raise ScoutError(f"a follower bound must be 0 or more, got {bound}")
+        if (
+            min_followers is not None
+            and max_followers is not None
+            and min_followers > max_followers
+        ):
+            # An empty range would read as "nobody fits", which is not what went wrong.
+            raise ScoutError(
+                f"at least {min_followers:,} and at most {max_followers:,} followers "
+                "(min_followers above max_followers) leaves no one: widen or swap the bounds"
+            )
         fitting = fit.value >= self.config.niche.min_fit
         if not include_flagged:
             fitting &= self.metrics.flags == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel
 
@@ -123,6 +124,41 @@ def test_tool_errors_go_back_to_the_model(make_answerer: MakeAnswerer) -> None:
     assert result.mode == "llm"
     assert "@nobody.here" in result.answer
     assert result.creators == []
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "error"),
+    [
+        ("find_creators", {"niche": "skincare", "order_by": "cheapest"}, "'score' or 'rate'"),
+        ("find_creators", {"niche": "skincare", "min_followers": -5}, "0 or more, got -5"),
+        (
+            "find_creators",
+            {"niche": "skincare", "min_followers": 50_000, "max_followers": 1_000},
+            "min_followers above max_followers",
+        ),
+        (
+            "plan_campaign",
+            {"niche": "skincare", "budget": 500, "min_followers": 9_000, "max_followers": 10},
+            "min_followers above max_followers",
+        ),
+        ("find_flagged_creators", {"codes": ["fake_followers"]}, "unknown flag code"),
+    ],
+)
+def test_bad_tool_arguments_go_back_to_the_model_as_an_error(
+    make_answerer: MakeAnswerer, name: str, args: dict[str, Any], error: str
+) -> None:
+    seen: list[str] = []
+
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        [reply] = [m for m in messages if isinstance(m, ToolMessage)]
+        seen.append(str(reply.content))
+        return AIMessage(content="Those settings match no creator; try other ones.")
+
+    model = ScriptedChatModel(script=[call(name, **args), final])
+    result = llm_answerer(make_answerer, model).ask("cheapest skincare creators")
+    assert result.mode == "llm"  # the run went on: no crash, no fallback
+    assert seen and error in seen[0]
+    assert "[]" not in seen[0]  # not an empty result that reads as "nobody fits"
 
 
 def test_a_model_that_never_stops_calling_tools_falls_back_offline(

@@ -138,6 +138,15 @@ def test_rank_and_plan_keep_to_follower_bounds(sample_scout: Scout) -> None:
     assert plan.creators and all(c.followers <= 49_999 for c in plan.creators)
     with pytest.raises(ScoutError, match="follower bound must be 0 or more"):
         sample_scout.rank("fitness", min_followers=-1)
+    # Bounds that exclude everyone are a mistake to name, not an empty result.
+    with pytest.raises(ScoutError, match="at least 50,000 and at most 1,000 followers"):
+        sample_scout.rank("fitness", min_followers=50_000, max_followers=1_000)
+    with pytest.raises(ScoutError, match="min_followers above max_followers"):
+        sample_scout.plan("fitness", 5_000, min_followers=50_000, max_followers=1_000)
+    exact = everyone[0].followers  # equal bounds are inclusive
+    assert everyone[0] in sample_scout.rank(
+        "fitness", n=100, min_followers=exact, max_followers=exact
+    )
 
 
 def test_flagged_lists_every_flagged_creator_most_flags_first(sample_scout: Scout) -> None:
