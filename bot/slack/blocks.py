@@ -85,14 +85,16 @@ def to_mrkdwn(markdown: str) -> str:
 
 
 def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
-    """Split into chunks of at most `limit` characters, at paragraph, line or word breaks."""
+    """Split into chunks of at most `limit` characters: at the last paragraph break in the
+    second half of a chunk, else the last line break there, else the last word break."""
     chunks: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
         window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        if cut < limit // 2:
-            cut = limit
+        # The latest break of the strongest kind, so a paragraph is not cut mid-sentence
+        # ("What raises" | "each flag") when a word break merely comes later.
+        breaks = (window.rfind(mark) for mark in ("\n\n", "\n", " "))
+        cut = next((at for at in breaks if at >= limit // 2), limit)
         chunks.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

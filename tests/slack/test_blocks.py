@@ -64,6 +64,16 @@ def test_split_text_keeps_every_word_within_the_limit(text: str, limit: int) -> 
     assert "".join("".join(chunks).split()) == "".join(text.split())
 
 
+def test_split_text_prefers_paragraph_then_line_breaks() -> None:
+    bullets = "\n".join(f"- creator {i}" + " word" * 20 for i in range(24))
+    rules = "What raises each flag:" + " a reason;" * 40
+    chunks = split_text(f"**Lead.**\n\n{bullets}\n\n{rules}", 3000)
+    assert chunks == [f"**Lead.**\n\n{bullets}", rules]
+    lines = split_text(bullets, 1000)
+    assert all(chunk.startswith("- creator") for chunk in lines)
+    assert "\n".join(lines) == bullets
+
+
 def test_answer_has_text_creators_sources_and_buttons() -> None:
     result = AskResult(
         answer="**Pick @greenrunner**: strong engagement.",
