@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.agent.models import AskResult, Citation
+from bot.agent.offline import usd
 from bot.scoring.models import PlanResult, ScoreCard
 from bot.store.shortlists import ShortlistItem
 
@@ -123,10 +124,17 @@ def why(card: ScoreCard) -> str:
 
 
 def creator_line(card: ScoreCard) -> str:
-    """`@handle` · tier · ER · score, then the reason and any flags, as mrkdwn."""
+    """`@handle` · tier · followers · ER · rate · score, then the reason and any flags, as
+    mrkdwn. Unknowns are left out: no followers on file (so no ER), or no rate (0)."""
+    audience = (
+        f"{card.followers:,} followers · ER {percent(card.engagement_rate)}"
+        if card.followers
+        else "followers unknown"
+    )
+    # The rate as the answer text writes it, so "cheapest" answers read the same in both.
+    rate = f" · {usd(card.rate_usd)} a post" if card.rate_usd > 0 else ""
     line = (
-        f"*{escape(card.handle)}* · {card.tier} · {card.followers:,} followers · "
-        f"ER {percent(card.engagement_rate)} · score *{card.score:.0f}*/100"
+        f"*{escape(card.handle)}* · {card.tier} · {audience}{rate} · score *{card.score:.0f}*/100"
     )
     reason = why(card)
     if reason:

@@ -106,8 +106,17 @@ def test_creator_line_shows_handle_tier_er_score_and_why() -> None:
     assert "micro" in line
     assert "ER 5.8%" in line
     assert "score *82*/100" in line
+    assert "24,000 followers · ER 5.8% · $400 a post · score" in line
     assert "Engagement 2.1x" in line
     assert "`over_sponsored`" in line
+
+
+def test_creator_line_leaves_out_what_is_not_on_file() -> None:
+    card = make_card().model_copy(update={"followers": 0, "engagement_rate": 0.0, "rate_usd": 0.0})
+    line = creator_line(card)
+    assert "followers unknown · score *82*/100" in line
+    assert "ER" not in line and "$0" not in line
+    assert "$49.50 a post" in creator_line(make_card().model_copy(update={"rate_usd": 49.5}))
 
 
 def test_creator_reasons_from_the_roster_are_escaped() -> None:

@@ -133,6 +133,59 @@ def test_a_colleague_mentioned_in_a_question_is_not_read_as_a_creator(app: Serve
     assert any(b.get("block_id", "").startswith("creator:") for b in answer["blocks"])
 
 
+def _creator_blocks(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in answer["blocks"] if b.get("block_id", "").startswith("creator:")]
+
+
+def _answer_sections(answer: dict[str, Any]) -> list[str]:
+    """The answer's own text: the sections before the creators (or the sources)."""
+    texts = []
+    for block in answer["blocks"]:
+        if block["type"] != "section" or block["text"]["text"] == "*Creators*":
+            break
+        texts.append(block["text"]["text"])
+    return texts
+
+
+def test_the_cheapest_creators_show_their_rate_in_the_answers_order(app: ServedApp) -> None:
+    app.send_event(
+        mention_event("who is the cheapest skincare creator?", ts="210.0001"), event_id="EvCheap"
+    )
+    answer = _wait_for_post(app, "C111", "210.0001")
+    assert_within_block_kit_limits(answer)
+    expected = app.deps.scout.rank("skincare", n=5, order="rate")
+    creators = _creator_blocks(answer)
+    assert [b["block_id"] for b in creators] == [f"creator:{c.handle}" for c in expected]
+    for block, card in zip(creators, expected, strict=True):
+        assert (
+            f"${card.rate_usd:,.2f} a post · score *{card.score:.0f}*/100"
+            in (block["text"]["text"])
+        )
+        assert block["accessory"]["action_id"] == "shortlist_add"
+    [text] = _answer_sections(answer)
+    assert text.startswith("*For skincare, the cheapest fit")
+    assert "**" not in text and "\n• *" in text  # bold and bullets in mrkdwn
+    assert answer["blocks"][-1]["block_id"] == "feedback"
+
+
+def test_who_to_avoid_lists_flagged_creators_in_whole_paragraphs(app: ServedApp) -> None:
+    app.send_event(mention_event("anyone I should avoid?", ts="211.0001"), event_id="EvAvoid")
+    answer = _wait_for_post(app, "C111", "211.0001")
+    assert_within_block_kit_limits(answer)
+    report = app.deps.scout.flagged()
+    creators = _creator_blocks(answer)
+    assert [b["block_id"] for b in creators] == [f"creator:{c.handle}" for c in report.creators]
+    for block, card in zip(creators, report.creators, strict=True):
+        for flag in card.flags:
+            assert f":warning: `{flag.code}`" in block["text"]["text"]
+    sections = _answer_sections(answer)
+    assert len(sections) > 1, "long enough to need a second section"
+    assert sections[0].startswith(f"*{report.total} creators on the roster are flagged.*")
+    # Each section holds whole paragraphs: none starts or ends mid-sentence.
+    assert all(s.rstrip().endswith((".", ":", ")", "”")) for s in sections)
+    assert any(s.startswith("What raises each flag: `over_sponsored`: ") for s in sections)
+
+
 def _wait_for_post(app: ServedApp, channel: str, thread_ts: str) -> dict[str, Any]:
     return _wait_for_posts(app, channel, thread_ts, count=1)[-1]
 
