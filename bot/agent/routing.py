@@ -145,7 +145,10 @@ _FLAG_CUES = [
     (
         re.compile(
             rf"\b{_FAKE}\s+(?:followers?|followings?|audiences?|fans|subscribers|accounts)\b"
-            r"|\bbots?\b|\bbotted\b|\bfollower fraud\b"
+            r"|\bbots?\b|\bbott(?:ed|ing)\b|\bfollower fraud\b"
+            # "who is fake?", "which accounts look fake?" (not "is fake tan a good niche?")
+            r"|\b(?:is|are|looks?|seems?)\s+(?:(?:really|possibly|probably|kind of|kinda)\s+)?"
+            r"(?:fake|phony|phoney)(?=\s*(?:$|[?.!,;]|\s(?:or|and)\b))"
         ),
         ["growth_spike", "engagement_anomaly"],
     ),
@@ -162,7 +165,11 @@ _FLAG_CUES = [
             r"\b(?:suspicious|suspect|sketchy|shady|dodgy|fishy|risky|red[- ]flags?"
             r"|flag(?:s|ged)?|warning signs?|inauthentic|fraud\w*)\b"
             r"|\b(?:should|must|to|do|better)\s(?:we\s|i\s|you\s)?(?:avoid|stay away from"
-            r"|steer clear of|watch out for|be wary of)\b"
+            r"|steer clear of|watch out for|be (?:wary|careful|cautious) (?:of|with|about))\b"
+            # "who shouldn't we work with?", "which creators can't we trust?"
+            r"|\b(?:(?:we|i)\s(?:shouldn't|should not|mustn't|must not|can't|cannot)"
+            r"|(?:shouldn't|should not|mustn't|must not|can't|cannot)\s(?:we|i))"
+            r"\s(?:work with|partner with|trust|hire|book|collaborate with|go with)\b"
         ),
         [],  # any flag
     ),
@@ -171,13 +178,21 @@ _NEGATION = re.compile(
     r"\b(?:without|no|not|zero|free of|clean of|excluding|exclude|except|minus|aren't|isn't"
     r"|never|none)\W+(?:\w+\W+){0,2}$"
 )
-# Asking what a warning sign is or why it matters is a guidance question.
+# Asking what a warning sign is, why it matters or how common it is, or asking about
+# creators in general rather than the roster's, is a guidance question.
 _EXPLAIN = re.compile(
-    r"^(?:why|how(?! many))\b|\blook for\b"
-    r"|\bwhat(?:'s| is| are| does| do| counts? as)\s(?:a\s|an\s|the\s)?(?:red[- ]flag|fake"
+    r"^(?:why|how(?! many))\b|\blook for\b|\bwhat makes\b"
+    r"|\bwhat(?:'s| is| are| does| do| counts? as)\s(?:a\s|an\s|the\s)?"
+    r"(?:(?:most\s)?(?:typical|common|usual|main|biggest|key|classic)\s)?(?:red[- ]flag|fake"
     r"|bought|bot|growth|spike|engagement|anomal|over[- ]?sponsored|signs?|warning)"
+    r"|\b(?:flags?|signs?)\s(?:to\s)?(?:look|watch|check)\b"
     r"|\bmeans?\b|\bmatters?\b|\ba problem\b|\bdangerous\b|\bhurts?\b|\bharms?\b"
-    r"|\baffects?\b|\bimpacts?\b"
+    r"|\baffects?\b|\bimpacts?\b|\bbad\b|\bnormal\b|\bcommon\b|\bacceptable\b"
+    r"|\ba (?:concern|big deal)\b|\b(?:ok|okay) (?:to|if)\b"
+    # "do micro-influencers buy followers?": creators in general, not "any" of ours
+    r"|^(?:do|does|are|is|can|could|will|would)\s(?:(?:most|many|all|small|smaller)\s)?"
+    r"(?:micro[- ]?influencers|influencers|creators|micro[- ]?creators|nano[- ]?influencers)\b"
+    r"(?!\s(?:on|in|from|for|among|with|we|you|here)\b)"
 )
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
@@ -488,7 +503,9 @@ def route(
             intent=Intent.COMPARE, handles=context.mentioned[:count], niche=inherited_niche
         )
     flag_codes = find_flag_codes(text)
-    if flag_codes is not None and not _EXPLAIN.search(text):
+    if flag_codes is not None:
+        if _EXPLAIN.search(text):  # "what counts as a red flag?"
+            return Route(intent=Intent.GUIDANCE)
         # "anyone I should avoid?" in a thread about a niche is about that niche.
         flag_niche = niche or (previous.niche if follow_up and previous else None)
         return Route(intent=Intent.FLAGGED, niche=flag_niche, flags=flag_codes)

@@ -150,6 +150,28 @@ CASES: list[tuple[str, Expected]] = [
     ("how do we spot fake followers?", GUIDE),
     ("what are red flags in influencer marketing?", GUIDE),
     ("fitness creators without fake followers", rec("fitness")),
+    ("creators with no fake followers for skincare", rec("skincare")),
+    # the opposite of a recommendation is a question about warning signs
+    ("who shouldn't we work with?", flagged()),
+    ("which creators can't we trust?", flagged()),
+    ("which creators should I be careful with?", flagged()),
+    ("who should we be cautious about for skincare?", flagged("skincare")),
+    ("which accounts look fake?", flagged(None, "growth_spike", "engagement_anomaly")),
+    ("are any fitness creators botting?", flagged("fitness", "growth_spike", "engagement_anomaly")),
+    (
+        "are creators in skincare buying followers?",
+        flagged("skincare", "growth_spike", "engagement_anomaly", listed=False),
+    ),
+    # what a warning sign is, or creators in general: guidance, not the roster's list
+    ("what's a red flag in a creator's stats?", GUIDE),
+    ("what counts as a red flag?", GUIDE),
+    ("what does a growth spike mean?", GUIDE),
+    ("what are typical red flags for influencers?", GUIDE),
+    ("what makes a creator suspicious?", GUIDE),
+    ("is it bad if a creator is over-sponsored?", GUIDE),
+    ("list the red flags to watch for when vetting creators", GUIDE),
+    ("do micro-influencers have fake followers?", GUIDE),
+    ("how common is follower fraud among micro-influencers?", GUIDE),
     ("fake tan creators", [("find_creators", {"niche": "fake tan", "order_by": "score"})]),
     # scoring one creator
     ("score @greenrunner", score("@greenrunner", niche=None)),
@@ -366,6 +388,9 @@ def test_parse_follower_bounds(text: str, bounds: tuple[int | None, int | None])
         ("vegan fitness creators", None),
         ("fake tan creators", None),
         ("skincare creators who avoid harsh chemicals", None),
+        ("creators that can't work with pets", None),
+        ("who is fake?", ["growth_spike", "engagement_anomaly"]),
+        ("is fake tan a good niche?", None),
     ],
 )
 def test_find_flag_codes(text: str, codes: list[str] | None) -> None:
