@@ -472,8 +472,14 @@ def route(
     inherited_niche = niche or (previous.niche if previous else None)
     low, high = parse_follower_bounds(question)
     bounded = low is not None or high is not None
-    if not bounded and previous is not None and (niche is None or previous.niche is None):
-        # Bounds go with the niche: kept while it is, and when it is named after them.
+    if (
+        not bounded
+        and previous is not None
+        and (niche is None or previous.niche is None or _FOLLOW_UP.search(text))
+    ):
+        # Bounds go with the thread: kept while the niche is, when it is named after them,
+        # and for "what about fitness?", which changes the niche and nothing else. A new
+        # question with a niche of its own starts afresh.
         low, high = previous.min_followers, previous.max_followers
     sizes = {"min_followers": low, "max_followers": high}
 
@@ -509,6 +515,17 @@ def route(
         # "anyone I should avoid?" in a thread about a niche is about that niche.
         flag_niche = niche or (previous.niche if follow_up and previous else None)
         return Route(intent=Intent.FLAGGED, niche=flag_niche, flags=flag_codes)
+    if (
+        niche
+        and follow_up
+        and previous is not None
+        and previous.intent == Intent.FLAGGED
+        and not _RECOMMEND_CUES.search(text)
+        and not _CHEAPEST.search(text)
+    ):
+        # "what about skincare?" after "any flagged fitness creators?": the same warning
+        # signs, in the new niche.
+        return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
     if _GUIDANCE_CUES.search(text):
         return Route(intent=Intent.GUIDANCE)
     count = _top_n(text) or 5  # "top 3 running creators" lists three; "top 0" is no count at all

@@ -250,6 +250,31 @@ class TestThreadMemory:
         assert [c.handle for c in result.creators] == [c.handle for c in report.creators]
         assert "who fit vegan fitness are flagged" in result.answer.splitlines()[0]
 
+    def test_a_new_niche_keeps_the_cheapest_order_and_the_follower_limit(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("who is the cheapest skincare creator?", conversation_key="k")
+        answerer.ask("and over 20k followers?", conversation_key="k")
+        result = answerer.ask("what about fitness?", conversation_key="k")
+        expected = scout.rank("fitness", n=5, order="rate", min_followers=20_001)
+        assert expected != scout.rank("fitness", n=5, order="rate")
+        assert [c.handle for c in result.creators] == [c.handle for c in expected]
+        assert result.answer.startswith("**For fitness (within your follower limit), the cheapest")
+        # A question of its own starts afresh.
+        fresh = answerer.ask("who should we partner with for skincare?", conversation_key="k")
+        assert [c.handle for c in fresh.creators] == [c.handle for c in scout.rank("skincare", 5)]
+
+    def test_a_new_niche_after_flagged_creators_asks_about_the_same_flags(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("which creators have fake followers?", conversation_key="k")
+        result = answerer.ask("and in vegan food?", conversation_key="k")
+        report = scout.flagged("vegan food", ["growth_spike", "engagement_anomaly"])
+        assert report.total > 0
+        assert [c.handle for c in result.creators] == [c.handle for c in report.creators]
+        assert "who fit vegan food" in result.answer.splitlines()[0]
+        assert_grounded(result, report)
+
     def test_other_conversations_and_keyless_questions_have_no_memory(
         self, answerer: Answerer
     ) -> None:

@@ -186,6 +186,30 @@ def test_who_to_avoid_lists_flagged_creators_in_whole_paragraphs(app: ServedApp)
     assert any(s.startswith("What raises each flag: `over_sponsored`: ") for s in sections)
 
 
+def test_thread_follow_ups_narrow_the_cheapest_and_keep_it_for_a_new_niche(
+    app: ServedApp,
+) -> None:
+    scout = app.deps.scout
+    turns = [
+        ("who is the cheapest skincare creator?", scout.rank("skincare", 5, order="rate")),
+        (
+            "and over 20k followers?",
+            scout.rank("skincare", 5, order="rate", min_followers=20_001),
+        ),
+        ("what about fitness?", scout.rank("fitness", 5, order="rate", min_followers=20_001)),
+    ]
+    for i, (question, expected) in enumerate(turns):
+        extra = {"thread_ts": "212.0001"} if i else {}
+        event = mention_event(question, ts=f"212.000{i + 1}", **extra)
+        app.send_event(event, event_id=f"EvCheapThread{i}")
+        answer = _wait_for_posts(app, "C111", "212.0001", count=i + 1)[-1]
+        assert_within_block_kit_limits(answer)
+        handles = [b["block_id"].removeprefix("creator:") for b in _creator_blocks(answer)]
+        assert handles == [c.handle for c in expected], question
+        assert "the cheapest fit" in _answer_sections(answer)[0]
+    assert "(within your follower limit)" in _answer_sections(answer)[0]
+
+
 def _wait_for_post(app: ServedApp, channel: str, thread_ts: str) -> dict[str, Any]:
     return _wait_for_posts(app, channel, thread_ts, count=1)[-1]
 
