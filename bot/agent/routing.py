@@ -92,13 +92,15 @@ _FOREIGN_BUDGET_PATTERNS = [
 # "cheapest", "most affordable", "lowest rate": the order of rates per post. Not "lowest cost
 # per engagement", which is value for money, not price.
 _CHEAPEST = re.compile(
-    r"\b(?:cheapest|most affordable|least expensive|least costly|lowest[- ]priced"
+    r"\b(?:cheap(?:est|er)?|inexpensive|low[- ](?:cost|priced)|most affordable"
+    r"|least expensive|least costly|lowest[- ]priced"
     r"|(?:lowest|smallest|cheapest) (?:rates?|prices?|fees?|costs?)"
     r"(?! per (?:engagement|view|click|like|mille|thousand))"
     r"|(?:charges?|costs?) the least)\b"
 )
 _CHEAPEST_COUNT = re.compile(
     r"\b(\d+|two|three|four|five)\s+(?:cheapest|most affordable|least expensive)\b"
+    r"|\b(?:cheapest|most affordable|least expensive)\s+(\d+|two|three|four|five)\b"
 )
 
 # Follower bounds: "under 50k followers", "at least 10,000 followers", "10k-50k followers".
@@ -442,7 +444,7 @@ def _top_n(text: str) -> int | None:
     match = match or _CHEAPEST_COUNT.search(text)
     if not match:
         return None
-    word = match.group(1)
+    word = next(group for group in match.groups() if group)
     return (int(word) or None) if word.isdigit() else _NUMBER_WORDS[word]
 
 

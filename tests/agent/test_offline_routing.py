@@ -111,6 +111,10 @@ CASES: list[tuple[str, Expected]] = [
     ("skincare creators with the lowest rates", cheapest("skincare")),
     ("who charges the least for vegan food?", cheapest("vegan food")),
     ("3 cheapest skincare creators", cheapest("skincare", n=3)),
+    ("the cheapest 3 fitness creators", cheapest("fitness", n=3)),
+    ("cheap skincare creators", cheapest("skincare")),
+    ("inexpensive fitness creators", cheapest("fitness")),
+    ("low-cost vegan food creators", cheapest("vegan food")),
     ("cheapest fitness creators under 50k followers", cheapest("fitness", max_followers=49_999)),
     ("who's the cheapest creator?", NOTHING),
     # value for money is the score's cost component, not the rate
