@@ -17,6 +17,7 @@ from bot.agent.tools import MAX_CREATORS, ToolBox
 from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
 from bot.knowledge.models import Passage
+from bot.scoring.metrics import FLAG_CODES
 from bot.scoring.models import FlaggedCreators, PlanResult, ScoreCard
 from bot.scoring.roster import closest_handle
 
@@ -150,6 +151,16 @@ def why(card: ScoreCard) -> str:
         return ""
     reason = max(card.breakdown, key=lambda c: c.value * c.weight).reason.rstrip(".")
     return reason[:1].upper() + reason[1:] + "."
+
+
+def warning_signs(card: ScoreCard) -> str:
+    """Whether a creator carries any flag: the codes (their reasons are in the creator's
+    line), or that none of the flags Scout checks applies."""
+    if card.flags:
+        codes = " and ".join(f"`{flag.code}`" for flag in card.flags)
+        return f"Flagged: {codes}, so left out of my recommendations and plans."
+    checked = ", ".join(f"`{code}`" for code in FLAG_CODES.values())
+    return f"No warning signs: none of the flags I check ({checked}) applies."
 
 
 def creator_line(card: ScoreCard, *, rate: bool = False) -> str:
@@ -467,10 +478,10 @@ class OfflinePlanner:
         strongest = max(card.breakdown, key=lambda c: c.value * c.weight, default=None)
         weakest = min(card.breakdown, key=lambda c: c.value, default=None)
         fit = f" for {routed.niche}" if routed.niche else ""
-        parts = [
-            f"**{card.handle} scores {card.score:.0f}/100{fit}.**",
-            creator_line(card),
-        ]
+        parts = [f"**{card.handle} scores {card.score:.0f}/100{fit}.**"]
+        if routed.warning_signs:
+            parts[0] += " " + warning_signs(card)
+        parts.append(creator_line(card))
         if weakest is not None and weakest is not strongest:
             parts.append(f"Weakest point ({weakest.name}): {weakest.reason.rstrip('.')}.")
         quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.SCORE], limit=1)

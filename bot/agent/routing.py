@@ -45,6 +45,9 @@ class Route(BaseModel):
     max_followers: int | None = None
     # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
     flags: list[str] = Field(default_factory=list)
+    # SCORE: the question asks about warning signs ("is @x suspicious?"), so the answer
+    # says whether the creator carries any.
+    warning_signs: bool = False
 
 
 class Context(BaseModel):
@@ -195,6 +198,11 @@ _EXPLAIN = re.compile(
     r"|^(?:do|does|are|is|can|could|will|would)\s(?:(?:most|many|all|small|smaller)\s)?"
     r"(?:micro[- ]?influencers|influencers|creators|micro[- ]?creators|nano[- ]?influencers)\b"
     r"(?!\s(?:on|in|from|for|among|with|we|you|here)\b)"
+)
+# Words that make a question about warning signs one about the roster ("anyone flagged?").
+_ROSTER_WIDE = re.compile(
+    r"\b(?:who|whom|which|anyone|anybody|someone|any ?one|creators?|influencers?|accounts"
+    r"|people|roster)\b"
 )
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
@@ -504,7 +512,12 @@ def route(
         rival = next((h for h in context.mentioned if h != handles[0]), None)
         if rival and re.search(r"\b(instead|rather|over|vs|versus|compare)\b", text):
             return Route(intent=Intent.COMPARE, handles=[handles[0], rival], niche=inherited_niche)
-        return Route(intent=Intent.SCORE, handles=handles, niche=inherited_niche)
+        return Route(
+            intent=Intent.SCORE,
+            handles=handles,
+            niche=inherited_niche,
+            warning_signs=find_flag_codes(text) is not None,
+        )
     if _COMPARE_CUES.search(text) and len(context.mentioned) >= 2 and _THEM.search(text):
         count = _top_n(text) or (2 if _PAIR.search(text) else 3)
         return Route(
@@ -514,6 +527,15 @@ def route(
     if flag_codes is not None:
         if _EXPLAIN.search(text):  # "what counts as a red flag?"
             return Route(intent=Intent.GUIDANCE)
+        if (
+            follow_up
+            and previous is not None
+            and previous.intent == Intent.SCORE
+            and niche is None
+            and not _ROSTER_WIDE.search(text)
+        ):
+            # "any red flags?" right after "score @x" is about @x, not the whole roster.
+            return previous.model_copy(update={"warning_signs": True})
         # "anyone I should avoid?" in a thread about a niche is about that niche.
         flag_niche = niche or (previous.niche if follow_up and previous else None)
         return Route(intent=Intent.FLAGGED, niche=flag_niche, flags=flag_codes)

@@ -275,6 +275,19 @@ class TestThreadMemory:
         assert "who fit vegan food" in result.answer.splitlines()[0]
         assert_grounded(result, report)
 
+    def test_red_flags_after_a_score_are_about_that_creator(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("score @likefarm.vegan", conversation_key="k")
+        result = answerer.ask("any red flags?", conversation_key="k")
+        assert [c.handle for c in result.creators] == ["@likefarm.vegan"]
+        assert result.answer.startswith(
+            "**@likefarm.vegan scores 84/100.** Flagged: `engagement_anomaly`, so left out"
+        )
+        assert_grounded(result)
+        roster = answerer.ask("anyone else I should avoid?", conversation_key="k")
+        assert [c.handle for c in roster.creators] == [c.handle for c in scout.flagged().creators]
+
     def test_other_conversations_and_keyless_questions_have_no_memory(
         self, answerer: Answerer
     ) -> None:
@@ -470,6 +483,15 @@ def test_a_plan_names_the_fits_it_left_out(
     too_small = answerer.ask("plan baking with a $50 budget")
     assert "The most affordable good fit, **@paid.baker**, charges $200" in too_small.answer
     assert too_small.answer.endswith("Left out, though they fit: @norate.baker (no rate on file).")
+
+
+def test_asking_if_a_creator_is_suspicious_answers_it(answerer: Answerer) -> None:
+    clean = answerer.ask("is @greenrunner suspicious?")
+    assert clean.answer.startswith("**@greenrunner scores ")
+    assert "** No warning signs: none of the flags I check (`over_sponsored`, " in clean.answer
+    assert_grounded(clean)
+    plain = answerer.ask("score @greenrunner")
+    assert "warning signs" not in plain.answer
 
 
 def test_the_cheapest_question_orders_the_niche_by_rate_and_keeps_scores(

@@ -151,6 +151,7 @@ CASES: list[tuple[str, Expected]] = [
     ("how many creators are flagged?", flagged()),
     ("any vegan creators we should steer clear of?", flagged("vegan")),
     ("is @likefarm.vegan suspicious?", score("@likefarm.vegan")),
+    ("does @greenrunner have fake followers?", score("@greenrunner")),
     ("how do we spot fake followers?", GUIDE),
     ("what are red flags in influencer marketing?", GUIDE),
     ("fitness creators without fake followers", rec("fitness")),
