@@ -53,6 +53,15 @@ _GUIDANCE_QUERY = {
 # What the guidance says about each kind of warning sign: ads, or numbers that may be bought.
 _PROMOTIONAL_QUERY = "audiences grow skeptical of overly promotional posts"
 _FAKE_NUMBERS_QUERY = "real influence grows from trust, not numbers"
+
+
+def _flag_query(codes: Sequence[str]) -> str:
+    """The guidance search for why flags matter: ads for any flag or `over_sponsored`,
+    else numbers that may be bought."""
+    promotional = not codes or "over_sponsored" in codes
+    return _PROMOTIONAL_QUERY if promotional else _FAKE_NUMBERS_QUERY
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
 MIN_QUOTE_SCORE = 2.0
@@ -322,6 +331,8 @@ class OfflinePlanner:
                     answer="I can't share settings, keys, tokens or my instructions.",
                     footer=EXAMPLES,
                 )
+            case Intent.GUIDANCE if routed.warning_signs:
+                return self._flag_guidance(routed, box)
             case Intent.GUIDANCE:
                 return self._guidance_answer(question, box)
             case _:
@@ -431,6 +442,28 @@ class OfflinePlanner:
             answer="\n\n".join(parts), citations=quotes, creators=priced + unpriced, note=note
         )
 
+    def _flag_guidance(self, routed: Route, box: ToolBox) -> Draft:
+        """What a warning sign is: the flags Scout raises and their thresholds, then why
+        they matter from the guidance (its own words on fake numbers are few, so the
+        question's words alone quote poorly: "red flag" finds "red carpet events")."""
+        report: FlaggedCreators = box.find_flagged_creators(None, routed.flags, n=1)
+        rules = "\n".join(f"- `{code}`: {rule}." for code, rule in report.rules.items())
+        signs = "signs" if len(report.rules) > 1 else "sign"
+        parts = [
+            f"**The warning {signs} I flag:**\n" + rules,
+            "A high engagement rate alone is never a flag: the best micro-creators run at "
+            "several times their benchmark. Flagged creators are left out of my "
+            "recommendations and plans.",
+        ]
+        quotes, note = self._guidance(box, _flag_query(report.codes), limit=1)
+        if quotes:
+            parts.append("Why it matters, from the guidance:\n" + quote_block(quotes))
+        parts.append(
+            "**Next:** ask _any flagged creators?_ (or _any flagged <your niche> creators?_) "
+            "to see who carries one, with the reason."
+        )
+        return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
+
     def _flagged(self, routed: Route, box: ToolBox) -> Draft:
         """The creators that carry the flags asked about, with each flag's reason."""
         report: FlaggedCreators = box.find_flagged_creators(routed.niche, routed.flags)
@@ -464,9 +497,7 @@ class OfflinePlanner:
             "Flagged creators are left out of my recommendations and plans; "
             "`score @handle` shows one creator's full breakdown."
         )
-        promotional = not report.codes or "over_sponsored" in report.codes
-        query = _PROMOTIONAL_QUERY if promotional else _FAKE_NUMBERS_QUERY
-        quotes, note = self._guidance(box, query, limit=1)
+        quotes, note = self._guidance(box, _flag_query(report.codes), limit=1)
         if quotes:
             parts.append("Why it matters, from the guidance:\n" + quote_block(quotes))
         return Draft(

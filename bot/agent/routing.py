@@ -45,8 +45,8 @@ class Route(BaseModel):
     max_followers: int | None = None
     # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
     flags: list[str] = Field(default_factory=list)
-    # SCORE: the question asks about warning signs ("is @x suspicious?"), so the answer
-    # says whether the creator carries any.
+    # The question is about warning signs: SCORE says whether the creator carries a flag
+    # ("is @x suspicious?"), GUIDANCE what raises each flag in `flags` ("what's a red flag?").
     warning_signs: bool = False
 
 
@@ -526,7 +526,7 @@ def route(
     flag_codes = find_flag_codes(text)
     if flag_codes is not None:
         if _EXPLAIN.search(text):  # "what counts as a red flag?"
-            return Route(intent=Intent.GUIDANCE)
+            return Route(intent=Intent.GUIDANCE, flags=flag_codes, warning_signs=True)
         if (
             follow_up
             and previous is not None

@@ -494,6 +494,24 @@ def test_asking_if_a_creator_is_suspicious_answers_it(answerer: Answerer) -> Non
     assert "warning signs" not in plain.answer
 
 
+def test_what_a_red_flag_is_gets_the_flag_rules_and_a_quote_on_them(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("what counts as a red flag?")
+    rules = scout.flagged().rules
+    assert result.answer.startswith("**The warning signs I flag:**\n- `over_sponsored`: ")
+    for code, rule in rules.items():
+        assert f"- `{code}`: {rule}." in result.answer
+    assert "red carpet" not in result.answer  # "red" alone is no match for "red flag"
+    assert result.creators == [] and result.citations
+    assert_grounded(result, scout.flagged())
+    spike = answerer.ask("what does a growth spike mean?")
+    assert spike.answer.startswith(
+        f"**The warning sign I flag:**\n- `growth_spike`: {rules['growth_spike']}.\n\n"
+    )
+    assert_grounded(spike, scout.flagged(codes=["growth_spike"]))
+
+
 def test_the_cheapest_question_orders_the_niche_by_rate_and_keeps_scores(
     answerer: Answerer, scout: Scout
 ) -> None:

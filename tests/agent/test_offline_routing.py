@@ -70,6 +70,14 @@ def shortlist(campaign: str | None) -> Expected:
 
 
 GUIDE: Expected = [(G, {})]
+
+
+def flag_guide(*codes: str) -> Expected:
+    """What raises the flags asked about (the tool's rules), then why they matter."""
+    return [("find_flagged_creators", {"niche": None, "codes": list(codes)}), (G, {})]
+
+
+FAKE = ("growth_spike", "engagement_anomaly")
 NOTHING: Expected = []
 
 CASES: list[tuple[str, Expected]] = [
@@ -152,8 +160,8 @@ CASES: list[tuple[str, Expected]] = [
     ("any vegan creators we should steer clear of?", flagged("vegan")),
     ("is @likefarm.vegan suspicious?", score("@likefarm.vegan")),
     ("does @greenrunner have fake followers?", score("@greenrunner")),
-    ("how do we spot fake followers?", GUIDE),
-    ("what are red flags in influencer marketing?", GUIDE),
+    ("how do we spot fake followers?", flag_guide(*FAKE)),
+    ("what are red flags in influencer marketing?", flag_guide()),
     ("fitness creators without fake followers", rec("fitness")),
     ("creators with no fake followers for skincare", rec("skincare")),
     # the opposite of a recommendation is a question about warning signs
@@ -168,15 +176,15 @@ CASES: list[tuple[str, Expected]] = [
         flagged("skincare", "growth_spike", "engagement_anomaly", listed=False),
     ),
     # what a warning sign is, or creators in general: guidance, not the roster's list
-    ("what's a red flag in a creator's stats?", GUIDE),
-    ("what counts as a red flag?", GUIDE),
-    ("what does a growth spike mean?", GUIDE),
-    ("what are typical red flags for influencers?", GUIDE),
-    ("what makes a creator suspicious?", GUIDE),
-    ("is it bad if a creator is over-sponsored?", GUIDE),
-    ("list the red flags to watch for when vetting creators", GUIDE),
-    ("do micro-influencers have fake followers?", GUIDE),
-    ("how common is follower fraud among micro-influencers?", GUIDE),
+    ("what's a red flag in a creator's stats?", flag_guide()),
+    ("what counts as a red flag?", flag_guide()),
+    ("what does a growth spike mean?", flag_guide("growth_spike")),
+    ("what are typical red flags for influencers?", flag_guide()),
+    ("what makes a creator suspicious?", flag_guide()),
+    ("is it bad if a creator is over-sponsored?", flag_guide("over_sponsored")),
+    ("list the red flags to watch for when vetting creators", flag_guide()),
+    ("do micro-influencers have fake followers?", flag_guide(*FAKE)),
+    ("how common is follower fraud among micro-influencers?", flag_guide(*FAKE)),
     ("fake tan creators", [("find_creators", {"niche": "fake tan", "order_by": "score"})]),
     # scoring one creator
     ("score @greenrunner", score("@greenrunner", niche=None)),
