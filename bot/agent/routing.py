@@ -194,6 +194,9 @@ _EXPLAIN = re.compile(
     r"|\bmeans?\b|\bmatters?\b|\ba problem\b|\bdangerous\b|\bhurts?\b|\bharms?\b"
     r"|\baffects?\b|\bimpacts?\b|\bbad\b|\bnormal\b|\bcommon\b|\bacceptable\b"
     r"|\ba (?:concern|big deal)\b|\b(?:ok|okay) (?:to|if)\b"
+    # "any tips to avoid bots?", "what should we avoid when picking creators?"
+    r"|\btips?\b|\bbest practices?\b|\badvice\b|\bstrateg(?:y|ies)\b"
+    r"|\bwhat (?:should|must|do|can) (?:we|i|you)\b"
     # "do micro-influencers buy followers?": creators in general, not "any" of ours
     r"|^(?:do|does|are|is|can|could|will|would)\s(?:(?:most|many|all|small|smaller)\s)?"
     r"(?:micro[- ]?influencers|influencers|creators|micro[- ]?creators|nano[- ]?influencers)\b"
@@ -203,6 +206,12 @@ _EXPLAIN = re.compile(
 _ROSTER_WIDE = re.compile(
     r"\b(?:who|whom|which|anyone|anybody|someone|any ?one|creators?|influencers?|accounts"
     r"|people|roster)\b"
+)
+# "authentic skincare creators" asks for creators without warning signs, which every
+# ranking is (flagged ones are left out): a list, not a question about authenticity.
+_TRUSTWORTHY = re.compile(
+    r"\b(?:authentic|genuine|legit(?:imate)?|trustworthy|trusted)\s"
+    r"(?=(?:[a-z&'-]+\s){0,3}(?:creators?|influencers?|micro-influencers?|accounts|partners)\b)"
 )
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
@@ -399,6 +408,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     # What a question asks about the creators (price, size, warning signs) is no niche.
     for pattern in (
         _CHEAPEST,
+        _TRUSTWORTHY,
         _FOLLOWER_RANGE,
         *(p for p, _, _ in _FOLLOWER_BOUND_PATTERNS),
         *(p for p, _ in _FLAG_CUES),
@@ -550,7 +560,8 @@ def route(
         # "what about skincare?" after "any flagged fitness creators?": the same warning
         # signs, in the new niche.
         return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
-    if _GUIDANCE_CUES.search(text):
+    vetted = bool(_TRUSTWORTHY.search(text))
+    if _GUIDANCE_CUES.search(_TRUSTWORTHY.sub("", text) if vetted else text):
         return Route(intent=Intent.GUIDANCE)
     count = _top_n(text) or 5  # "top 3 running creators" lists three; "top 0" is no count at all
     if _CHEAPEST.search(text):
@@ -559,7 +570,7 @@ def route(
             intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
         )
     # A follower bound, or warning signs ruled out ("without fake followers"), asks for a list.
-    rules_out_flags = flag_codes is None and _mentions_flags(text)
+    rules_out_flags = vetted or (flag_codes is None and _mentions_flags(text))
     listing = bool(_RECOMMEND_CUES.search(text)) or bounded or rules_out_flags
     # "and under 50k followers?" narrows the niche the thread is about.
     list_niche = niche or (inherited_niche if bounded and follow_up else None)

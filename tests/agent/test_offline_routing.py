@@ -185,6 +185,12 @@ CASES: list[tuple[str, Expected]] = [
     ("list the red flags to watch for when vetting creators", flag_guide()),
     ("do micro-influencers have fake followers?", flag_guide(*FAKE)),
     ("how common is follower fraud among micro-influencers?", flag_guide(*FAKE)),
+    ("any tips to avoid bots?", flag_guide(*FAKE)),
+    ("what should I avoid when picking creators?", flag_guide()),
+    # trustworthy creators are a ranking (flagged ones are always left out)
+    ("we need authentic fitness creators", rec("fitness")),
+    ("find genuine vegan food influencers", rec("vegan food")),
+    ("how do we find authentic creators?", GUIDE),
     ("fake tan creators", [("find_creators", {"niche": "fake tan", "order_by": "score"})]),
     # scoring one creator
     ("score @greenrunner", score("@greenrunner", niche=None)),
