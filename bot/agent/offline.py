@@ -489,10 +489,18 @@ class OfflinePlanner:
         elif len(report.creators) > 1:
             lead += f" {order.capitalize()}:"
         parts = [lead, "\n".join(creator_line(c) for c in report.creators), rules]
-        if cut:
-            parts.append(
-                "Name a niche or a warning sign (fake followers, over-sponsored) to narrow it down."
+        # What would narrow a cut list down: whichever of a niche and a warning sign the
+        # question left out ("over-sponsored creators" is not told to name a warning sign).
+        narrowers = [
+            narrower
+            for narrower, missing in (
+                ("a niche", report.niche is None),
+                ("a warning sign (fake followers, over-sponsored)", not report.codes),
             )
+            if missing
+        ]
+        if cut and narrowers:
+            parts.append(f"Name {' or '.join(narrowers)} to narrow it down.")
         parts.append(
             "Flagged creators are left out of my recommendations and plans; "
             "`score @handle` shows one creator's full breakdown."

@@ -634,6 +634,11 @@ def test_who_to_avoid_lists_the_worst_flagged_first_and_says_there_are_more(
     )
     assert "Name a niche or a warning sign" in result.answer
     assert_grounded(result, report)
+    # A list cut at ten asks only for what the question left out.
+    ads = answerer.ask("which creators are over-sponsored?")
+    assert scout.flagged(codes=["over_sponsored"]).total > MAX_CREATORS
+    assert "Name a niche to narrow it down." in ads.answer
+    assert "warning sign (" not in ads.answer
 
 
 def test_flagged_creators_of_a_niche_and_none_flagged(
