@@ -424,7 +424,9 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    # Strict: a lenient reader lets a quote that is never closed swallow every line
+    # after it into one cell, so the rest of the file would vanish without a word.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     rows: list[tuple[int, list[str]]] = []
     headers: list[str] | None = None
     start = 1
@@ -436,7 +438,16 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[
                 rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise RosterError([f"{name}:{reader.line_num}: not valid CSV: {exc}"]) from None
+        if str(exc) == "unexpected end of data":
+            message = f"{name}:{start}: not valid CSV: a quoted cell on this line is never closed"
+        elif "expected after" in str(exc):
+            message = (
+                f"{name}:{reader.line_num}: not valid CSV: text after the closing quote of a "
+                'cell (write a quote inside a quoted cell as "")'
+            )
+        else:
+            message = f"{name}:{reader.line_num}: not valid CSV: {exc}"
+        raise RosterError([message]) from None
     if headers is None:
         raise RosterError([f"{name}: the file is empty"])
     return headers, rows

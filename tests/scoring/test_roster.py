@@ -95,6 +95,19 @@ def test_a_handle_without_at_is_rejected_with_the_fix() -> None:
             ["roster.csv:3: row: has 6 cells but the header has 16"],
         ),
         (
+            # A quote never closed must not swallow the rows after it into one cell.
+            'handle,platform,followers,bio\n@a,instagram,10,"fine"\n@b,instagram,20,"oops\n'
+            "@c,instagram,30,hi\n@d,tiktok,40,bye\n",
+            ["roster.csv:3: not valid CSV: a quoted cell on this line is never closed"],
+        ),
+        (
+            'handle,platform,followers,name\n@a,instagram,10,"Bob "The" Builder"\n',
+            [
+                "roster.csv:2: not valid CSV: text after the closing quote of a cell "
+                '(write a quote inside a quoted cell as "")'
+            ],
+        ),
+        (
             "handle,platform,followers\n,instagram,10\n@bad handle!,instagram,10\n",
             [
                 "roster.csv:2: handle: is empty",
