@@ -2,7 +2,7 @@
 
 A file with any bad row is rejected whole; the error lists every bad row as
 `FILE:LINE: column: reason` (JSON: `FILE: item N (@handle): column: reason`),
-so a marketer can fix them all in one pass.
+so a marketer can fix them all in one pass. A single problem is a single line.
 """
 
 from __future__ import annotations
@@ -571,6 +571,14 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _with_outcome(error: RosterError, src: Path, outcome: str) -> RosterError:
+    """The error with what it means for the user: one problem stays one line, more are
+    followed by a line that counts them."""
+    if len(error.problems) == 1:
+        return RosterError([f"{error.problems[0]}; {outcome}"])
+    return RosterError([*error.problems, f"{src}: {len(error.problems)} problems; {outcome}"])
+
+
 def import_roster(src: Path, settings: Settings) -> ImportReport:
     """Validate `src` whole, then store it as `SCOUT_DATA_DIR/roster.json` (temp, then rename)."""
     try:
@@ -580,9 +588,7 @@ def import_roster(src: Path, settings: Settings) -> ImportReport:
     try:
         creators, mapping, ignored = parse_roster(data, str(src))
     except RosterError as exc:
-        count = len(exc.problems)
-        summary = f"{src}: {count} problem{'s' * (count != 1)}; nothing was imported"
-        raise RosterError([*exc.problems, summary]) from None
+        raise _with_outcome(exc, src, "nothing was imported") from None
     target = settings.scout_data_dir / "roster.json"
     payload = [creator.model_dump(mode="json") for creator in creators]
     _write_atomically(target, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

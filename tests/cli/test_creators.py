@@ -190,6 +190,26 @@ def test_roster_import_lists_every_bad_row_and_keeps_the_old_roster(tmp_path: Pa
     assert not (tmp_path / ".scout" / "roster.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "the file is empty"),
+        ("Username,Followers\n@a,10\n", "missing column(s): platform (found: Username, Followers)"),
+        ('handle,platform,followers,bio\n@a,instagram,10,"open\n', "not valid CSV"),
+    ],
+)
+def test_a_file_level_import_error_is_one_line(tmp_path: Path, content: str, problem: str) -> None:
+    bad = tmp_path / "export.csv"
+    bad.write_text(content, encoding="utf-8")
+    result = scout("roster", "import", str(bad))
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"scout: {bad}")
+    assert problem in line
+    assert line.endswith("; nothing was imported")
+    assert result.stdout == ""
+
+
 def test_an_imported_roster_is_the_one_scored_next() -> None:
     Path("mine.csv").write_text(
         "Username,Network,Followers,Avg. Likes,Price\n@NewFace,TikTok,5000,300,$90\n",

@@ -119,8 +119,10 @@ def test_a_handle_without_at_is_rejected_with_the_fix() -> None:
 )
 def test_bad_files_are_rejected_with_exact_lines(content: str | bytes, expected: list[str]) -> None:
     found = problems(write(Path("roster.csv"), content))
-    assert found[: len(expected)] == expected
-    assert found[-1].endswith("nothing was imported")
+    if len(expected) == 1:  # one problem is one line, which says what it means
+        assert found == [f"{expected[0]}; nothing was imported"]
+    else:
+        assert found == [*expected, f"roster.csv: {len(expected)} problems; nothing was imported"]
 
 
 @settings(max_examples=50, deadline=None)
@@ -129,8 +131,7 @@ def test_a_truncated_row_rejects_the_whole_file(kept: int) -> None:
     short = ",".join(FULL_ROW.replace("@full", "@short").split(",")[:kept])
     roster = write(Path("roster.csv"), f"{FULL_HEADER}\n{FULL_ROW}\n{short}\n")
     assert problems(roster) == [
-        f"roster.csv:3: row: has {kept} cells but the header has 16",
-        "roster.csv: 1 problem; nothing was imported",
+        f"roster.csv:3: row: has {kept} cells but the header has 16; nothing was imported"
     ]
 
 
@@ -191,8 +192,7 @@ def test_a_decimal_comma_is_rejected_not_misread() -> None:
     )
     assert problems(roster) == [
         "roster.csv:2: sponsored_ratio: must be a number (a point for decimals, "
-        'commas only between thousands), got "0,1"',
-        "roster.csv: 1 problem; nothing was imported",
+        'commas only between thousands), got "0,1"; nothing was imported'
     ]
 
 
@@ -279,10 +279,7 @@ def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
     ],
 )
 def test_bad_json_files_are_rejected_with_exact_messages(content: str, expected: str) -> None:
-    assert problems(write(Path("roster.json"), content)) == [
-        expected,
-        "roster.json: 1 problem; nothing was imported",
-    ]
+    assert problems(write(Path("roster.json"), content)) == [f"{expected}; nothing was imported"]
 
 
 def test_json_and_csv_of_the_same_roster_load_alike(tmp_path: Path) -> None:
