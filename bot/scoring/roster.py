@@ -17,6 +17,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,6 +130,9 @@ PLATFORM_ALIASES = {
 }
 HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.]{1,64}$")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_CURRENCY = re.compile(r"^(?:usd|us\$|\$)\s*|\s*(?:usd|\$)$", re.IGNORECASE)
+# Export tools and spreadsheets abbreviate big counts: "12.5K" followers, "1.2M" views.
+_MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
 
 
 class RosterError(ScoutError):
@@ -176,42 +180,68 @@ def _shown(raw: object) -> str:
     return json.dumps(raw, ensure_ascii=False) if isinstance(raw, str) else str(raw)
 
 
-def _number(raw: object, *, percent_ok: bool = False, money: bool = False) -> float | None:
-    """A cell as a float; None when empty. "35%" is 0.35 where percentages make sense."""
+def _number(
+    raw: object, *, percent_ok: bool = False, money: bool = False, scale: Decimal | int = 1
+) -> float | None:
+    """A cell as a float, times `scale`; None when empty.
+
+    "35%" is 0.35 where percentages make sense, "12.5K" is 12,500 and "1.2M" is
+    1,200,000. Cells are read as the decimals they were written as, so "35%" is
+    exactly the 0.35 a threshold in the scoring config is, and "12.3K" is whole.
+    """
     if raw is None:
         return None
     if isinstance(raw, bool):
         raise _CellError(f"must be a number, got {_shown(raw)}")
-    if isinstance(raw, int | float):
-        value = float(raw)
+    written: Decimal | None
+    if isinstance(raw, int):
+        written = Decimal(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise _CellError(f"must be a finite number, got {_shown(raw)}")
+        written = Decimal(repr(raw))
     else:
-        text = str(raw).strip()
-        if not text:
-            return None
-        cleaned = text.replace("_", "")
-        if money:
-            cleaned = re.sub(r"^(usd|\$)\s*|\s*usd$", "", cleaned, flags=re.IGNORECASE)
-        scale = 1.0
-        if percent_ok and cleaned.endswith("%"):
-            cleaned, scale = cleaned[:-1].strip(), 0.01
-        if "," in cleaned:
-            # Dropping any comma would read a decimal comma ("0,1") as 1: only 12,500 passes.
-            if not _THOUSANDS.fullmatch(cleaned):
-                raise _CellError(
-                    "must be a number (a point for decimals, commas only between thousands), "
-                    f"got {_shown(raw)}"
-                )
-            cleaned = cleaned.replace(",", "")
-        try:
-            value = float(cleaned) * scale
-        except ValueError:
-            raise _CellError(f"must be a number, got {_shown(raw)}") from None
+        written = _written_number(raw, percent_ok=percent_ok, money=money)
+    if written is None:
+        return None
+    value = float(written * scale)
     if not math.isfinite(value):
         raise _CellError(f"must be a finite number, got {_shown(raw)}")
     return value
 
 
-def _non_negative(raw: object, **kwargs: bool) -> float | None:
+def _written_number(raw: object, *, percent_ok: bool, money: bool) -> Decimal | None:
+    """A text cell as the decimal it says, with its %, K, M or B applied; None when empty."""
+    text = str(raw).strip()
+    if not text:
+        return None
+    cleaned = text.replace("_", "")
+    if money:
+        cleaned = _CURRENCY.sub("", cleaned)
+    multiplier = Decimal(1)
+    if percent_ok and cleaned.endswith("%"):
+        cleaned, multiplier = cleaned[:-1].strip(), Decimal("0.01")
+    elif cleaned[-1:].lower() in _MULTIPLIERS:
+        cleaned, multiplier = cleaned[:-1].strip(), _MULTIPLIERS[cleaned[-1].lower()]
+    if "," in cleaned:
+        # Dropping any comma would read a decimal comma ("0,1") as 1: only 12,500 passes.
+        if not _THOUSANDS.fullmatch(cleaned):
+            raise _CellError(
+                "must be a number (a point for decimals, commas only between thousands), "
+                f"got {_shown(raw)}"
+            )
+        cleaned = cleaned.replace(",", "")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        reason = "an amount in USD" if money else "a number"
+        raise _CellError(f"must be {reason}, got {_shown(raw)}") from None
+    if not number.is_finite():
+        raise _CellError(f"must be a finite number, got {_shown(raw)}")
+    return number * multiplier
+
+
+def _non_negative(raw: object, **kwargs: Any) -> float | None:
     value = _number(raw, **kwargs)
     if value is not None and value < 0:
         raise _CellError(f"must not be negative, got {_shown(raw)}")
@@ -276,10 +306,8 @@ def _rates_in_percent(cells: Iterable[object]) -> bool:
 
 def _engagement_rate(raw: object, *, in_percent: bool) -> float | None:
     """A rate as a fraction, read in its column's unit (see `_rates_in_percent`)."""
-    value = _non_negative(raw, percent_ok=True)
-    if value is None or not in_percent or _has_percent_sign(raw):
-        return value
-    return value / 100
+    per_cent = in_percent and not _has_percent_sign(raw)
+    return _non_negative(raw, percent_ok=True, scale=Decimal("0.01") if per_cent else 1)
 
 
 def _text(raw: object) -> str:

@@ -176,14 +176,14 @@ def test_compare_needs_two_different_handles(handles: list[str]) -> None:
 def test_roster_import_lists_every_bad_row_and_keeps_the_old_roster(tmp_path: Path) -> None:
     bad = tmp_path / "roster.csv"
     bad.write_text(
-        "handle,platform,followers\n@a,instagram,12k\n@b,instagram,10\n@A,tiktok,5\n",
+        "handle,platform,followers\n@a,instagram,12.5\n@b,instagram,10\n@A,tiktok,5\n",
         encoding="utf-8",
     )
     result = scout("roster", "import", str(bad))
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert lines == [
-        f'scout: {bad}:2: followers: must be a whole number, got "12k"',
+        f'scout: {bad}:2: followers: must be a whole number, got "12.5"',
         f"{bad}:4: handle: @a duplicates line 2",
         f"{bad}: 2 problems; nothing was imported",
     ]

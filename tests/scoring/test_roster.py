@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import SAMPLE_ROSTER, load_settings
+from bot.scoring.models import Creator
 from bot.scoring.roster import RosterError, closest_handle, import_roster, load_roster
 
 GOOD = "handle,platform,followers,avg_likes\n@ok,instagram,1000,50\n"
@@ -42,14 +44,14 @@ def test_every_bad_row_is_listed_with_line_column_and_reason() -> None:
         Path("roster.csv"),
         "handle,platform,followers,avg_likes,sponsored_ratio\n"
         "@ok,instagram,1000,50,0.1\n"
-        "@bad1,instagram,12k,50,0.1\n"
+        "@bad1,instagram,12.5,50,0.1\n"
         "@bad2,instagram,1000,-5,0.1\n"
         "@bad3,instagram,1000,5,1.4\n"
         "@OK,tiktok,10,1,0\n"
         "@bad4,myspace,abc,5,0\n",
     )
     assert problems(roster) == [
-        'roster.csv:3: followers: must be a whole number, got "12k"',
+        'roster.csv:3: followers: must be a whole number, got "12.5"',
         'roster.csv:4: avg_likes: must not be negative, got "-5"',
         "roster.csv:5: sponsored_ratio: must be a fraction from 0 to 1 (e.g. 0.35 or 35%), "
         'got "1.4"',
@@ -194,6 +196,66 @@ def test_a_decimal_comma_is_rejected_not_misread() -> None:
         "roster.csv:2: sponsored_ratio: must be a number (a point for decimals, "
         'commas only between thousands), got "0,1"; nothing was imported'
     ]
+
+
+def one_creator(header: str, row: str) -> Creator:
+    [creator] = load_roster(
+        write(Path("roster.csv"), f"handle,platform,{header}\n@a,instagram,{row}\n")
+    )
+    return creator
+
+
+@pytest.mark.parametrize(
+    ("cell", "followers"),
+    [
+        ("12.5K", 12_500),
+        ("12k", 12_000),
+        ("12.3K", 12_300),
+        ("1.2M", 1_200_000),
+        ("2,500k", 2_500_000),
+    ],
+)
+def test_abbreviated_counts_are_read_in_full(cell: str, followers: int) -> None:
+    assert one_creator("followers,avg_views", f'"{cell}","{cell}"').followers == followers
+    assert one_creator("followers,avg_views", f'10,"{cell}"').avg_views == followers
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("1.23456K", 'must be a whole number, got "1.23456K"'),
+        ('"1,2M"', 'must be a whole number, got "1,2M"'),  # a decimal comma is never guessed
+        ("12KK", 'must be a whole number, got "12KK"'),
+    ],
+)
+def test_an_abbreviated_count_that_is_not_whole_is_rejected(cell: str, reason: str) -> None:
+    roster = write(Path("roster.csv"), f"handle,platform,followers\n@a,instagram,{cell}\n")
+    assert problems(roster) == [f"roster.csv:2: followers: {reason}; nothing was imported"]
+
+
+@pytest.mark.parametrize(
+    "cell", ["1500", "$1,500", "1500$", "1,500 $", "USD 1500", "US$1,500", "$1.5k"]
+)
+def test_a_rate_reads_with_its_currency_sign_on_either_side(cell: str) -> None:
+    assert one_creator("followers,rate_usd", f'10,"{cell}"').rate_usd == 1500
+
+
+def test_a_rate_in_another_currency_is_rejected_as_not_usd() -> None:
+    roster = write(Path("roster.csv"), "handle,platform,followers,rate_usd\n@a,instagram,10,€900\n")
+    assert problems(roster) == [
+        'roster.csv:2: rate_usd: must be an amount in USD, got "€900"; nothing was imported'
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ten_thousandths=st.integers(min_value=0, max_value=10_000))
+def test_a_percentage_reads_exactly_as_the_fraction_written(ten_thousandths: int) -> None:
+    # "35%" must be the very 0.35 a threshold in the scoring config is, not 0.35000000000000003.
+    ratio = Decimal(ten_thousandths) / 10_000
+    for cell in (f"{ratio * 100}%", str(ratio)):
+        creator = one_creator("followers,sponsored_ratio,follower_growth_30d", f"10,{cell},{cell}")
+        assert creator.sponsored_ratio == float(ratio)
+        assert creator.follower_growth_30d == float(ratio)
 
 
 def test_a_blank_header_is_reported_by_its_position() -> None:
