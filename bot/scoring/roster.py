@@ -305,9 +305,20 @@ def _rates_in_percent(cells: Iterable[object]) -> bool:
 
 
 def _engagement_rate(raw: object, *, in_percent: bool) -> float | None:
-    """A rate as a fraction, read in its column's unit (see `_rates_in_percent`)."""
+    """A rate as a fraction, read in its column's unit (see `_rates_in_percent`).
+
+    Above 100% it is not a rate but most likely a count of engagements under a
+    rate's header ("Engagement": 850), which would otherwise become 8.5x the
+    followers in likes.
+    """
     per_cent = in_percent and not _has_percent_sign(raw)
-    return _non_negative(raw, percent_ok=True, scale=Decimal("0.01") if per_cent else 1)
+    rate = _non_negative(raw, percent_ok=True, scale=Decimal("0.01") if per_cent else 1)
+    if rate is not None and rate > 1:
+        raise _CellError(
+            f"must be a rate of at most 100%, got {_shown(raw)} (read as {rate:.0%}); "
+            'name a column of engagements per post "Engagements"'
+        )
+    return rate
 
 
 def _text(raw: object) -> str:

@@ -290,6 +290,22 @@ def test_an_engagement_column_has_one_unit(cells: list[str], likes: list[float])
     assert engagement_likes(cells) == pytest.approx(likes)
 
 
+def test_a_count_under_an_engagement_rate_header_is_rejected_not_read_as_a_rate() -> None:
+    roster = write(
+        Path("export.csv"),
+        'Handle,Platform,Followers,Engagement\n@a,instagram,20000,850\n@b,instagram,9000,"1,200"\n'
+        "@c,instagram,9000,4.5\n@d,instagram,9000,100%\n",
+    )
+    advice = 'name a column of engagements per post "Engagements"'
+    assert problems(roster) == [
+        'export.csv:2: engagement_rate: must be a rate of at most 100%, got "850" '
+        f"(read as 850%); {advice}",
+        'export.csv:3: engagement_rate: must be a rate of at most 100%, got "1,200" '
+        f"(read as 1200%); {advice}",
+        "export.csv: 2 problems; nothing was imported",
+    ]
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     rates=st.lists(
