@@ -326,7 +326,9 @@ def _text(raw: object) -> str:
 
 
 def _niches(raw: object) -> list[str]:
-    items = raw if isinstance(raw, list) else re.split(r"[;|]", _text(raw))
+    # The contract separates tags with ";", but tools export "Food, Vegan" and "Food | Vegan";
+    # no tag has a comma of its own.
+    items = raw if isinstance(raw, list) else re.split(r"[;|,]", _text(raw))
     seen: dict[str, None] = {}
     for item in items:
         tag = " ".join(str(item).strip().lower().split())

@@ -185,6 +185,13 @@ def test_export_headers_map_onto_canonical_columns(isolated_env: Path) -> None:
     assert creator.avg_views is None  # no views column: unknown, not zero
 
 
+@pytest.mark.parametrize(
+    "cell", ["Food;Vegan", '"Food, Vegan"', "Food | Vegan", '" food ;vegan, Food"']
+)
+def test_niche_tags_split_on_semicolons_commas_or_bars(cell: str) -> None:
+    assert one_creator("followers,niches", f"10,{cell}").niches == ["food", "vegan"]
+
+
 def test_a_decimal_comma_is_rejected_not_misread() -> None:
     roster = write(
         Path("roster.csv"),
