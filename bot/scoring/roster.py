@@ -1,7 +1,7 @@
 """Roster files: read CSV or JSON, map export headers, validate every row, persist atomically.
 
 A file with any bad row is rejected whole; the error lists every bad row as
-`FILE:LINE: column: reason` (JSON: `FILE: item N (@handle): column: reason`),
+`FILE:LINE: column: reason` (JSON: `FILE:LINE: item N (@handle): column: reason`),
 so a marketer can fix them all in one pass. A single problem is a single line.
 """
 
@@ -494,8 +494,8 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[
     return headers, rows
 
 
-def _json_items(text: str, name: str) -> list[object]:
-    """The top-level list of a JSON roster."""
+def _json_items(text: str, name: str) -> list[tuple[int, object]]:
+    """The items of a JSON roster's top-level list, each with the line it starts on."""
     if not text.strip():
         raise RosterError([f"{name}: the file is empty"])
     try:
@@ -504,18 +504,39 @@ def _json_items(text: str, name: str) -> list[object]:
         raise RosterError([f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"]) from None
     if not isinstance(items, list):
         raise RosterError([f"{name}: expected a JSON list of creator objects"])
-    return items
+    return list(zip(_item_lines(text), items, strict=True))
 
 
-def _item_where(name: str, number: int, record: dict[str, object]) -> str:
-    """How problems name a JSON item: its position, and its handle when that is readable.
+def _item_lines(text: str) -> list[int]:
+    """The line each item of a valid JSON list starts on, read item by item with
+    `raw_decode` (json.loads keeps no positions)."""
+    decoder = json.JSONDecoder()
+    lines: list[int] = []
+    line, counted = 1, 0
+    index = _after_json_space(text, text.index("[") + 1)
+    while text[index] != "]":
+        line += text.count("\n", counted, index)
+        counted = index
+        lines.append(line)
+        index = _after_json_space(text, decoder.raw_decode(text, index)[1])
+        if text[index] == ",":
+            index = _after_json_space(text, index + 1)
+    return lines
 
-    Lines mean little in JSON (most tools write a whole list on one line).
-    """
+
+def _after_json_space(text: str, index: int) -> int:
+    while text[index] in " \t\n\r":
+        index += 1
+    return index
+
+
+def _item_where(name: str, line: int, number: int, record: dict[str, object]) -> str:
+    """How problems name a JSON item: its line, its position (tools often write a whole
+    list on one line), and its handle when that is readable."""
     try:
-        return f"{name}: item {number} ({_handle(record.get('handle'))})"
+        return f"{name}:{line}: item {number} ({_handle(record.get('handle'))})"
     except _CellError:
-        return f"{name}: item {number}"
+        return f"{name}:{line}: item {number}"
 
 
 def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str], list[str]]:
@@ -532,17 +553,17 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
     if is_json:
         unit = "item"
         items = _json_items(text, name)
-        objects = [item for item in items if isinstance(item, dict)]
+        objects = [item for _, item in items if isinstance(item, dict)]
         headers = list(dict.fromkeys(key for item in objects for key in item))
         # Without a single object there are no keys to check: each item's problem is listed.
         mapping, ignored = _map_headers(headers, name) if objects else ({}, [])
-        for number, item in enumerate(items, start=1):
+        for number, (line, item) in enumerate(items, start=1):
             if not isinstance(item, dict):
                 message = f"row: expected an object, got {_shown(item)}"
-                problems.append((number, f"{name}: item {number}: {message}"))
+                problems.append((number, f"{name}:{line}: item {number}: {message}"))
                 continue
             record = {mapping[k]: v for k, v in item.items() if k in mapping}
-            records.append((number, _item_where(name, number, record), record))
+            records.append((number, _item_where(name, line, number, record), record))
     else:
         unit = "line"
         headers, rows = _csv_records(text, name)

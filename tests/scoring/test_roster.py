@@ -338,10 +338,18 @@ def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
     ]
     roster = write(Path("roster.json"), json.dumps(rows))  # one line, as most tools write it
     assert problems(roster) == [
-        "roster.json: item 2 (@b): followers: must not be negative, got -3",
-        'roster.json: item 3: handle: must start with @, got "nope" (write "@nope")',
-        "roster.json: item 4: row: expected an object, got 5",
-        "roster.json: item 5 (@a): handle: @a duplicates item 1",
+        "roster.json:1: item 2 (@b): followers: must not be negative, got -3",
+        'roster.json:1: item 3: handle: must start with @, got "nope" (write "@nope")',
+        "roster.json:1: item 4: row: expected an object, got 5",
+        "roster.json:1: item 5 (@a): handle: @a duplicates item 1",
+        "roster.json: 4 problems; nothing was imported",
+    ]
+    write(roster, json.dumps(rows, indent=2))  # pretty-printed: each item on its own lines
+    assert problems(roster) == [
+        "roster.json:7: item 2 (@b): followers: must not be negative, got -3",
+        'roster.json:12: item 3: handle: must start with @, got "nope" (write "@nope")',
+        "roster.json:17: item 4: row: expected an object, got 5",
+        "roster.json:18: item 5 (@a): handle: @a duplicates item 1",
         "roster.json: 4 problems; nothing was imported",
     ]
 
@@ -360,7 +368,8 @@ def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
         ),
         ("  ", "roster.json: the file is empty"),
         ("[]", "roster.json: no creators found (the list is empty)"),
-        ('["@a"]', 'roster.json: item 1: row: expected an object, got "@a"'),
+        ('["@a"]', 'roster.json:1: item 1: row: expected an object, got "@a"'),
+        ('\n [ \n\n"@a" ]', 'roster.json:4: item 1: row: expected an object, got "@a"'),
     ],
 )
 def test_bad_json_files_are_rejected_with_exact_messages(content: str, expected: str) -> None:
