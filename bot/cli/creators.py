@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -251,20 +250,24 @@ def rank(
 
 
 def _budget(text: str) -> float:
-    """Read --budget: a finite amount in USD, 0 or more (0 plans nothing)."""
+    """Read --budget like a roster rate ("2500", "$2,500", "2.5k"): USD, 0 or more (0
+    plans nothing)."""
+    from bot.scoring.roster import read_usd
+
     try:
-        amount = float(text)
+        return read_usd(text)
     except ValueError:
-        amount = math.nan
-    if not (math.isfinite(amount) and amount >= 0):
-        raise typer.BadParameter(f"must be an amount in USD of 0 or more, got {text!r}")
-    return amount + 0.0  # "-0" is 0, not -0.0 in the JSON
+        raise typer.BadParameter(f"must be an amount in USD of 0 or more, got {text!r}") from None
 
 
 def plan(
     niche: str = typer.Option(..., "--niche", help='The brief, e.g. "vegan fitness".'),
     budget: float = typer.Option(
-        ..., "--budget", parser=_budget, help="Budget in USD, 0 or more.", metavar="USD"
+        ...,
+        "--budget",
+        parser=_budget,
+        help='Budget in USD, 0 or more: 2500, "$2,500" or 2.5k.',
+        metavar="USD",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:

@@ -248,6 +248,15 @@ def _non_negative(raw: object, **kwargs: Any) -> float | None:
     return value
 
 
+def read_usd(text: str) -> float:
+    """An amount in USD as people write it ("1500", "$1,500", "1.5k", "1500 USD"), 0 or
+    more; ValueError naming the problem otherwise. Budgets read like roster rates."""
+    amount = _non_negative(text, money=True)
+    if amount is None:
+        raise ValueError("is empty")
+    return amount + 0.0  # "-0" is 0, not -0.0
+
+
 def _whole(raw: object) -> int:
     try:
         value = _number(raw)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.deps import Deps
 from bot.errors import ScoutError
 from bot.scoring.models import ScoreCard
+from bot.scoring.roster import read_usd
 from bot.slack.blocks import (
     APOLOGY,
     USAGE,
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_BUDGET = re.compile(r"^\$?(\d[\d,]*(?:\.\d+)?)(k)?$", re.IGNORECASE)
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 MAX_CAMPAIGN_LENGTH = 80
 
@@ -76,12 +75,11 @@ def normalise_handle(word: str) -> str:
 
 
 def parse_budget(word: str) -> float:
-    """`2000`, `$2,000`, `2k` -> 2000.0."""
-    match = _BUDGET.match(word.strip())
-    if not match:
-        raise UsageError(f"{word!r} is not a budget; write it like $2000 or 2k.")
-    amount = float(match.group(1).replace(",", ""))
-    return amount * 1000 if match.group(2) else amount
+    """`2000`, `$2,000`, `2k` -> 2000.0, read like `scout plan --budget` and roster rates."""
+    try:
+        return read_usd(word)
+    except ValueError:
+        raise UsageError(f"{word!r} is not a budget; write it like $2000 or 2k.") from None
 
 
 def parse_rank(words: list[str]) -> tuple[str, int]:

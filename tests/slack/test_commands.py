@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.commands import UsageError, parse_budget
 from tests.slack.conftest import ServedApp, assert_within_block_kit_limits
 
 
@@ -175,3 +176,14 @@ def test_digest_is_routed_to_the_digest_handler(app: ServedApp) -> None:
     reply = _run(app, "digest list", key="digest")
     assert _text(reply)
     assert _share_button(reply) is None
+
+
+@pytest.mark.parametrize("word", ["2000", "$2,000", "2k", "2K", "$2k", "2000 USD", "2,000.00"])
+def test_a_budget_reads_like_the_cli_and_roster_rates(word: str) -> None:
+    assert parse_budget(word) == 2000
+
+
+@pytest.mark.parametrize("word", ["1,5k", "2,00", "-5", "two", "inf"])
+def test_a_budget_that_is_not_an_amount_is_refused_not_misread(word: str) -> None:
+    with pytest.raises(UsageError, match="is not a budget"):
+        parse_budget(word)  # "1,5k" once read as 15,000
