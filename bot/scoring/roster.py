@@ -628,6 +628,17 @@ def load_roster(path: Path) -> list[Creator]:
     return parse_roster(data, str(path))[0]
 
 
+def load_roster_in_use(settings: Settings) -> list[Creator]:
+    """The roster `settings.roster_path` names; a bad file set by SCOUT_ROSTER says so."""
+    try:
+        return load_roster(settings.roster_path)
+    except RosterError as exc:
+        if settings.scout_roster is None:
+            raise
+        outcome = "SCOUT_ROSTER names this file: fix it or unset SCOUT_ROSTER"
+        raise _with_outcome(exc, settings.scout_roster, outcome) from None
+
+
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".roster-", suffix=".tmp")

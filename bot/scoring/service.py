@@ -37,7 +37,7 @@ from bot.scoring.models import (
 )
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
-from bot.scoring.roster import closest_handle, load_roster, normalise_handle
+from bot.scoring.roster import closest_handle, load_roster_in_use, normalise_handle
 from bot.scoring.table import RosterTable
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class Scout:
     def from_settings(cls, settings: Settings, embedder: Embedder) -> Scout:
         """Load the roster in use (SCOUT_ROSTER, else the imported one, else the sample)."""
         config = load_scoring_config(settings.scout_scoring_config)
-        return cls.from_creators(load_roster(settings.roster_path), embedder, config)
+        return cls.from_creators(load_roster_in_use(settings), embedder, config)
 
     # -- lookups -------------------------------------------------------------------
 

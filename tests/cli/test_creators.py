@@ -217,6 +217,23 @@ def test_a_file_level_import_error_is_one_line(tmp_path: Path, content: str, pro
     assert result.stdout == ""
 
 
+def test_a_bad_scout_roster_file_is_named_as_that_setting(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.csv"
+    result = CliRunner().invoke(app, ["score", "@a"], env={"SCOUT_ROSTER": str(missing)})
+    assert str(result.exception) == (
+        f"{missing}: cannot read the roster: No such file or directory; "
+        "SCOUT_ROSTER names this file: fix it or unset SCOUT_ROSTER"
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("handle,platform,followers\n@a,instagram,-1\n@b,myspace,10\n")
+    result = CliRunner().invoke(app, ["rank", "--niche", "x"], env={"SCOUT_ROSTER": str(bad)})
+    assert str(result.exception).splitlines() == [
+        f'{bad}:2: followers: must not be negative, got "-1"',
+        f'{bad}:3: platform: must be one of instagram, threads, tiktok, youtube, got "myspace"',
+        f"{bad}: 2 problems; SCOUT_ROSTER names this file: fix it or unset SCOUT_ROSTER",
+    ]
+
+
 def test_an_imported_roster_is_the_one_scored_next() -> None:
     Path("mine.csv").write_text(
         "Username,Network,Followers,Avg. Likes,Price\n@NewFace,TikTok,5000,300,$90\n",
