@@ -54,6 +54,7 @@ CANONICAL_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("handle", "platform", "followers")
 CSV_DELIMITERS = (",", ";", "\t")
+_SEPARATOR_HINT = re.compile(r"sep=([^\r\n])\r?(?:\n|$)")
 
 # Export headers from influencer tools, compared after lower-casing and dropping
 # everything but letters and digits ("Avg. Likes" -> "avglikes").
@@ -64,7 +65,11 @@ HEADER_ALIASES: dict[str, str] = {
     "account": "handle",
     "profile": "handle",
     "creatorhandle": "handle",
-    "instagramhandle": "handle",
+    **{
+        f"{network}{word}": "handle"
+        for network in ("instagram", "ig", "tiktok", "youtube", "threads")
+        for word in ("handle", "username")
+    },
     "fullname": "name",
     "displayname": "name",
     "creatorname": "name",
@@ -78,7 +83,11 @@ HEADER_ALIASES: dict[str, str] = {
     "tags": "niches",
     "follower": "followers",
     "followercount": "followers",
+    "followerscount": "followers",
+    "totalfollowers": "followers",
     "subscribers": "followers",
+    "subscribercount": "followers",
+    "subscriberscount": "followers",
     "audiencesize": "followers",
     "likes": "avg_likes",
     "averagelikes": "avg_likes",
@@ -92,7 +101,17 @@ HEADER_ALIASES: dict[str, str] = {
     "averageviews": "avg_views",
     "avgplays": "avg_views",
     "avgreelsplays": "avg_views",
+    "avgreelplays": "avg_views",
+    "avgvideoviews": "avg_views",
+    # "Avg. Likes per Post", "Likes per post", ...
+    **{
+        f"{prefix}{part}perpost": f"avg_{part}"
+        for prefix in ("", "avg", "average")
+        for part in ("likes", "comments", "shares", "saves", "views")
+    },
     "postsperweek": "posts_per_week",
+    "postsweek": "posts_per_week",
+    "weeklyposts": "posts_per_week",
     "sponsored": "sponsored_ratio",
     "sponsoredposts": "sponsored_ratio",
     "sponsoredratio": "sponsored_ratio",
@@ -101,21 +120,38 @@ HEADER_ALIASES: dict[str, str] = {
     "rate": "rate_usd",
     "fee": "rate_usd",
     "cost": "rate_usd",
+    "feeusd": "rate_usd",
+    "costusd": "rate_usd",
+    "priceperpost": "rate_usd",
+    "rateperpost": "rate_usd",
+    "costperpost": "rate_usd",
+    "feeperpost": "rate_usd",
     "country": "audience_top_country",
     "topcountry": "audience_top_country",
     "audiencecountry": "audience_top_country",
     "growth": "follower_growth_30d",
     "followergrowth": "follower_growth_30d",
     "growth30d": "follower_growth_30d",
+    "growth30days": "follower_growth_30d",
+    "followergrowth30days": "follower_growth_30d",
+    "30dgrowth": "follower_growth_30d",
+    "30daygrowth": "follower_growth_30d",
     "description": "bio",
     "about": "bio",
+    "biography": "bio",
     # Tools that export only a rate or a total get it turned into likes (see _fill_engagement).
     "engagement": "engagement_rate",
     "engagementrate": "engagement_rate",
     "er": "engagement_rate",
+    "avgengagementrate": "engagement_rate",
+    "averageengagementrate": "engagement_rate",
     "avgengagement": "engagements",
     "engagements": "engagements",
     "averageengagement": "engagements",
+    "avgengagements": "engagements",
+    "averageengagements": "engagements",
+    "engagementsperpost": "engagements",
+    "engagementperpost": "engagements",
 }
 ENGAGEMENT_PARTS = ("avg_likes", "avg_comments", "avg_shares", "avg_saves")
 PLATFORM_ALIASES = {
@@ -464,23 +500,33 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _delimiter(text: str) -> str:
-    """The separator the header line uses most: comma, or semicolon or tab where they win.
+def _delimiter(text: str) -> tuple[str, bool]:
+    """The separator, and whether a first line `sep=;` named it (Excel writes and reads
+    that line); else the one the header line uses most: comma, or semicolon or tab where
+    they win.
 
     European Excel saves "CSV" with semicolons; some tools export tab-separated text.
     """
+    hint = _SEPARATOR_HINT.match(text)
+    if hint:
+        return hint.group(1), True
     header_line = text.split("\n", 1)[0]
-    return max(CSV_DELIMITERS, key=header_line.count)  # a tie keeps the comma
+    return max(CSV_DELIMITERS, key=header_line.count), False  # a tie keeps the comma
 
 
-def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _csv_records(text: str, name: str) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
+    """The header, the line it is on, and each row that has a cell with the line it starts on."""
+    delimiter, hinted = _delimiter(text)
     # Strict: a lenient reader lets a quote that is never closed swallow every line
     # after it into one cell, so the rest of the file would vanish without a word.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     headers: list[str] | None = None
-    start = 1
+    header_line = start = 1
     try:
+        if hinted:
+            next(reader)
+            header_line = start = 2
         for row in reader:
             if headers is None:
                 headers = [cell.strip() for cell in row]
@@ -500,7 +546,7 @@ def _csv_records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[
         raise RosterError([message]) from None
     if headers is None:
         raise RosterError([f"{name}: the file is empty"])
-    return headers, rows
+    return headers, header_line, rows
 
 
 def _json_items(text: str, name: str) -> list[tuple[int, object]]:
@@ -575,8 +621,8 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
             records.append((number, _item_where(name, line, number, record), record))
     else:
         unit = "line"
-        headers, rows = _csv_records(text, name)
-        mapping, ignored = _map_headers(headers, f"{name}:1")
+        headers, header_line, rows = _csv_records(text, name)
+        mapping, ignored = _map_headers(headers, f"{name}:{header_line}")
         for line, row in rows:
             # A short row is as suspect as a long one: a truncated file must not half-import.
             if len(row) != len(headers):

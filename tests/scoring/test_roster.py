@@ -192,6 +192,47 @@ def test_niche_tags_split_on_semicolons_commas_or_bars(cell: str) -> None:
     assert one_creator("followers,niches", f"10,{cell}").niches == ["food", "vegan"]
 
 
+def test_more_export_headers_map_onto_canonical_columns() -> None:
+    roster = write(
+        Path("export.csv"),
+        "TikTok Username,Platform,Followers Count,Avg. Likes per Post,Avg Reel Plays,"
+        "Fee (USD),Posts/Week,30d Growth,Biography\n"
+        "@a,tiktok,5000,400,9000,$120,4,5%,Dancer\n",
+    )
+    report = import_roster(roster, load_settings())
+    assert report.ignored_columns == []
+    [creator] = load_roster(Path(report.stored_at))
+    assert (creator.followers, creator.avg_likes, creator.avg_views) == (5000, 400, 9000)
+    assert (creator.rate_usd, creator.posts_per_week, creator.bio) == (120, 4, "Dancer")
+    assert creator.follower_growth_30d == 0.05
+
+
+def test_an_engagement_per_post_header_is_a_count_and_an_avg_rate_header_a_rate() -> None:
+    roster = write(
+        Path("export.csv"),
+        "Handle,Platform,Followers,Engagement per post,Avg. Engagement Rate\n"
+        "@a,instagram,10000,300,\n@b,instagram,10000,,2.5%\n",
+    )
+    assert [c.avg_likes for c in load_roster(roster)] == [300, 250]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_excels_separator_line_names_the_separator(newline: str) -> None:
+    lines = [
+        "sep=;",
+        "Handle;Platform;Followers;Price",
+        "@a;instagram;5000;1,200",
+        "@b;tiktok;-1;5",
+    ]
+    roster = write(Path("roster.csv"), newline.join(lines) + newline)
+    assert problems(roster) == [
+        'roster.csv:4: followers: must not be negative, got "-1"; nothing was imported'
+    ]
+    write(roster, newline.join(lines[:3]))
+    [creator] = load_roster(roster)
+    assert (creator.handle, creator.followers, creator.rate_usd) == ("@a", 5000, 1200)
+
+
 def test_a_decimal_comma_is_rejected_not_misread() -> None:
     roster = write(
         Path("roster.csv"),
