@@ -42,7 +42,7 @@ MAX_QUESTION_CHARS = 2000
 FALLBACK_NOTE = "The language model was unavailable, so this is the offline answer."
 # An LLM answer shorter than this after grounding has lost its substance.
 MIN_ANSWER_CHARS = 40
-_HANDLE = re.compile(r"@[a-z0-9_.]*[a-z0-9_]")
+_HANDLE = re.compile(r"@[a-z0-9_.-]*[a-z0-9_]")
 T = TypeVar("T")
 
 

@@ -22,7 +22,7 @@ _NUMBER = re.compile(
     r"(?<![\w.])[-+]?\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s?(%|percent\b|k\b|K\b|M\b|m\b|x\b|×))?(?![\w])"
 )
-_HANDLE = re.compile(r"(?<![\w])@[A-Za-z0-9_.]+")
+_HANDLE = re.compile(r"(?<![\w])@[A-Za-z0-9_.-]+")
 # A sentence ends at . ! or ?, possibly closed by bold, a quote mark or a bracket.
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])|(?<=[.!?][*_”\")])|(?<=[.!?]\*\*))\s+(?=[A-Z*_>\"“•@(-])"
@@ -143,7 +143,9 @@ def drop_unknown_handles(text: str, known: Collection[str]) -> tuple[str, list[s
     """Remove each sentence naming a creator handle that is not on the roster."""
     return _drop_sentences(
         text,
-        lambda sentence: any(h.lower().rstrip(".") not in known for h in _HANDLE.findall(sentence)),
+        lambda sentence: any(
+            h.lower().rstrip(".-") not in known for h in _HANDLE.findall(sentence)
+        ),
     )
 
 

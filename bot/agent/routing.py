@@ -213,7 +213,7 @@ _TRUSTWORTHY = re.compile(
     r"\b(?:authentic|genuine|legit(?:imate)?|trustworthy|trusted)\s"
     r"(?=(?:[a-z&'-]+\s){0,3}(?:creators?|influencers?|micro-influencers?|accounts|partners)\b)"
 )
-_HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})")
+_HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.-]{1,64})")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
 
@@ -367,7 +367,7 @@ def find_handles(text: str, known: Collection[str] = frozenset()) -> list[str]:
     """
     lowered = text.lower()
     found: list[tuple[int, str]] = [
-        (m.start(), "@" + m.group(1).rstrip(".")) for m in _HANDLE.finditer(lowered)
+        (m.start(), "@" + m.group(1).rstrip(".-")) for m in _HANDLE.finditer(lowered)
     ]
     for match in _BARE_NAME.finditer(lowered):
         bare = match.group(0).rstrip(".")

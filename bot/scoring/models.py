@@ -20,7 +20,7 @@ class Creator(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    handle: Annotated[str, Field(pattern=r"^@[a-z0-9_.]{1,64}$")]
+    handle: Annotated[str, Field(pattern=r"^@[a-z0-9_.-]{1,64}$")]
     name: str = ""
     platform: Platform
     niches: list[str] = Field(default_factory=list)

@@ -164,7 +164,9 @@ PLATFORM_ALIASES = {
     "yt": "youtube",
     "threads": "threads",
 }
-HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.]{1,64}$")
+# Instagram, TikTok and Threads allow letters, digits, "_" and "."; YouTube also "-"
+# (its own "@user-x7k2..." handles included).
+HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.-]{1,64}$")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _CURRENCY = re.compile(r"^(?:usd|us\$|\$)\s*|\s*(?:usd|\$)$", re.IGNORECASE)
 # Export tools and spreadsheets abbreviate big counts: "12.5K" followers, "1.2M" views.
@@ -396,7 +398,9 @@ def _handle(raw: object) -> str:
         raise _CellError("is empty")
     handle = normalise_handle(text)
     if not HANDLE_PATTERN.match(handle):
-        raise _CellError(f"must be @ then up to 64 letters, digits, '_' or '.', got {_shown(raw)}")
+        raise _CellError(
+            f"must be @ then up to 64 letters, digits, '_', '.' or '-', got {_shown(raw)}"
+        )
     # A file is held to the contract; only lookups (normalise_handle) forgive a missing @.
     if not text.startswith("@"):
         raise _CellError(f"must start with @, got {_shown(raw)} (write {_shown('@' + text)})")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.agent.grounding import (
     QuoteChecker,
     allowed_numbers,
+    drop_unknown_handles,
     drop_unsupported,
     ground_quotes,
     number_tokens,
@@ -54,6 +55,13 @@ def test_drop_unsupported_removes_only_the_offending_sentence() -> None:
     kept, dropped = drop_unsupported(text, allowed)
     assert kept == "**@a scores 82/100.** Book it."
     assert dropped == ["It will double your sales by 40%.", "- line with 7 days"]
+
+
+def test_a_hyphenated_youtube_handle_is_one_handle_and_not_a_number() -> None:
+    text = "@user-8841 scores 82/100. @user-99 is great."
+    kept, invented = drop_unknown_handles(text, {"@user-8841"})
+    assert (kept, invented) == ("@user-8841 scores 82/100.", ["@user-99 is great."])
+    assert unsupported_numbers(kept, allowed_numbers([{"score": 82}])) == []
 
 
 @given(

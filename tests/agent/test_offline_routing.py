@@ -349,6 +349,10 @@ def test_find_handles_in_order_with_and_without_at() -> None:
         "@greenrunner",
     ]
     assert find_handles("ann wants @x.", known) == ["@x"]
+    assert find_handles("compare @user-x7k2 and @mr-cook.eats-", known) == [
+        "@user-x7k2",
+        "@mr-cook.eats",
+    ]
 
 
 @pytest.mark.parametrize(

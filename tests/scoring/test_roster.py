@@ -69,10 +69,18 @@ def test_a_handle_without_at_is_rejected_with_the_fix() -> None:
     )
     assert problems(roster) == [
         'roster.csv:3: handle: must start with @, got "nohandle" (write "@nohandle")',
-        "roster.csv:4: handle: must be @ then up to 64 letters, digits, '_' or '.', "
+        "roster.csv:4: handle: must be @ then up to 64 letters, digits, '_', '.' or '-', "
         'got "bad one"',
         "roster.csv: 2 problems; nothing was imported",
     ]
+
+
+def test_youtube_handles_with_hyphens_load() -> None:
+    roster = write(
+        Path("roster.csv"),
+        "handle,platform,followers\n@user-x7k2p9,youtube,1200\n@Mr-Cook.Eats,youtube,9000\n",
+    )
+    assert [c.handle for c in load_roster(roster)] == ["@user-x7k2p9", "@mr-cook.eats"]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +121,7 @@ def test_a_handle_without_at_is_rejected_with_the_fix() -> None:
             "handle,platform,followers\n,instagram,10\n@bad handle!,instagram,10\n",
             [
                 "roster.csv:2: handle: is empty",
-                "roster.csv:3: handle: must be @ then up to 64 letters, digits, '_' or '.', "
+                "roster.csv:3: handle: must be @ then up to 64 letters, digits, '_', '.' or '-', "
                 'got "@bad handle!"',
             ],
         ),
