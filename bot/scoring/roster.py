@@ -215,7 +215,11 @@ def _header_key(header: str) -> str:
 
 
 def _shown(raw: object) -> str:
-    return json.dumps(raw, ensure_ascii=False) if isinstance(raw, str) else str(raw)
+    """A cell as the file wrote it: text quoted, other JSON values as JSON (null, true)."""
+    try:
+        return json.dumps(raw, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(raw)
 
 
 def _number(
@@ -386,6 +390,8 @@ def _niches(raw: object) -> list[str]:
 
 def _platform(raw: object) -> str:
     key = _header_key(_text(raw))
+    if not key:
+        raise _CellError("is empty")
     if key not in PLATFORM_ALIASES:
         allowed = ", ".join(sorted(set(PLATFORM_ALIASES.values())))
         raise _CellError(f"must be one of {allowed}, got {_shown(raw)}")

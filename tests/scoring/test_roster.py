@@ -418,6 +418,14 @@ def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
         ("  ", "roster.json: the file is empty"),
         ("[]", "roster.json: no creators found (the list is empty)"),
         ('["@a"]', 'roster.json:1: item 1: row: expected an object, got "@a"'),
+        (
+            '[{"handle": "@a", "platform": "tiktok", "followers": true}]',
+            "roster.json:1: item 1 (@a): followers: must be a whole number, got true",
+        ),
+        (
+            '[{"handle": "@a", "platform": null, "followers": 10}]',
+            "roster.json:1: item 1 (@a): platform: is empty",
+        ),
         ('\n [ \n\n"@a" ]', 'roster.json:4: item 1: row: expected an object, got "@a"'),
     ],
 )
