@@ -153,7 +153,8 @@ HEADER_ALIASES: dict[str, str] = {
     "engagementsperpost": "engagements",
     "engagementperpost": "engagements",
 }
-ENGAGEMENT_PARTS = ("avg_likes", "avg_comments", "avg_shares", "avg_saves")
+# What a row's exported total or rate holds besides likes (see _fill_engagement).
+NOT_LIKES = ("avg_comments", "avg_shares", "avg_saves")
 PLATFORM_ALIASES = {
     "instagram": "instagram",
     "ig": "instagram",
@@ -436,15 +437,16 @@ _PARSERS: dict[str, Callable[[object], object]] = {
 
 
 def _fill_engagement(fields: dict[str, Any]) -> None:
-    """Turn an exported rate or total into likes when the file has no per-type columns."""
+    """Turn an exported total or rate into likes when the row has no likes: what the
+    comments, shares and saves leave of it, so the card's rate is the file's."""
     rate = fields.pop("engagement_rate", None)
     total = fields.pop("engagements", None)
-    if any(fields.get(part) for part in ENGAGEMENT_PARTS):
+    if total is None and rate is not None:
+        total = rate * fields.get("followers", 0)
+    if total is None or fields.get("avg_likes"):
         return
-    if total is not None:
-        fields["avg_likes"] = total
-    elif rate is not None:
-        fields["avg_likes"] = round(rate * fields.get("followers", 0), 2)
+    others = sum(fields.get(part) or 0 for part in NOT_LIKES)
+    fields["avg_likes"] = round(max(total - others, 0), 2)
 
 
 def _parse_row(

@@ -327,6 +327,55 @@ def test_an_exported_engagement_rate_becomes_likes() -> None:
     assert creator.avg_likes == pytest.approx(580)
 
 
+def test_a_rate_or_total_fills_in_the_likes_a_row_lacks_and_keeps_its_other_engagements() -> None:
+    roster = write(
+        Path("export.json"),
+        json.dumps(
+            [
+                # no likes: the 4.5% rate is 378 engagements, 12 of them comments
+                {
+                    "Username": "@a",
+                    "Platform": "threads",
+                    "Followers": 8400,
+                    "Avg Likes": None,
+                    "Avg Comments": 12,
+                    "Engagement": "4.5%",
+                },
+                {
+                    "Username": "@b",
+                    "Platform": "tiktok",
+                    "Followers": 9000,
+                    "Avg Comments": 40,
+                    "Engagements": 300,
+                },
+                # likes on file: they and the comments are the engagements; the rate is a summary
+                {
+                    "Username": "@c",
+                    "Platform": "instagram",
+                    "Followers": 1000,
+                    "Avg Likes": 10,
+                    "Avg Comments": 5,
+                    "Engagement": "50%",
+                },
+                {
+                    "Username": "@d",
+                    "Platform": "instagram",
+                    "Followers": 1000,
+                    "Avg Comments": 80,
+                    "Engagements": 50,
+                },  # fewer than the comments: no likes, not negative ones
+            ]
+        ),
+    )
+    creators = load_roster(roster)
+    assert [(c.avg_likes, c.avg_comments) for c in creators] == [
+        (366, 12),
+        (260, 40),
+        (10, 5),
+        (0, 80),
+    ]
+
+
 def engagement_likes(cells: list[str]) -> list[float]:
     rows = "".join(f"@c{i},instagram,10000,{cell}\n" for i, cell in enumerate(cells))
     roster = write(Path("export.csv"), f"Handle,Platform,Followers,Engagement\n{rows}")
