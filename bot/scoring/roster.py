@@ -472,8 +472,10 @@ def _parse_row(
         return None, problems
 
 
-def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[str]]:
-    """Header -> canonical column, the ignored headers; raises on missing or clashing columns.
+def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[str], str | None]:
+    """Header -> canonical column, the ignored headers, and the platform every row is on
+    when there is no platform column but the handle's header names one ("TikTok
+    Username", as single-network tools export); raises on missing or clashing columns.
 
     `where` starts each problem: "FILE:1" for a CSV header line, "FILE" for JSON keys.
     """
@@ -492,13 +494,21 @@ def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[s
         else:
             taken[column] = header
             mapping[header] = column
-    missing = [column for column in REQUIRED_COLUMNS if column not in taken]
+    implied = None
+    if "platform" not in taken and "handle" in taken:
+        key = _header_key(taken["handle"])
+        implied = next((p for a, p in PLATFORM_ALIASES.items() if key.startswith(a)), None)
+    missing = [
+        column
+        for column in REQUIRED_COLUMNS
+        if column not in taken and not (column == "platform" and implied)
+    ]
     if missing:
         found = ", ".join(headers) or "nothing"
         problems.append(f"{where}: missing column(s): {', '.join(missing)} (found: {found})")
     if problems:
         raise RosterError(problems)
-    return mapping, ignored
+    return mapping, ignored, implied
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -623,18 +633,20 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         objects = [item for _, item in items if isinstance(item, dict)]
         headers = list(dict.fromkeys(key for item in objects for key in item))
         # Without a single object there are no keys to check: each item's problem is listed.
-        mapping, ignored = _map_headers(headers, name) if objects else ({}, [])
+        mapping, ignored, platform = _map_headers(headers, name) if objects else ({}, [], None)
         for number, (line, item) in enumerate(items, start=1):
             if not isinstance(item, dict):
                 message = f"row: expected an object, got {_shown(item)}"
                 problems.append((number, f"{name}:{line}: item {number}: {message}"))
                 continue
             record = {mapping[k]: v for k, v in item.items() if k in mapping}
+            if platform:
+                record["platform"] = platform
             records.append((number, _item_where(name, line, number, record), record))
     else:
         unit = "line"
         headers, header_line, rows = _csv_records(text, name)
-        mapping, ignored = _map_headers(headers, f"{name}:{header_line}")
+        mapping, ignored, platform = _map_headers(headers, f"{name}:{header_line}")
         for line, row in rows:
             # A short row is as suspect as a long one: a truncated file must not half-import.
             if len(row) != len(headers):
@@ -643,6 +655,8 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
                 continue
             cells = dict(zip(headers, row, strict=True))
             record = {mapping[h]: v for h, v in cells.items() if h in mapping}
+            if platform:
+                record["platform"] = platform
             records.append((line, f"{name}:{line}", record))
     if not records and not problems:
         what = "the list is empty" if is_json else "only a header row"

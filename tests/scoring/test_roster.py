@@ -215,6 +215,18 @@ def test_more_export_headers_map_onto_canonical_columns() -> None:
     assert creator.follower_growth_30d == 0.05
 
 
+def test_a_single_network_export_takes_its_platform_from_the_handle_header() -> None:
+    tiktok = write(Path("tiktok.csv"), "TikTok Username,Followers\n@a,5000\n@b,7000\n")
+    assert [c.platform for c in load_roster(tiktok)] == ["tiktok", "tiktok"]
+    instagram = write(Path("ig.json"), '[{"IG Handle": "@a", "Followers": 10}]')
+    assert [c.platform for c in load_roster(instagram)] == ["instagram"]
+    unnamed = write(Path("plain.csv"), "Username,Followers\n@a,5000\n")
+    assert problems(unnamed) == [
+        "plain.csv:1: missing column(s): platform (found: Username, Followers); "
+        "nothing was imported"
+    ]
+
+
 def test_an_engagement_per_post_header_is_a_count_and_an_avg_rate_header_a_rate() -> None:
     roster = write(
         Path("export.csv"),
