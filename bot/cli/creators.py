@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from bot.cli.common import print_json, settings
+from bot.errors import ScoutError
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -292,7 +293,14 @@ def roster_import(
     from bot.scoring.roster import import_roster
 
     report = import_roster(file, config)
-    moves = record_roster_score_moves(Deps(config))
+    try:
+        moves = record_roster_score_moves(Deps(config))
+    except ScoutError as exc:
+        # The roster is stored and in use; say so, or the user would think it was not.
+        raise ScoutError(
+            f"imported {report.creators} creators into {report.stored_at}, but could not log "
+            f"the shortlisted creators' score moves for digests ({exc}); the next import will"
+        ) from None
     if as_json:
         print_json({**report.model_dump(mode="json"), "score_moves": len(moves)})
         return

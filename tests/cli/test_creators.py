@@ -234,6 +234,21 @@ def test_a_bad_scout_roster_file_is_named_as_that_setting(tmp_path: Path) -> Non
     ]
 
 
+def test_an_import_whose_digest_log_fails_says_the_roster_was_still_imported(
+    isolated_env: Path,
+) -> None:
+    Path("mine.csv").write_text("handle,platform,followers\n@a,instagram,10\n", encoding="utf-8")
+    database = "postgresql://scout@127.0.0.1:1/nowhere"  # nothing listens on port 1
+    result = CliRunner().invoke(
+        app, ["roster", "import", "mine.csv"], env={"DATABASE_URL": database}
+    )
+    message = str(result.exception)
+    assert message.startswith(f"imported 1 creators into {isolated_env / 'roster.json'}, but ")
+    assert "cannot open the database (DATABASE_URL)" in message
+    assert message.endswith("the next import will")
+    assert run_json("score", "@a")["followers"] == 10  # in use all the same
+
+
 def test_an_imported_roster_is_the_one_scored_next() -> None:
     Path("mine.csv").write_text(
         "Username,Network,Followers,Avg. Likes,Price\n@NewFace,TikTok,5000,300,$90\n",
