@@ -42,6 +42,7 @@ def show(result: AskResult) -> None:
     """The answer for people: text, a creators table and the sources."""
     from rich.console import Console
     from rich.markdown import Markdown
+    from rich.markup import escape
     from rich.table import Table
 
     from bot.agent.offline import usd
@@ -74,9 +75,9 @@ def show(result: AskResult) -> None:
     if result.citations:
         console.print("[bold]Sources[/bold]")
         for citation in result.citations:
-            console.print(f"- {citation.title} [dim]({citation.source})[/dim]")
+            console.print(f"- {escape(citation.title)} [dim]({escape(citation.source)})[/dim]")
     footer = f"mode: {result.mode}" + (f". {result.note}" if result.note else "")
-    console.print(f"[dim]{footer}[/dim]")
+    console.print(f"[dim]{escape(footer)}[/dim]")
 
 
 def register(app: typer.Typer) -> None:

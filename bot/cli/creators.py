@@ -55,9 +55,10 @@ def _money(value: float | None) -> str:
 
 def _cards_table(cards: list[ScoreCard], title: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
+    table = Table(title=escape(title), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("handle", no_wrap=True)
     table.add_column("tier")
@@ -72,7 +73,7 @@ def _cards_table(cards: list[ScoreCard], title: str) -> None:
             f"{card.followers:,}",
             _rate_by_followers(card),
             f"{card.score:.1f}",
-            f"[red]{card.why}[/red]" if card.flags else card.why,
+            f"[red]{escape(card.why)}[/red]" if card.flags else escape(card.why),
         )
     Console().print(table)
 
@@ -80,6 +81,7 @@ def _cards_table(cards: list[ScoreCard], title: str) -> None:
 def _side_by_side(cards: list[ScoreCard]) -> None:
     """One column per creator, best first, one row per measure, so differences line up."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="Compared, best first", title_justify="left")
@@ -110,16 +112,17 @@ def _side_by_side(cards: list[ScoreCard]) -> None:
     console = Console()
     console.print(table)
     for card in cards:
-        console.print(f"[bold]{card.handle}[/bold]: {card.why}")
+        console.print(f"[bold]{card.handle}[/bold]: {escape(card.why)}")
 
 
 def _show_card(card: ScoreCard) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     micro = "in" if card.in_micro_range else "outside"
-    name = f" {card.name}" if card.name else ""
+    name = f" {escape(card.name)}" if card.name else ""
     console.print(
         f"[bold]{card.handle}[/bold]{name} · {card.platform} · {card.tier} "
         f"({card.followers:,} followers, {micro} the 1k-100k micro range) · "
@@ -142,20 +145,25 @@ def _show_card(card: ScoreCard) -> None:
     table.add_column("reason")
     for component in card.breakdown:
         table.add_row(
-            component.name, f"{component.value:.2f}", f"{component.weight:.2f}", component.reason
+            component.name,
+            f"{component.value:.2f}",
+            f"{component.weight:.2f}",
+            escape(component.reason),
         )
     console.print(table)
     for flag in card.flags:
-        console.print(f"[red]flag {flag.code}[/red]: {flag.reason}")
+        console.print(f"[red]flag {flag.code}[/red]: {escape(flag.reason)}")
 
 
 def _show_plan(result: PlanResult) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
+    niche = escape(result.niche)  # a brief is text, never markup
     if result.creators:
-        table = Table(title=f'Plan for "{result.niche}" within {_money(result.budget)}')
+        table = Table(title=f'Plan for "{niche}" within {_money(result.budget)}')
         table.add_column("handle")
         table.add_column("tier")
         for column in ("cost", "adds eng./post", "running cost", "score"):
@@ -181,12 +189,10 @@ def _show_plan(result: PlanResult) -> None:
     elif result.candidates:
         console.print(
             f"No plan: none of the {result.candidates} unflagged creators with a rate that fit "
-            f'"{result.niche}" is affordable within {_money(result.budget)}.'
+            f'"{niche}" is affordable within {_money(result.budget)}.'
         )
     else:
-        console.print(
-            f'No plan: no unflagged creator with a rate on the roster fits "{result.niche}".'
-        )
+        console.print(f'No plan: no unflagged creator with a rate on the roster fits "{niche}".')
     if result.skipped:
         shown = ", ".join(f"{s.handle} ({s.reason})" for s in result.skipped[:_MAX_SKIPPED_SHOWN])
         more = len(result.skipped) - _MAX_SKIPPED_SHOWN

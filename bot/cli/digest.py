@@ -16,6 +16,7 @@ def run(
 ) -> None:
     """Post every due digest (safe to run from cron and from several places)."""
     from rich.console import Console
+    from rich.markup import escape
 
     from bot.deps import Deps
     from bot.digests.runner import build_runner
@@ -53,7 +54,9 @@ def run(
                 )
         for o in outcomes:
             detail = f"{o.changes} changes" if o.status != "failed" else f"failed: {o.error}"
-            console.print(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
+            console.print(
+                escape(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
+            )
     if failed:
         # Cron and CI see the failure; the digests stay pending and a later run retries them.
         raise ScoutError(
@@ -140,6 +143,7 @@ def list_(
 ) -> None:
     """List a workspace's digest subscriptions."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from bot.deps import Deps
@@ -153,7 +157,8 @@ def list_(
     table = Table("campaign", "channel", "schedule", "last posted")
     for s in subs:
         posted = s.last_posted_at.strftime("%Y-%m-%d %H:%M UTC") if s.last_posted_at else "never"
-        table.add_row(s.campaign, s.channel_id, f"{s.frequency} {s.at_time} {s.timezone}", posted)
+        schedule = f"{s.frequency} {s.at_time} {s.timezone}"
+        table.add_row(escape(s.campaign), escape(s.channel_id), escape(schedule), posted)
     Console().print(table)
 
 

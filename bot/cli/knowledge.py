@@ -123,6 +123,7 @@ def search(
         )
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.padding import Padding
 
     out = Console()
@@ -130,13 +131,13 @@ def search(
         out.print("No passages match that query.")
     for rank, passage in enumerate(passages, start=1):
         where = passage.title + (f" > {passage.heading}" if passage.heading else "")
-        out.print(f"[bold]{rank}. {where}[/]", soft_wrap=True, highlight=False)
+        out.print(f"[bold]{rank}. {escape(where)}[/]", soft_wrap=True, highlight=False)
         out.print(
-            f"[dim]{passage.source} · score {passage.score:.4f}[/]",
+            f"[dim]{escape(passage.source)} · score {passage.score:.4f}[/]",
             soft_wrap=True,
             highlight=False,
         )
-        out.print(Padding(passage.text, (0, 0, 1, 3)), highlight=False)
+        out.print(Padding(escape(passage.text), (0, 0, 1, 3)), highlight=False)
 
 
 def evaluate(

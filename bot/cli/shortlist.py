@@ -99,31 +99,34 @@ def _report(campaign: str, outcome: dict[str, list[str]], as_json: bool) -> None
         print_json({"campaign": campaign, **outcome})
         return
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console()
     for label, handles in outcome.items():
         if handles:
-            console.print(f"{label.replace('_', ' ')} [bold]{campaign}[/]: {', '.join(handles)}")
+            shown = escape(", ".join(handles))
+            console.print(f"{label.replace('_', ' ')} [bold]{escape(campaign)}[/]: {shown}")
 
 
 def _print_table(campaign: str, creators: list[dict[str, Any]]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Shortlist: {campaign}")
+    table = Table(title=f"Shortlist: {escape(campaign)}")
     for column in ("handle", "tier", "ER", "score", "added by"):
         table.add_column(column)
     for row in creators:
         # With no followers on file (0) the card's 0.0 rate was never measured.
         rate = row.get("engagement_rate") if row.get("followers") else None
         table.add_row(
-            row["handle"],
+            escape(row["handle"]),
             row.get("tier", "-"),
             f"{rate * 100:.1f}%" if rate is not None else "-",
             f"{row['score']:.0f}" if "score" in row else "not in roster",
-            row["added_by"],
+            escape(row["added_by"]),
         )
-    Console().print(table if creators else f"Shortlist {campaign!r} is empty.")
+    Console().print(table if creators else f"Shortlist {escape(repr(campaign))} is empty.")
 
 
 def register(app: typer.Typer) -> None:

@@ -106,3 +106,16 @@ def test_unknown_followers_and_rate_are_not_shown_as_measured_zeros(
     assert "0.0%" not in rows["@nofollowers"]
     assert "$100" in rows["@nofollowers"]  # its rate per post
     assert "$" not in rows["@norate"]  # no rate, so no rate and no cost per engagement
+
+
+def test_a_source_title_that_looks_like_markup_prints_as_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.agent.models import AskResult, Citation
+    from bot.cli.agent import show
+
+    citation = Citation(source="notes[/b].md", title="Field [/i] notes", quote="q")
+    show(AskResult(answer="Answer.", citations=[citation], note="see [/u]"))
+    out = capsys.readouterr().out
+    assert "- Field [/i] notes (notes[/b].md)" in out
+    assert "see [/u]" in out

@@ -143,6 +143,22 @@ def test_a_plan_shows_a_fraction_of_a_cent_as_it_is() -> None:
     assert "$0.00 " not in stdout
 
 
+def test_roster_text_and_briefs_print_as_text_not_rich_markup() -> None:
+    # "[/bold]" in a name once crashed `scout score` with rich's MarkupError, and
+    # "[b]" vanished into bold.
+    roster = (
+        "handle,name,platform,niches,followers,avg_likes,rate_usd\n"
+        '@dj.mix,"DJ [/bold] Mix",instagram,music;[/red],5000,300,100\n'
+        '@ok.one,"Ok [b]bold[/b]",instagram,music,5000,200,100\n'
+    )
+    card = " ".join(on_roster(roster, "score", "@dj.mix", "--niche", "music").split())
+    assert "@dj.mix DJ [/bold] Mix" in card
+    assert "Ok [b]bold[/b]" in on_roster(roster, "score", "@ok.one")
+    on_roster(roster, "compare", "@dj.mix", "@ok.one")
+    assert '"[/i] music"' in on_roster(roster, "rank", "--niche", "[/i] music")
+    assert '"[/i] music"' in on_roster(roster, "plan", "--niche", "[/i] music", "--budget", "150")
+
+
 def test_people_get_tables() -> None:
     result = CliRunner().invoke(app, ["rank", "--niche", "vegan fitness", "-n", "3"])
     assert result.exit_code == 0

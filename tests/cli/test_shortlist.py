@@ -121,3 +121,15 @@ def test_an_empty_handle_is_refused_by_name(handles: list[str], action: str) -> 
     assert result.exit_code != 0
     assert str(result.exception) == "a handle is empty: give one like @greenrunner"
     assert _json("shortlist", "list", "launch")["creators"] == []
+
+
+def test_a_campaign_or_handle_that_looks_like_markup_prints_as_typed(handles: list[str]) -> None:
+    added = runner.invoke(app, ["shortlist", "add", "[/b] launch", handles[0]])
+    assert added.exit_code == 0, added.output
+    assert f"added [/b] launch: {handles[0]}" in added.stdout
+    listed = runner.invoke(app, ["shortlist", "list", "[/b] launch"])
+    assert listed.exit_code == 0, listed.output
+    assert "Shortlist: [/b] launch" in listed.stdout
+    removed = runner.invoke(app, ["shortlist", "remove", "[/b] launch", "[/i]"])
+    assert removed.exit_code == 0, removed.output
+    assert "not on list [/b] launch: @[/i]" in removed.stdout
