@@ -85,7 +85,9 @@ def _compute_metrics(
 ) -> Metrics:
     engagements = table.avg_likes + table.avg_comments + table.avg_shares + table.avg_saves
     by_followers = np.nan_to_num(_divide(engagements, table.followers), nan=0.0)
-    views_known = ~np.isnan(table.avg_views)
+    # Views of 0 measured nothing (no post has engagements without views): like an
+    # empty cell, there is no rate per view to hold against a per-view benchmark.
+    views_known = table.avg_views > 0
     by_views = _divide(engagements, table.avg_views)
     # The pinned formulas, also for a rate of 0 (no rate on file): the cost component
     # and plan read the rate itself for that.
@@ -274,8 +276,9 @@ def components(
     elif table.followers[i] <= 0:
         engagement_reason = "followers unknown (0 on file), so no engagement rate to judge: neutral"
     elif benchmarks.definition(platform) == "view":
+        views = "no views" if np.isnan(table.avg_views[i]) else "0 views"
         engagement_reason = (
-            f"ER {_rate(float(metrics.engagement_rate[i]))} by followers; no views on file, so "
+            f"ER {_rate(float(metrics.engagement_rate[i]))} by followers; {views} on file, so "
             f"no like-for-like {label} benchmark (those are per view): neutral"
         )
     else:

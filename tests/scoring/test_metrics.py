@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -107,6 +108,45 @@ def test_tiktok_is_compared_per_view_and_needs_views() -> None:
     assert m.engagement[1] == 0.5  # no like-for-like benchmark: neutral
     reasons = {c.name: c.reason for c in _components(table, m, 1)}
     assert "no views on file" in reasons["engagement"]
+
+
+@pytest.mark.parametrize("platform", ["tiktok", "youtube"])
+def test_zero_views_measure_nothing_like_no_views(platform: str) -> None:
+    # A 0 in the views column once made "ER by views nan% is nanx the benchmark" score 0.
+    table, m = metrics_for(make_creator(platform=platform, avg_views=0))
+    assert m.benchmark[0] == -1
+    assert m.engagement[0] == 0.5
+    assert math.isnan(m.engagement_rate_by_views[0]) and math.isnan(m.cpm[0])
+    reason = _components(table, m, 0)[0].reason
+    assert "0 views on file, so no like-for-like" in reason
+
+
+# Counts as exports write them (whole numbers, views 0 or empty included); fractions of a
+# like (1e-309) may overflow a ratio, as they may.
+exported = st.builds(
+    make_creator,
+    platform=st.sampled_from(["instagram", "tiktok", "youtube", "threads"]),
+    followers=st.integers(0, 5_000_000),
+    avg_likes=st.integers(0, 10**6),
+    avg_comments=st.integers(0, 10**5),
+    avg_shares=st.integers(0, 10**5),
+    avg_saves=st.integers(0, 10**5),
+    avg_views=st.none() | st.just(0) | st.integers(1, 10**7),
+    sponsored_ratio=st.floats(0, 1),
+    rate_usd=st.integers(0, 10**5),
+    follower_growth_30d=st.floats(-1, 5),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(creator=exported)
+def test_no_reason_shows_nan_or_inf(creator: Creator) -> None:
+    table, m = metrics_for(creator)
+    weights = applied_weights(CONFIG.weights, with_niche=False)
+    texts = [c.reason for c in components(m, table, BENCHMARKS, CONFIG, 0, weights)]
+    texts += [f.reason for f in flag_list(m, table, 0, CONFIG)]
+    # Python writes NaN and infinity as "nan" and "inf" ("nan%", "nanx the benchmark").
+    assert not [text for text in texts if re.search(r"(?<![a-z])(nan|inf)(?![a-wyz])", text)]
 
 
 def test_threads_has_no_benchmark_and_scores_neutral() -> None:
