@@ -168,7 +168,8 @@ PLATFORM_ALIASES = {
 # Instagram, TikTok and Threads allow letters, digits, "_" and "."; YouTube also "-"
 # (its own "@user-x7k2..." handles included).
 HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.-]{1,64}$")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# Thousands never start with a 0 group: "0,125" is a decimal comma, not 125.
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
 _CURRENCY = re.compile(r"^(?:usd|us\$|\$)\s*|\s*(?:usd|\$)$", re.IGNORECASE)
 # Export tools and spreadsheets abbreviate big counts: "12.5K" followers, "1.2M" views.
 _MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}

@@ -253,6 +253,18 @@ def test_excels_separator_line_names_the_separator(newline: str) -> None:
     assert (creator.handle, creator.followers, creator.rate_usd) == ("@a", 5000, 1200)
 
 
+@pytest.mark.parametrize("cell", ["0,125", "$0,500", "-0,250"])
+def test_a_leading_zero_group_is_a_decimal_comma_not_thousands(cell: str) -> None:
+    # "0,125" once read as 125: a growth of 12,500% and a spike flag.
+    roster = write(
+        Path("roster.csv"), f'handle,platform,followers,rate_usd\n@a,instagram,10,"{cell}"\n'
+    )
+    assert problems(roster) == [
+        "roster.csv:2: rate_usd: must be a number (a point for decimals, commas only between "
+        f'thousands), got "{cell}"; nothing was imported'
+    ]
+
+
 def test_a_decimal_comma_is_rejected_not_misread() -> None:
     roster = write(
         Path("roster.csv"),
