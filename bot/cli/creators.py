@@ -316,6 +316,9 @@ def roster_import(
         typer.echo(f"  read column {header!r} as {column}")
     if report.ignored_columns:
         typer.echo("  ignored columns: " + ", ".join(report.ignored_columns))
+    if report.decimal_comma_columns:
+        columns = ", ".join(report.decimal_comma_columns)
+        typer.echo(f"  read decimal commas (3,5 is 3.5) in: {columns}")
     if report.overridden_by:
         typer.echo(f"  note: SCOUT_ROSTER is set, so scout keeps using {report.overridden_by}")
     if moves:

@@ -17,6 +17,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
@@ -170,6 +171,11 @@ PLATFORM_ALIASES = {
 HANDLE_PATTERN = re.compile(r"^@[a-z0-9_.-]{1,64}$")
 # Thousands never start with a 0 group: "0,125" is a decimal comma, not 125.
 _THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
+# A number in a decimal-comma column: "1.234,5", "1234,5", "0,035".
+_DECIMAL_COMMA_NUMBER = re.compile(r"[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d*)?")
+_NUMBER_CORE = re.compile(r"[\d.,]*\d[\d.,]*")
+_GROUPED_BY_COMMAS = re.compile(r"[1-9]\d{0,2}(,\d{3})+")
+_GROUPED_BY_POINTS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
 _CURRENCY = re.compile(r"^(?:usd|us\$|\$)\s*|\s*(?:usd|\$)$", re.IGNORECASE)
 # Export tools and spreadsheets abbreviate big counts: "12.5K" followers, "1.2M" views.
 _MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
@@ -192,6 +198,7 @@ class ImportReport(BaseModel):
     platforms: dict[str, int]
     mapped_headers: dict[str, str]
     ignored_columns: list[str]
+    decimal_comma_columns: list[str] = []
     overridden_by: str | None = None
 
 
@@ -225,13 +232,19 @@ def _shown(raw: object) -> str:
 
 
 def _number(
-    raw: object, *, percent_ok: bool = False, money: bool = False, scale: Decimal | int = 1
+    raw: object,
+    *,
+    percent_ok: bool = False,
+    money: bool = False,
+    scale: Decimal | int = 1,
+    decimal_comma: bool = False,
 ) -> float | None:
     """A cell as a float, times `scale`; None when empty.
 
     "35%" is 0.35 where percentages make sense, "12.5K" is 12,500 and "1.2M" is
     1,200,000. Cells are read as the decimals they were written as, so "35%" is
     exactly the 0.35 a threshold in the scoring config is, and "12.3K" is whole.
+    With `decimal_comma` (the cell's column writes "3,5"), "1.234,5" is 1234.5.
     """
     if raw is None:
         return None
@@ -245,7 +258,9 @@ def _number(
             raise _CellError(f"must be a finite number, got {_shown(raw)}")
         written = Decimal(repr(raw))
     else:
-        written = _written_number(raw, percent_ok=percent_ok, money=money)
+        written = _written_number(
+            raw, percent_ok=percent_ok, money=money, decimal_comma=decimal_comma
+        )
     if written is None:
         return None
     value = float(written * scale)
@@ -254,7 +269,9 @@ def _number(
     return value
 
 
-def _written_number(raw: object, *, percent_ok: bool, money: bool) -> Decimal | None:
+def _written_number(
+    raw: object, *, percent_ok: bool, money: bool, decimal_comma: bool
+) -> Decimal | None:
     """A text cell as the decimal it says, with its %, K, M or B applied; None when empty."""
     text = str(raw).strip()
     if not text:
@@ -267,7 +284,14 @@ def _written_number(raw: object, *, percent_ok: bool, money: bool) -> Decimal | 
         cleaned, multiplier = cleaned[:-1].strip(), Decimal("0.01")
     elif cleaned[-1:].lower() in _MULTIPLIERS:
         cleaned, multiplier = cleaned[:-1].strip(), _MULTIPLIERS[cleaned[-1].lower()]
-    if "," in cleaned:
+    if decimal_comma:
+        if not _DECIMAL_COMMA_NUMBER.fullmatch(cleaned):
+            raise _CellError(
+                "must be a number (this column has decimal commas, so points only between "
+                f"thousands), got {_shown(raw)}"
+            )
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif "," in cleaned:
         # Dropping any comma would read a decimal comma ("0,1") as 1: only 12,500 passes.
         if not _THOUSANDS.fullmatch(cleaned):
             raise _CellError(
@@ -301,9 +325,9 @@ def read_usd(text: str) -> float:
     return amount + 0.0  # "-0" is 0, not -0.0
 
 
-def _whole(raw: object) -> int:
+def _whole(raw: object, **kwargs: Any) -> int:
     try:
-        value = _number(raw)
+        value = _number(raw, **kwargs)
     except _CellError:
         raise _CellError(f"must be a whole number, got {_shown(raw)}") from None
     if value is None:
@@ -315,8 +339,8 @@ def _whole(raw: object) -> int:
     return int(value)
 
 
-def _fraction(raw: object) -> float:
-    value = _number(raw, percent_ok=True)
+def _fraction(raw: object, **kwargs: Any) -> float:
+    value = _number(raw, percent_ok=True, **kwargs)
     if value is None:
         return 0.0
     if not 0 <= value <= 1:
@@ -324,8 +348,8 @@ def _fraction(raw: object) -> float:
     return value
 
 
-def _growth(raw: object) -> float:
-    value = _number(raw, percent_ok=True)
+def _growth(raw: object, **kwargs: Any) -> float:
+    value = _number(raw, percent_ok=True, **kwargs)
     if value is None:
         return 0.0
     if value < -1:
@@ -333,11 +357,50 @@ def _growth(raw: object) -> float:
     return value
 
 
+def _count(raw: object, **kwargs: Any) -> float:
+    return _non_negative(raw, **kwargs) or 0.0
+
+
+def _usd(raw: object, **kwargs: Any) -> float:
+    return _non_negative(raw, money=True, **kwargs) or 0.0
+
+
+def _decimal_mark(raw: object) -> str | None:
+    """The decimal mark a text cell shows beyond doubt: "," ("3,5", "0,035", "1.234,5"),
+    "." ("3.5", "1,234.5"), or None ("12", and "12,500" or "1.200", which read either way)."""
+    if not isinstance(raw, str):
+        return None
+    found = _NUMBER_CORE.search(raw)
+    if not found:
+        return None
+    core = found.group(0)
+    if "," in core and "." in core:
+        return "," if core.rfind(",") > core.rfind(".") else "."
+    if "," in core and not _GROUPED_BY_COMMAS.fullmatch(core):
+        return ","
+    if "." in core and not _GROUPED_BY_POINTS.fullmatch(core):
+        return "."
+    return None
+
+
+def _decimal_comma_columns(records: Iterable[dict[str, object]]) -> set[str]:
+    """The number columns written the European way, as Excel there saves them: some cell
+    shows a decimal comma and none a decimal point. Decided for the whole column, so
+    "1,234" reads alike in every row; a column showing both keeps commas for thousands
+    and rejects each decimal comma."""
+    marks: dict[str, set[str]] = {}
+    for record in records:
+        for column, raw in record.items():
+            if column in NUMBER_COLUMNS and (mark := _decimal_mark(raw)):
+                marks.setdefault(column, set()).add(mark)
+    return {column for column, seen in marks.items() if seen == {","}}
+
+
 def _has_percent_sign(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().endswith("%")
 
 
-def _rates_in_percent(cells: Iterable[object]) -> bool:
+def _rates_in_percent(cells: Iterable[object], *, decimal_comma: bool) -> bool:
     """Whether an engagement-rate column holds percentages rather than fractions.
 
     Exports write rates as "5.8%", 5.8 or 0.058. The unit is decided once for
@@ -349,7 +412,7 @@ def _rates_in_percent(cells: Iterable[object]) -> bool:
         if _has_percent_sign(raw):
             return True
         try:
-            value = _number(raw)
+            value = _number(raw, decimal_comma=decimal_comma)
         except _CellError:
             continue
         if value is not None and value > 1:
@@ -357,7 +420,7 @@ def _rates_in_percent(cells: Iterable[object]) -> bool:
     return False
 
 
-def _engagement_rate(raw: object, *, in_percent: bool) -> float | None:
+def _engagement_rate(raw: object, *, in_percent: bool, decimal_comma: bool = False) -> float | None:
     """A rate as a fraction, read in its column's unit (see `_rates_in_percent`).
 
     Above 100% it is not a rate but most likely a count of engagements under a
@@ -365,7 +428,8 @@ def _engagement_rate(raw: object, *, in_percent: bool) -> float | None:
     followers in likes.
     """
     per_cent = in_percent and not _has_percent_sign(raw)
-    rate = _non_negative(raw, percent_ok=True, scale=Decimal("0.01") if per_cent else 1)
+    scale = Decimal("0.01") if per_cent else 1
+    rate = _non_negative(raw, percent_ok=True, scale=scale, decimal_comma=decimal_comma)
     if rate is not None and rate > 1:
         raise _CellError(
             f"must be a rate of at most 100%, got {_shown(raw)} (read as {rate:.0%}); "
@@ -421,20 +485,37 @@ _PARSERS: dict[str, Callable[[object], object]] = {
     "platform": _platform,
     "niches": _niches,
     "followers": _whole,
-    "avg_likes": lambda raw: _non_negative(raw) or 0.0,
-    "avg_comments": lambda raw: _non_negative(raw) or 0.0,
-    "avg_shares": lambda raw: _non_negative(raw) or 0.0,
-    "avg_saves": lambda raw: _non_negative(raw) or 0.0,
+    "avg_likes": _count,
+    "avg_comments": _count,
+    "avg_shares": _count,
+    "avg_saves": _count,
     "avg_views": _non_negative,  # empty stays None: views unknown
-    "posts_per_week": lambda raw: _non_negative(raw) or 0.0,
+    "posts_per_week": _count,
     "sponsored_ratio": _fraction,
-    "rate_usd": lambda raw: _non_negative(raw, money=True) or 0.0,
+    "rate_usd": _usd,
     "audience_top_country": _text,
     "follower_growth_30d": _growth,
     "bio": _text,
     "engagements": _non_negative,
     # engagement_rate depends on its whole column; parse_roster adds its parser.
 }
+# The columns that hold numbers, whose parsers take `decimal_comma`.
+NUMBER_COLUMNS = frozenset(
+    {
+        "followers",
+        "avg_likes",
+        "avg_comments",
+        "avg_shares",
+        "avg_saves",
+        "avg_views",
+        "posts_per_week",
+        "sponsored_ratio",
+        "rate_usd",
+        "follower_growth_30d",
+        "engagements",
+        "engagement_rate",
+    }
+)
 
 
 def _fill_engagement(fields: dict[str, Any]) -> None:
@@ -617,7 +698,17 @@ def _item_where(name: str, line: int, number: int, record: dict[str, object]) ->
         return f"{name}:{line}: item {number}"
 
 
-def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str], list[str]]:
+@dataclass(frozen=True)
+class ParsedRoster:
+    """A valid roster file: its creators and how its columns were read."""
+
+    creators: list[Creator]
+    mapping: dict[str, str]  # header -> canonical column
+    ignored: list[str]  # headers that map to no column
+    decimal_comma_columns: list[str]  # number columns read the European way ("3,5")
+
+
+def parse_roster(data: bytes, name: str) -> ParsedRoster:
     """Validate a whole roster file: creators, header mapping, ignored columns.
 
     Raises RosterError listing every problem when any row is bad.
@@ -663,11 +754,18 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
         what = "the list is empty" if is_json else "only a header row"
         raise RosterError([f"{name}: no creators found ({what})"])
 
-    in_percent = _rates_in_percent(record.get("engagement_rate") for _, _, record in records)
+    comma_columns = _decimal_comma_columns(record for _, _, record in records)
+    in_percent = _rates_in_percent(
+        (record.get("engagement_rate") for _, _, record in records),
+        decimal_comma="engagement_rate" in comma_columns,
+    )
     parsers: dict[str, Callable[[object], object]] = {
         **_PARSERS,
         "engagement_rate": partial(_engagement_rate, in_percent=in_percent),
     }
+    for column in comma_columns:
+        number_parser: Callable[..., object] = parsers[column]
+        parsers[column] = partial(number_parser, decimal_comma=True)
     creators: list[Creator] = []
     first_seen: dict[str, int] = {}
     for position, where, record in records:
@@ -689,7 +787,7 @@ def parse_roster(data: bytes, name: str) -> tuple[list[Creator], dict[str, str],
     if problems:
         problems.sort(key=lambda problem: problem[0])  # stable: a row's problems keep order
         raise RosterError([message for _, message in problems])
-    return creators, mapping, ignored
+    return ParsedRoster(creators, mapping, ignored, sorted(comma_columns))
 
 
 def load_roster(path: Path) -> list[Creator]:
@@ -698,7 +796,7 @@ def load_roster(path: Path) -> list[Creator]:
         data = path.read_bytes()
     except OSError as exc:
         raise RosterError([f"{path}: cannot read the roster: {exc.strerror}"]) from None
-    return parse_roster(data, str(path))[0]
+    return parse_roster(data, str(path)).creators
 
 
 def load_roster_in_use(settings: Settings) -> list[Creator]:
@@ -741,9 +839,10 @@ def import_roster(src: Path, settings: Settings) -> ImportReport:
     except OSError as exc:
         raise RosterError([f"{src}: cannot read the roster: {exc.strerror}"]) from None
     try:
-        creators, mapping, ignored = parse_roster(data, str(src))
+        parsed = parse_roster(data, str(src))
     except RosterError as exc:
         raise _with_outcome(exc, src, "nothing was imported") from None
+    creators = parsed.creators
     target = settings.scout_data_dir / "roster.json"
     payload = [creator.model_dump(mode="json") for creator in creators]
     _write_atomically(target, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
@@ -754,9 +853,10 @@ def import_roster(src: Path, settings: Settings) -> ImportReport:
         platforms=dict(Counter(creator.platform for creator in creators).most_common()),
         mapped_headers={
             header: column
-            for header, column in mapping.items()
+            for header, column in parsed.mapping.items()
             if "_".join(header.lower().split()) != column  # skip "Followers" -> followers
         },
-        ignored_columns=ignored,
+        ignored_columns=parsed.ignored,
+        decimal_comma_columns=parsed.decimal_comma_columns,
         overridden_by=str(settings.scout_roster) if settings.scout_roster else None,
     )

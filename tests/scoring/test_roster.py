@@ -253,16 +253,63 @@ def test_excels_separator_line_names_the_separator(newline: str) -> None:
     assert (creator.handle, creator.followers, creator.rate_usd) == ("@a", 5000, 1200)
 
 
-@pytest.mark.parametrize("cell", ["0,125", "$0,500", "-0,250"])
-def test_a_leading_zero_group_is_a_decimal_comma_not_thousands(cell: str) -> None:
+@pytest.mark.parametrize(("cell", "rate"), [("0,125", 0.125), ("$0,500", 0.5), ("1,50 $", 1.5)])
+def test_a_leading_zero_group_is_a_decimal_comma_not_thousands(cell: str, rate: float) -> None:
     # "0,125" once read as 125: a growth of 12,500% and a spike flag.
+    assert one_creator("followers,rate_usd", f'10,"{cell}"').rate_usd == rate
+
+
+def test_a_european_excel_file_reads_its_decimal_commas() -> None:
     roster = write(
-        Path("roster.csv"), f'handle,platform,followers,rate_usd\n@a,instagram,10,"{cell}"\n'
+        Path("export.csv"),
+        "Handle;Platform;Followers;Avg Likes;Price;Sponsored;Growth;Engagement\n"
+        "@eu.one;Instagram;12500;400,5;1.200,50;0,2;5,5%;3,5%\n"
+        "@eu.two;TikTok;45000;1500;300;0,35;0;4,25%\n"
+        "@eu.three;Threads;1,2K;0;1.234;0;0;2,5%\n",  # no likes: 2.5% of 1,200 followers
     )
-    assert problems(roster) == [
-        "roster.csv:2: rate_usd: must be a number (a point for decimals, commas only between "
-        f'thousands), got "{cell}"; nothing was imported'
+    one, two, three = load_roster(roster)
+    assert (one.avg_likes, one.rate_usd, one.sponsored_ratio) == (400.5, 1200.5, 0.2)
+    assert one.follower_growth_30d == 0.055
+    assert (two.avg_likes, two.rate_usd, two.sponsored_ratio) == (1500, 300, 0.35)
+    assert (three.followers, three.rate_usd, three.avg_likes) == (1200, 1234, 30)
+    assert import_roster(roster, load_settings()).decimal_comma_columns == [
+        "avg_likes",
+        "engagement_rate",
+        "follower_growth_30d",
+        "followers",
+        "rate_usd",
+        "sponsored_ratio",
     ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(amounts=st.lists(st.decimals(0, 10**7, places=2), min_size=1, max_size=5))
+def test_european_and_american_amounts_read_alike(amounts: list[Decimal]) -> None:
+    us = [f"{amount:,.2f}" for amount in amounts]  # 1,234.50
+    eu = [cell.translate(str.maketrans(",.", ".,")) for cell in us]  # 1.234,50
+
+    def rates(cells: list[str], separator: str) -> list[float]:
+        rows = "".join(
+            f"@c{i}{separator}tiktok{separator}10{separator}{cell}\n"
+            for i, cell in enumerate(cells)
+        )
+        header = separator.join(["handle", "platform", "followers", "rate_usd"])
+        return [c.rate_usd for c in load_roster(write(Path("r.csv"), f"{header}\n{rows}"))]
+
+    assert rates(eu, ";") == rates([f'"{cell}"' for cell in us], ",") == [float(a) for a in amounts]
+
+
+def test_a_column_is_read_one_way_only() -> None:
+    # "1,234" means 1.234 where the column writes "2,5", and 1,234 where it writes "2.5".
+    european = write(
+        Path("eu.csv"), "handle;platform;followers;rate_usd\n@a;tiktok;10;1,234\n@b;tiktok;10;2,5\n"
+    )
+    assert [c.rate_usd for c in load_roster(european)] == [1.234, 2.5]
+    american = write(
+        Path("us.csv"),
+        'handle,platform,followers,rate_usd\n@a,tiktok,10,"1,234"\n@b,tiktok,10,2.5\n',
+    )
+    assert [c.rate_usd for c in load_roster(american)] == [1234, 2.5]
 
 
 def test_a_decimal_comma_is_rejected_not_misread() -> None:
@@ -292,6 +339,7 @@ def one_creator(header: str, row: str) -> Creator:
         ("12k", 12_000),
         ("12.3K", 12_300),
         ("1.2M", 1_200_000),
+        ("1,2M", 1_200_000),
         ("2,500k", 2_500_000),
     ],
 )
@@ -304,7 +352,6 @@ def test_abbreviated_counts_are_read_in_full(cell: str, followers: int) -> None:
     ("cell", "reason"),
     [
         ("1.23456K", 'must be a whole number, got "1.23456K"'),
-        ('"1,2M"', 'must be a whole number, got "1,2M"'),  # a decimal comma is never guessed
         ("12KK", 'must be a whole number, got "12KK"'),
     ],
 )
