@@ -98,10 +98,19 @@ def create_app(settings: Settings, deps: Deps) -> App:
     return app
 
 
+def _not_the_token_we_chose_not_to_pass(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns that the
+    # client we hand it (which holds that same token) wins: true, and not worth a
+    # warning at every start.
+    return "`token` will be unused" not in record.getMessage()
+
+
 def build_bolt_app(client: WebClient, signing_secret: str) -> App:
     """A Bolt app that acks at once and answers from a bounded pool of worker threads."""
     from slack_bolt import App
 
+    logger = logging.getLogger("bot.slack")
+    logger.addFilter(_not_the_token_we_chose_not_to_pass)  # once: the same function
     return App(
         client=client,
         signing_secret=signing_secret,
@@ -114,5 +123,5 @@ def build_bolt_app(client: WebClient, signing_secret: str) -> App:
         listener_executor=ThreadPoolExecutor(
             max_workers=ANSWER_WORKERS, thread_name_prefix="scout-answer"
         ),
-        logger=logging.getLogger("bot.slack"),
+        logger=logger,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,22 @@ def test_a_refused_bot_token_stops_the_start(tmp_path: Path) -> None:
         )
         with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN was refused by Slack"):
             create_app(settings, Deps(settings))
+
+
+def test_a_start_with_the_token_in_the_environment_logs_no_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")  # Bolt reads it by itself
+    with FakeSlack() as slack:
+        settings = _settings(
+            scout_data_dir=tmp_path,
+            slack_bot_token="xoxb-1",
+            slack_signing_secret="s",
+            slack_api_url=slack.api_url,
+        )
+        with caplog.at_level(logging.WARNING, logger="bot.slack"):
+            create_app(settings, Deps(settings))
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_scout_serve_fails_fast_naming_the_variable(tmp_path: Path) -> None:
