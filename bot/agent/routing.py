@@ -130,6 +130,26 @@ _FOLLOWER_BOUND_PATTERNS = [
 _FOLLOWER_RANGE = re.compile(
     rf"(?:\bbetween\s+)?{_COUNT}\s*(?:and|-|–|to)\s*{_COUNT_BODY}{_FOLLOWERS}"
 )
+# A bound on a count in thousands or millions is about followers even unsaid ("vegan creators
+# under 50k"), unless it counts something else or is money ("rates under 5k", "under $5k").
+_BARE_COUNT = r"(?<![\w.,$€£-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|m|million)\b"
+_NOT_FOLLOWERS = (
+    r"(?!\s*(?:\+\s*)?(?:views?|likes?|comments?|impressions?|reach|engagements?|posts?|videos?"
+    r"|plays?|clicks?|sales|budget|dollars|usd|bucks|euros?|eur|gbp|pounds|€|£|\$|per\b|a\s+post"
+    r"|/|each|spend|in\s+(?:budget|spend|sales|revenue)))"
+)
+_BARE_FOLLOWER_BOUNDS = [
+    (re.compile(rf"(?<!\w)(?:{words})\s*{_BARE_COUNT}{_NOT_FOLLOWERS}"), bound, step)
+    for words, bound, step in _BOUND_WORDS
+]
+_BARE_FOLLOWER_RANGE = re.compile(
+    rf"\bbetween\s+{_BARE_COUNT}\s*(?:and|-|–|to)\s*{_BARE_COUNT}{_NOT_FOLLOWERS}"
+)
+# Words that make a nearby bare count money: "rates under 5k", "budget below 10k".
+_MONEY_CONTEXT = re.compile(
+    r"\b(?:rates?|prices?|fees?|costs?|budgets?|spend(?:ing)?|pay(?:ing)?|charges?|revenue|sales)"
+    r"\W+(?:\w+\W+)?$"
+)
 # Questions about warning signs, and the flag codes (bot/scoring/metrics.py) each one is about.
 _FAKE = r"(?:fake|bought|buy(?:ing)?|purchased|paid|suspicious|inflated|botted|bot)"
 _FLAG_CUES = [
@@ -315,15 +335,31 @@ def parse_budget(text: str) -> float | None:
 
 def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
     """The inclusive follower bounds a question sets ("under 50k followers": at most 49,999),
-    as (at least, at most); None where it sets none."""
+    as (at least, at most); None where it sets none. A bare count in thousands ("vegan
+    creators under 50k") is about followers too, unless it is money or counts something else;
+    a bound that says "followers" wins over a bare one on the same side."""
     lowered = _plain(text)
+    low, high = _bounds(
+        _FOLLOWER_RANGE.search(lowered),
+        ((bound, step, p.search(lowered)) for p, bound, step in _FOLLOWER_BOUND_PATTERNS),
+    )
+    bare_low, bare_high = _bounds(
+        _bare(_BARE_FOLLOWER_RANGE, lowered),
+        ((bound, step, _bare(p, lowered)) for p, bound, step in _BARE_FOLLOWER_BOUNDS),
+    )
+    return (bare_low if low is None else low), (bare_high if high is None else high)
+
+
+def _bounds(
+    ranged: re.Match[str] | None,
+    matches: Iterable[tuple[str, int, re.Match[str] | None]],
+) -> tuple[int | None, int | None]:
+    """(at least, at most) from a range match and (bound, step, match) triples."""
     low: int | None = None
     high: int | None = None
-    ranged = _FOLLOWER_RANGE.search(lowered)
     if ranged:
         low, high = _count(*ranged.group(1, 2, 3)), _count(*ranged.group(4, 5, 6))
-    for pattern, bound, step in _FOLLOWER_BOUND_PATTERNS:
-        match = pattern.search(lowered)
+    for bound, step, match in matches:
         if not match:
             continue
         value = max(_count(*match.group(1, 2, 3)) + step, 0)
@@ -332,6 +368,13 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
         else:
             high = value if high is None else min(high, value)
     return low, high
+
+
+def _bare(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of a bare-count pattern that is not about money."""
+    return next(
+        (m for m in pattern.finditer(text) if not _MONEY_CONTEXT.search(text[: m.start()])), None
+    )
 
 
 def _count(whole: str, fraction: str | None, unit: str | None) -> int:
@@ -410,7 +453,9 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
         _CHEAPEST,
         _TRUSTWORTHY,
         _FOLLOWER_RANGE,
+        _BARE_FOLLOWER_RANGE,
         *(p for p, _, _ in _FOLLOWER_BOUND_PATTERNS),
+        *(p for p, _, _ in _BARE_FOLLOWER_BOUNDS),
         *(p for p, _ in _FLAG_CUES),
     ):
         lowered = pattern.sub(_HANDLE_GAP, lowered)

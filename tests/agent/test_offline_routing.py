@@ -390,6 +390,17 @@ def test_find_niche(text: str, niche: str | None) -> None:
         ("over 5k followers but under 20k followers", (5_001, 19_999)),
         ("under $500", (None, None)),
         ("50k followers", (None, None)),
+        # A bare count in thousands is followers, unless it is money or counts something else.
+        ("vegan creators under 50k", (None, 49_999)),
+        ("skincare creators over 20k?", (20_001, None)),
+        ("fitness creators between 10k and 50k", (10_000, 50_000)),
+        ("beauty creators under 1.5m and over 10k followers", (10_001, 1_499_999)),
+        ("vegan creators with rates under 5k", (None, None)),
+        ("budget under 50k for vegan creators", (None, None)),
+        ("vegan creators under 5k per post", (None, None)),
+        ("creators under $5k", (None, None)),
+        ("creators under 10k views", (None, None)),
+        ("under 500", (None, None)),
         ("top 5 creators", (None, None)),
     ],
 )
