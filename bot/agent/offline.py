@@ -552,6 +552,8 @@ class OfflinePlanner:
         cards = box.compare_creators(routed.handles, niche=routed.niche)
         if not cards:
             return Draft(answer="None of those handles are in the roster.", footer=EXAMPLES)
+        if routed.order == "rate":
+            return self._compare_rates(cards)
         best = cards[0]
         fit = f" for {routed.niche}" if routed.niche else ""
         lead = f"**{best.handle} comes out ahead{fit}** with a score of {best.score:.0f}/100"
@@ -563,6 +565,38 @@ class OfflinePlanner:
         if quotes:
             parts.append("What the guidance weighs most:\n" + quote_block(quotes))
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    @staticmethod
+    def _compare_rates(cards: list[ScoreCard]) -> Draft:
+        """Creators already named, by rate per post ("which one is cheaper?"); a rate of 0
+        is no rate on file, not free."""
+        priced = sorted((c for c in cards if c.rate_usd > 0), key=lambda c: c.rate_usd)
+        unpriced = [c for c in cards if c.rate_usd <= 0]
+        if not priced:
+            return Draft(
+                answer=f"None of {handles_list(cards)} has a rate on file, so I can't tell who "
+                "is cheaper. Add their rates to the roster.",
+                creators=cards,
+            )
+        cheapest = priced[0]
+        tied = [c for c in priced if c.rate_usd == cheapest.rate_usd]
+        if len(tied) > 1:
+            lead = f"**{handles_list(tied)} charge the same, {usd(cheapest.rate_usd)} a post.**"
+        else:
+            lead = f"**{cheapest.handle} is the cheapest, at {usd(cheapest.rate_usd)} a post**"
+            others = ", ".join(f"{c.handle} {usd(c.rate_usd)}" for c in priced[1:])
+            lead += f" (then {others})." if others else "."
+        per_engagement = [c for c in priced if c.cost_per_engagement is not None]
+        value = min(per_engagement, key=lambda c: c.cost_per_engagement or 0, default=cheapest)
+        if value.cost_per_engagement != cheapest.cost_per_engagement:
+            lead += (
+                f" For what each dollar buys, {value.handle} costs least per engagement "
+                "(in each line)."
+            )
+        parts = [lead, "\n".join(creator_line(c, rate=True) for c in priced)]
+        if unpriced:
+            parts.append(f"No rate on file, so not compared on price: {handles_list(unpriced)}.")
+        return Draft(answer="\n\n".join(parts), creators=priced + unpriced)
 
     def _plan(self, routed: Route, box: ToolBox) -> Draft:
         if routed.niche is None:

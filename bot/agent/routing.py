@@ -573,10 +573,22 @@ def route(
             niche=inherited_niche,
             warning_signs=find_flag_codes(text) is not None,
         )
-    if _COMPARE_CUES.search(text) and len(context.mentioned) >= 2 and _THEM.search(text):
+    # "which one is cheaper?" after a comparison weighs the same creators by rate; "who is the
+    # cheapest skincare creator?" names a niche, so it asks about the whole roster.
+    cheaper = bool(
+        _CHEAPEST.search(text)
+        and niche is None
+        and (_THEM.search(text) or re.search(r"\bwho(?:'s| is)\b", text))
+    )
+    if len(context.mentioned) >= 2 and (
+        cheaper or (_COMPARE_CUES.search(text) and _THEM.search(text))
+    ):
         count = _top_n(text) or (2 if _PAIR.search(text) else 3)
         return Route(
-            intent=Intent.COMPARE, handles=context.mentioned[:count], niche=inherited_niche
+            intent=Intent.COMPARE,
+            handles=context.mentioned[:count],
+            niche=inherited_niche,
+            order="rate" if cheaper else "score",
         )
     flag_codes = find_flag_codes(text)
     if flag_codes is not None:

@@ -141,6 +141,28 @@ def test_which_one_is_better_compares_the_creators_scored_one_after_another(
     assert_grounded(result)
 
 
+def test_which_one_is_cheaper_weighs_the_compared_creators_by_rate(
+    answerer: Answerer, scout: Scout
+) -> None:
+    answerer.ask("compare @greenrunner and @tofu.tempo", conversation_key="price")
+    result = answerer.ask("which one is cheaper?", conversation_key="price")
+    cards = sorted(scout.compare(["@greenrunner", "@tofu.tempo"]), key=lambda c: c.rate_usd)
+    assert [c.handle for c in result.creators] == [c.handle for c in cards]
+    assert result.answer.startswith(f"**{cards[0].handle} is the cheapest, at ")
+    assert f"then {cards[1].handle}" in result.answer
+    assert_grounded(result)
+
+
+def test_who_is_cheapest_with_a_niche_still_asks_the_whole_roster(
+    answerer: Answerer, scout: Scout
+) -> None:
+    answerer.ask("compare @greenrunner and @tofu.tempo", conversation_key="niche-price")
+    result = answerer.ask("who is the cheapest skincare creator?", conversation_key="niche-price")
+    assert result.answer.startswith("**For skincare, the cheapest fit")
+    expected = scout.rank("skincare", n=5, order="rate")
+    assert result.creators[0].handle == expected[0].handle
+
+
 def test_a_budget_in_another_currency_is_not_planned_as_dollars(answerer: Answerer) -> None:
     result = answerer.ask("€3000 for travel creators", conversation_key="eur")
     assert result.answer.startswith("I plan budgets in US dollars")
