@@ -26,6 +26,7 @@ MAX_TOKENS = 256
 # Texts embedded together, sorted by length so a batch pads little.
 BATCH_SIZE = 32
 _SQRT_2_OVER_PI = np.float32(np.sqrt(2.0 / np.pi))
+_GELU_CUBIC = np.float32(0.044715 * np.sqrt(2.0 / np.pi))
 
 
 def model_dir() -> Path:
@@ -49,9 +50,17 @@ def _layer_norm(
 
 
 def _gelu(x: NDArray[np.float32]) -> NDArray[np.float32]:
-    # The tanh form: within 1e-3 of the exact erf form, and several times faster here.
-    cube = x * x * x
-    return np.float32(0.5) * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + np.float32(0.044715) * cube)))
+    """GELU in its tanh form (within 1e-3 of the exact erf form), computed in place:
+    the intermediate layer is the largest array, and each temporary costs a pass."""
+    y = x * x
+    y *= _GELU_CUBIC
+    y += _SQRT_2_OVER_PI
+    y *= x
+    np.tanh(y, out=y)
+    y += 1
+    y *= x
+    y *= np.float32(0.5)
+    return y
 
 
 class MiniLMEmbedder:
@@ -124,27 +133,38 @@ class MiniLMEmbedder:
             ids[row, : len(row_ids)] = row_ids
             mask[row, : len(row_ids)] = 1.0
         x = self._words[ids] + self._positions[:length] + self._token_type
-        x = _layer_norm(x, *self._norm)
+        # Every token is one row of a 2-D array: NumPy multiplies 2-D matrices in one BLAS
+        # call, and a stack of them (batch x length x width) about 1.5 times slower.
+        x = _layer_norm(x.reshape(batch * length, -1), *self._norm)
         # Padding is never attended to: a large negative score before the softmax.
         padding = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         heads, width = self._heads, x.shape[-1] // self._heads
         scale = np.float32(1.0 / np.sqrt(width))
         for block in self._blocks:
-            qkv = (x @ block["qkv"] + block["qkv_bias"]).reshape(batch, length, 3, heads, width)
+            qkv = x @ block["qkv"]
+            qkv += block["qkv_bias"]
+            qkv = qkv.reshape(batch, length, 3, heads, width)
             query = qkv[:, :, 0].transpose(0, 2, 1, 3)
             key = qkv[:, :, 1].transpose(0, 2, 3, 1)
             value = qkv[:, :, 2].transpose(0, 2, 1, 3)
-            attention = query @ key * scale + padding
-            attention = np.exp(attention - attention.max(-1, keepdims=True))
+            attention = query @ key
+            attention *= scale
+            attention += padding
+            attention -= attention.max(-1, keepdims=True)
+            np.exp(attention, out=attention)
             attention /= attention.sum(-1, keepdims=True)
-            context = (attention @ value).transpose(0, 2, 1, 3).reshape(batch, length, -1)
-            x = _layer_norm(
-                context @ block["out"] + block["out_bias"] + x, block["norm1"], block["norm1_bias"]
-            )
-            hidden = _gelu(x @ block["up"] + block["up_bias"])
-            x = _layer_norm(
-                hidden @ block["down"] + block["down_bias"] + x, block["norm2"], block["norm2_bias"]
-            )
+            context = (attention @ value).transpose(0, 2, 1, 3).reshape(batch * length, -1)
+            attended = context @ block["out"]
+            attended += block["out_bias"]
+            attended += x
+            x = _layer_norm(attended, block["norm1"], block["norm1_bias"])
+            hidden = x @ block["up"]
+            hidden += block["up_bias"]
+            output = _gelu(hidden) @ block["down"]
+            output += block["down_bias"]
+            output += x
+            x = _layer_norm(output, block["norm2"], block["norm2_bias"])
+        x = x.reshape(batch, length, -1)
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
