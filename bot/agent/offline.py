@@ -336,11 +336,24 @@ class OfflinePlanner:
             case Intent.GUIDANCE:
                 return self._guidance_answer(question, box)
             case _:
+                return self._help(question)
+
+    def _help(self, question: str) -> Draft:
+        """What to ask; a word close to a roster handle ("is greenruner any good?") gets
+        "did you mean @greenrunner?" first."""
+        for word in re.findall(r"@?[\w.]{5,}", question.lower()):
+            guess = closest_handle(word.strip("."), self.known_handles)
+            if guess:
                 return Draft(
-                    answer="I'm not sure what you're asking. I pick and explain creators "
-                    "from your roster and quote our micro-influencer guidance.",
+                    answer=f"Did you mean **{guess}**? Ask `score {guess}` for their score, "
+                    f"or `compare {guess} @other` to weigh them against someone.",
                     footer=EXAMPLES,
                 )
+        return Draft(
+            answer="I'm not sure what you're asking. I pick and explain creators "
+            "from your roster and quote our micro-influencer guidance.",
+            footer=EXAMPLES,
+        )
 
     def _recommend(self, routed: Route, box: ToolBox) -> Draft:
         draft = self._recommend_niche(routed, box)

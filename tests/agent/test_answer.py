@@ -181,6 +181,13 @@ def test_a_budget_too_small_names_the_cheapest_fit(answerer: Answerer, scout: Sc
     assert_grounded(result, scout.plan("vegan fitness", 10))
 
 
+def test_a_mistyped_handle_without_at_gets_a_suggestion(answerer: Answerer) -> None:
+    result = answerer.ask("is greenruner any good?")
+    assert result.answer.startswith("Did you mean **@greenrunner**?")
+    plain = answerer.ask("hello there")
+    assert plain.answer.startswith("I'm not sure what you're asking.")
+
+
 def test_unknown_handle_is_named_not_raised(answerer: Answerer) -> None:
     result = answerer.ask("score @not.on.roster")
     assert "@not.on.roster" in result.answer
