@@ -257,7 +257,11 @@ _GUIDANCE_CUES = re.compile(
     r"|what(?:'s| is| are) (a |an )?micro|best way|worth|strategy|strategies|measure|roi\b"
     r"|authentic"
     r"|cost[- ]effective|effective|does it work|do they work|better than|compared to"
-    r"|guidance|advice)"
+    r"|guidance|advice"
+    # "can we trust micro-influencers?" asks whether to, not for creators in a niche "trust".
+    r"|(?<!who )(?<!whom )(?:can|should|do|could|would)"
+    r" (?:we|i|you|brands|people|consumers|audiences|followers)"
+    r" (?:really |actually |still )?trust)"
 )
 _RECOMMEND_CUES = re.compile(
     r"\b(who|which|recommend\w*|suggest\w*|find|top|best|partner\w*|work with|collaborat\w*"

@@ -83,6 +83,7 @@ NOTHING: Expected = []
 CASES: list[tuple[str, Expected]] = [
     # recommending for a niche
     ("who should we partner with for vegan fitness?", rec("vegan fitness")),
+    ("who can we trust for skincare?", rec("skincare")),
     ("Who are the best creators for skincare?", rec("skincare")),
     ("recommend influencers for our new pet care brand", rec("pet care")),
     ("top vegan fitness creators", rec("vegan fitness")),
@@ -259,6 +260,8 @@ CASES: list[tuple[str, Expected]] = [
     ("Why do smaller audiences convert better than celebrities?", GUIDE),
     ("what’s a micro-influencer exactly?", GUIDE),
     ("What's the best way to work with creators?", GUIDE),
+    ("can we trust micro-influencers?", GUIDE),
+    ("Should brands really trust small creators?", GUIDE),
     # unclear, or asking for secrets: no tools at all
     ("hello", NOTHING),
     ("asdf qwerty", NOTHING),
