@@ -238,7 +238,8 @@ _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phr
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
 
 _SECRET_WORDS = re.compile(
-    r"\b(api[\s_-]?keys?|tokens?|secrets?|passwords?|credentials?|env(ironment)?\s+var\w*"
+    r"\b(api[\s_-]?keys?|(?<!crypto )(?<!nft )(?<!meme )tokens?(?!\s+(?:budget|limit|count|usage))"
+    r"|secrets?|passwords?|credentials?|env(ironment)?\s+var\w*"
     r"|settings|config(uration)?|system\s+prompt|your\s+(instructions|prompt)|database\s+url"
     r"|openai_\w+|slack_\w+)\b"
 )
