@@ -140,6 +140,12 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning a validation failure into one line naming the variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:
+        # python-dotenv reads `.env` as UTF-8 and would end the command in a traceback.
+        env_file = Settings.model_config.get("env_file")
+        raise ConfigError(
+            f"{env_file}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as UTF-8"
+        ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"

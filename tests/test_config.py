@@ -121,3 +121,11 @@ def test_secrets_are_hidden_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert "xoxb-not-a-real-token" not in repr(settings)
     assert "sk-not-a-real-key" not in repr(settings)
+
+
+def test_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    # Saved by a Windows editor as Latin-1: python-dotenv's decode error was a traceback.
+    (tmp_path / ".env").write_bytes("SLACK_SIGNING_SECRET=caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(info.value) == ".env: not UTF-8 text (byte 0xe9); save it as UTF-8"
