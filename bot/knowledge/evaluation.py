@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from bot.config import PROJECT_DIR
 from bot.knowledge.models import Passage
@@ -58,7 +58,16 @@ def load_eval_set(path: Path = DEFAULT_EVAL_SET) -> list[EvalQuestion]:
         raise ValueError("expected a JSON list of questions")
     if not items:
         raise ValueError("it has no questions")
-    return [EvalQuestion.model_validate(item) for item in items]
+    questions = []
+    for number, item in enumerate(items, start=1):
+        try:
+            questions.append(EvalQuestion.model_validate(item))
+        except ValidationError as exc:
+            # pydantic's own message runs to several lines with a link; name the question.
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "question"
+            raise ValueError(f"question {number}: {where}: {first['msg']}") from None
+    return questions
 
 
 def as_written(questions: list[EvalQuestion]) -> list[EvalQuestion]:

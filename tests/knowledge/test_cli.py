@@ -295,3 +295,25 @@ def test_eval_of_an_empty_or_non_list_set_is_one_line(
     assert isinstance(result.exception, ScoutError)
     assert str(result.exception).startswith(f"invalid evaluation set {eval_set}: ")
     assert reason in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('[{"question": "q"}]', "question 1: answers: Field required"),
+        ('[{"question": "q", "answers": [{"source": "a.md"}]}]', "question 1: answers.0.quote"),
+        ('[{"question": "q", "answers": [{"source": "a.md", "quote": "x"}]}, 3]', "question 2: "),
+    ],
+)
+def test_eval_of_a_malformed_question_is_one_line_naming_it(
+    runner: CliRunner, tmp_path: Path, content: str, reason: str
+) -> None:
+    eval_set = tmp_path / "set.json"
+    eval_set.write_text(content, encoding="utf-8")
+
+    result = runner.invoke(app, ["eval", "--set", str(eval_set)])
+
+    assert isinstance(result.exception, ScoutError)
+    message = str(result.exception)
+    assert message.startswith(f"invalid evaluation set {eval_set}: {reason}")
+    assert "\n" not in message
