@@ -202,6 +202,14 @@ def _show_plan(result: PlanResult) -> None:
         )
 
 
+def _brief(niche: str | None) -> str | None:
+    """`--niche` as given; an empty one (`--niche "$BRIEF"` with BRIEF unset) is an error,
+    as it is for `rank` and `plan`, not a score that silently leaves niche fit out."""
+    if niche is not None and not niche.strip():
+        raise ScoutError("the niche is empty: describe it, e.g. --niche 'vegan fitness'")
+    return niche
+
+
 def score(
     handle: str = typer.Argument(..., help="The creator's handle, e.g. @greenrunner."),
     niche: str | None = typer.Option(None, "--niche", help="Also score niche fit for a brief."),
@@ -209,7 +217,7 @@ def score(
 ) -> None:
     """Show one creator's score card."""
     config = settings()
-    card = _scout(config).card(handle, niche)
+    card = _scout(config).card(handle, _brief(niche))
     if as_json:
         print_json(card)
     else:
@@ -230,7 +238,7 @@ def compare(
             param_hint="'HANDLES...'",
         )
     config = settings()
-    cards = _scout(config).compare(handles, niche)
+    cards = _scout(config).compare(handles, _brief(niche))
     if as_json:
         print_json({"creators": [card.model_dump(mode="json") for card in cards]})
     else:

@@ -332,3 +332,19 @@ def test_an_empty_handle_is_called_empty_not_an_unknown_creator(args: list[str])
     result = CliRunner().invoke(app, args)
     assert result.exit_code != 0
     assert str(result.exception) == "a handle is empty: give one like @greenrunner"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "@greenrunner", "--niche", ""],
+        ["compare", "@greenrunner", "@tofu.tempo", "--niche", ""],
+        ["compare", "@greenrunner", "@tofu.tempo", "--niche", "  "],
+    ],
+)
+def test_an_empty_niche_is_an_error_not_a_score_without_niche_fit(args: list[str]) -> None:
+    # `--niche ""` was dropped silently (no niche_fit component) while `--niche " "` failed.
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code != 0
+    assert str(result.exception) == "the niche is empty: describe it, e.g. --niche 'vegan fitness'"
+    assert result.stdout == ""
