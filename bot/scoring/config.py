@@ -79,6 +79,11 @@ def load_scoring_config(path: Path | None = None) -> ScoringConfig:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read scoring config {source}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"scoring config {source}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+            "save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"scoring config {source} is not valid TOML: {exc}") from None
     try:
