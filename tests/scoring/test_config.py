@@ -24,3 +24,24 @@ def test_a_config_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     assert str(info.value) == (
         f"scoring config {custom}: not UTF-8 text (byte 0xe9); save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "key"),
+    [
+        ("engagement = 0.40", "engagement = inf", "weights.engagement"),
+        ("similarity_floor = 0.30", "similarity_floor = nan", "niche.similarity_floor"),
+        ("half_at_ratio = 1.0", "half_at_ratio = inf", "engagement.half_at_ratio"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused(
+    tmp_path: Path, line: str, value: str, key: str
+) -> None:
+    custom = tmp_path / "scoring.toml"
+    text = BUNDLED_CONFIG.read_text("utf-8")
+    assert line in text
+    custom.write_text(text.replace(line, value, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_scoring_config(custom)
+    assert str(info.value).startswith(f"scoring config {custom}: {key}: ")
+    assert "\n" not in str(info.value)
