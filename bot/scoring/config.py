@@ -96,6 +96,12 @@ def load_scoring_config(path: Path | None = None) -> ScoringConfig:
         raise ConfigError(f"scoring config {source}: {key}: {first['msg']}") from None
     if config.niche.similarity_ceiling <= config.niche.similarity_floor:
         raise ConfigError(f"scoring config {source}: niche.similarity_ceiling must exceed floor")
-    if sum(config.weights.model_dump().values()) <= 0:
-        raise ConfigError(f"scoring config {source}: weights: at least one must be above 0")
+    weights = config.weights
+    if weights.engagement + weights.authenticity + weights.cost_efficiency <= 0:
+        # A score without a brief (score, compare, shortlists, digests) leaves niche fit
+        # out, so with only niche_fit weighted every such score would be 0.
+        raise ConfigError(
+            f"scoring config {source}: weights: at least one of engagement, authenticity "
+            "and cost_efficiency must be above 0"
+        )
     return config

@@ -45,3 +45,18 @@ def test_a_number_that_is_not_finite_is_refused(
         load_scoring_config(custom)
     assert str(info.value).startswith(f"scoring config {custom}: {key}: ")
     assert "\n" not in str(info.value)
+
+
+def test_weights_on_niche_fit_alone_are_refused(tmp_path: Path) -> None:
+    # Every score without a brief (score, compare, shortlists, digests) came out 0.
+    text = BUNDLED_CONFIG.read_text("utf-8")
+    for line in ("engagement = 0.40", "authenticity = 0.20", "cost_efficiency = 0.15"):
+        text = text.replace(line, line.split("=")[0] + "= 0", 1)
+    custom = tmp_path / "scoring.toml"
+    custom.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_scoring_config(custom)
+    assert str(info.value) == (
+        f"scoring config {custom}: weights: at least one of engagement, authenticity "
+        "and cost_efficiency must be above 0"
+    )
