@@ -593,7 +593,16 @@ def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[s
     return mapping, ignored, implied
 
 
+# How spreadsheet files start: .xlsx, .ods and .numbers are zip archives; .xls is OLE2.
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 def _decode(data: bytes, name: str) -> str:
+    if data.startswith(_SPREADSHEET_MAGIC):
+        # Its bytes are not text: "not UTF-8" would send people hunting for an encoding.
+        raise RosterError(
+            [f"{name}: a spreadsheet workbook, not CSV or JSON; save or export it as CSV"]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

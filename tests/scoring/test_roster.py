@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -587,3 +588,18 @@ def test_roster_in_use_prefers_scout_roster_then_the_import_then_the_sample(
 def test_closest_handle_suggests_only_a_near_miss(typed: str, expected: str | None) -> None:
     handles = ["@greenrunner", "@tofu.tempo", "@alex.beautybench", "@alex.bookpile"]
     assert closest_handle(typed, handles) == expected
+
+
+@pytest.mark.parametrize("name", ["creators.xlsx", "creators.xls", "creators.csv"])
+def test_a_spreadsheet_workbook_is_named_as_one_not_as_bad_utf8(name: str) -> None:
+    if name.endswith(".xls"):
+        data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 4  # OLE2, as Excel 97
+    else:  # .xlsx is a zip of XML parts; a workbook renamed to .csv is still one
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as workbook:
+            workbook.writestr("xl/workbook.xml", "<workbook>" + "<sheet/>" * 200 + "</workbook>")
+        data = buffer.getvalue()
+    assert problems(write(Path(name), data)) == [
+        f"{name}: a spreadsheet workbook, not CSV or JSON; save or export it as CSV; "
+        "nothing was imported"
+    ]
