@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.deps import Deps
 from bot.errors import ScoutError
 from bot.scoring.models import ScoreCard
+from bot.scoring.roster import normalise_handle as roster_handle
 from bot.scoring.roster import read_usd
 from bot.slack.blocks import (
     APOLOGY,
@@ -69,9 +70,9 @@ def split_args(text: str) -> list[str]:
 
 
 def normalise_handle(word: str) -> str:
-    """`GreenRunner`, `@GreenRunner` -> `@greenrunner`."""
-    word = word.strip().strip(",").lower()
-    return word if word.startswith("@") else f"@{word}"
+    """`GreenRunner`, `@GreenRunner,` -> `@greenrunner`: the roster's lookup, so a handle
+    that `add` finds (`@@greenrunner`) is the one `remove` takes off."""
+    return roster_handle(word.strip().strip(","))
 
 
 def parse_budget(word: str) -> float:

@@ -133,3 +133,13 @@ def test_a_campaign_or_handle_that_looks_like_markup_prints_as_typed(handles: li
     removed = runner.invoke(app, ["shortlist", "remove", "[/b] launch", "[/i]"])
     assert removed.exit_code == 0, removed.output
     assert "not on list [/b] launch: @[/i]" in removed.stdout
+
+
+def test_remove_reads_a_handle_as_add_does(handles: list[str]) -> None:
+    # add found "@@x" on the roster as @x, but remove looked for "@@x" and left @x listed.
+    first, _ = handles
+    typed = "@" + first.upper()
+    assert _json("shortlist", "add", "spring", typed)["added"] == [first]
+    removed = _json("shortlist", "remove", "spring", typed)
+    assert removed == {"campaign": "spring", "removed": [first], "not_on_list": []}
+    assert _json("shortlist", "list", "spring")["creators"] == []
