@@ -100,6 +100,10 @@ def subscribe(
     from bot.store.digests import DigestStore
 
     config = settings()
+    channel = channel.strip()
+    if not channel:
+        # Stored as is, it would be a subscription every run fails to post.
+        raise ScoutError("--channel is empty: give a Slack channel id, e.g. C0123ABCD")
     if frequency not in FREQUENCIES:
         raise ScoutError(f'--frequency must be daily or weekly, not "{frequency}"')
     if tz != "UTC" and tz not in available_timezones():

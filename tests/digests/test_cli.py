@@ -222,3 +222,13 @@ def test_subscribe_and_list_print_the_same_utc_timestamp(
     since = created["subscription"]["active_since"]
     assert since.endswith("Z")  # UTC, with its offset, on SQLite as on PostgreSQL
     assert listed["active_since"] == since
+
+
+@pytest.mark.parametrize("channel", ["", "  "])
+def test_subscribe_refuses_a_blank_channel(channel: str) -> None:
+    # It was stored ("Subscribed: x -> , daily at 09:00 UTC") and every run failed to post.
+    assert cli("shortlist", "add", "x", "@greenrunner").exit_code == 0
+    refused = cli("digest", "subscribe", "x", "--channel", channel)
+    assert isinstance(refused.exception, ScoutError)
+    assert str(refused.exception) == "--channel is empty: give a Slack channel id, e.g. C0123ABCD"
+    assert json.loads(cli("digest", "list", "--json").stdout) == {"subscriptions": []}
