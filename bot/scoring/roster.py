@@ -439,13 +439,18 @@ def _engagement_rate(raw: object, *, in_percent: bool, decimal_comma: bool = Fal
 
 
 def _text(raw: object) -> str:
+    if isinstance(raw, dict | list | bool):
+        # A JSON object, list or true is not text: str() would store Python's repr of it.
+        raise _CellError(f"must be text, got {_shown(raw)}")
     return "" if raw is None else str(raw).strip()
 
 
 def _niches(raw: object) -> list[str]:
     # The contract separates tags with ";", but tools export "Food, Vegan" and "Food | Vegan";
-    # no tag has a comma of its own.
-    items = raw if isinstance(raw, list) else re.split(r"[;|,]", _text(raw))
+    # no tag has a comma of its own. In a JSON list, a null is an empty tag, not "none".
+    items = (
+        [_text(item) for item in raw] if isinstance(raw, list) else re.split(r"[;|,]", _text(raw))
+    )
     seen: dict[str, None] = {}
     for item in items:
         tag = " ".join(str(item).strip().lower().split())

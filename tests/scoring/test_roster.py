@@ -603,3 +603,30 @@ def test_a_spreadsheet_workbook_is_named_as_one_not_as_bad_utf8(name: str) -> No
         f"{name}: a spreadsheet workbook, not CSV or JSON; save or export it as CSV; "
         "nothing was imported"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ('"niches": ["vegan", ["fitness"]]', 'niches: must be text, got ["fitness"]'),
+        ('"niches": [{"tag": "vegan"}]', 'niches: must be text, got {"tag": "vegan"}'),
+        ('"bio": {"text": "hi"}', 'bio: must be text, got {"text": "hi"}'),
+        ('"name": true', "name: must be text, got true"),
+        (
+            '"audience_top_country": ["US", "GB"]',
+            'audience_top_country: must be text, got ["US", "GB"]',
+        ),
+    ],
+)
+def test_a_json_list_or_object_where_text_belongs_is_rejected(cells: str, expected: str) -> None:
+    # They were stored as Python's repr: a niche "['fitness']", a bio "{'text': 'hi'}".
+    content = f'[{{"handle": "@a", "platform": "tiktok", "followers": 10, {cells}}}]'
+    assert problems(write(Path("roster.json"), content)) == [
+        f"roster.json:1: item 1 (@a): {expected}; nothing was imported"
+    ]
+
+
+def test_a_null_in_a_json_niche_list_is_no_tag_not_none() -> None:
+    content = '[{"handle": "@a", "platform": "tiktok", "followers": 10, "niches": ["vegan", null]}]'
+    [creator] = load_roster(write(Path("roster.json"), content))
+    assert creator.niches == ["vegan"]
