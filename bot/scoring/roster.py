@@ -675,6 +675,8 @@ def _json_items(text: str, name: str) -> list[tuple[int, object]]:
         items = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RosterError([f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"]) from None
+    except RecursionError:
+        raise RosterError([f"{name}: not a roster: lists or objects nested too deeply"]) from None
     if not isinstance(items, list):
         raise RosterError([f"{name}: expected a JSON list of creator objects"])
     return list(zip(_item_lines(text), items, strict=True))

@@ -630,3 +630,11 @@ def test_a_null_in_a_json_niche_list_is_no_tag_not_none() -> None:
     content = '[{"handle": "@a", "platform": "tiktok", "followers": 10, "niches": ["vegan", null]}]'
     [creator] = load_roster(write(Path("roster.json"), content))
     assert creator.niches == ["vegan"]
+
+
+def test_json_nested_past_the_recursion_limit_is_one_line() -> None:
+    # json.loads raised RecursionError, a traceback.
+    content = "[" * 100_000 + "]" * 100_000
+    assert problems(write(Path("roster.json"), content)) == [
+        "roster.json: not a roster: lists or objects nested too deeply; nothing was imported"
+    ]
