@@ -84,6 +84,19 @@ class Settings(BaseSettings):
             raise ValueError("has an @ after the password: write an @ in the password as %40")
         return value
 
+    @field_validator(
+        "scout_data_dir",
+        "scout_roster",
+        "scout_knowledge_dir",
+        "scout_prompts_dir",
+        "scout_scoring_config",
+    )
+    @classmethod
+    def _expand_home(cls, value: Path | None) -> Path | None:
+        # `.env` files (and Docker's and systemd's) don't expand "~" as a shell does:
+        # SCOUT_DATA_DIR=~/.scout made a folder named "~" in whatever folder scout ran in.
+        return value.expanduser() if value is not None else None
+
     @field_validator("scout_data_dir")
     @classmethod
     def _check_data_dir(cls, value: Path) -> Path:

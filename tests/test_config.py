@@ -129,3 +129,15 @@ def test_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings()
     assert str(info.value) == ".env: not UTF-8 text (byte 0xe9); save it as UTF-8"
+
+
+def test_a_home_folder_in_dotenv_paths_is_expanded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not expanded, SCOUT_DATA_DIR=~/.scout put the data in a folder named "~" under the cwd.
+    monkeypatch.delenv("SCOUT_DATA_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / ".env").write_text("SCOUT_DATA_DIR=~/.scout\nSCOUT_ROSTER=~/roster.csv\n")
+    settings = load_settings()
+    assert settings.scout_data_dir == tmp_path / "home" / ".scout"
+    assert settings.roster_path == tmp_path / "home" / "roster.csv"
