@@ -104,6 +104,18 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is a file, not a folder")
         return value
 
+    @field_validator("chroma_host")
+    @classmethod
+    def _check_chroma_host(cls, value: str | None) -> str | None:
+        # Chroma's client adds CHROMA_PORT to the host: "http://db:8000" would be dialled
+        # as "http://db:8000:8000" and fail with no hint why.
+        if value is not None and ("/" in value or any(c.isspace() for c in value)):
+            raise ValueError(
+                "must be a host name or address such as chroma.internal, not a URL "
+                "(put the port in CHROMA_PORT)"
+            )
+        return value
+
     @field_validator("openai_base_url", "slack_api_url")
     @classmethod
     def _check_http_url(cls, value: str | None) -> str | None:

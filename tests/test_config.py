@@ -80,6 +80,8 @@ def test_scout_roster_beats_everything(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("SLACK_API_URL", "ftp://slack"),
         ("OPENAI_TIMEOUT_S", "-1"),
         ("LOG_LEVEL", "chatty"),
+        ("CHROMA_HOST", "http://chroma.internal:8000"),  # was dialled as ...:8000:8000
+        ("CHROMA_HOST", "chroma.internal/"),
     ],
 )
 def test_bad_value_names_the_variable(
