@@ -110,6 +110,9 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print the passages as one JSON document."),
 ) -> None:
     """Show the top guidance passages for a query."""
+    if not query.strip():
+        # Like an empty --niche: a mistake to name, not "no passages match" with exit 0.
+        raise ScoutError("the query is empty: say what to look for, e.g. scout search 'trust'")
     config = settings()
     from bot.deps import Deps
 

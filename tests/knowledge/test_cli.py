@@ -317,3 +317,15 @@ def test_eval_of_a_malformed_question_is_one_line_naming_it(
     message = str(result.exception)
     assert message.startswith(f"invalid evaluation set {eval_set}: {reason}")
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_an_empty_search_query_is_an_error(runner: CliRunner, corpus: Path, query: str) -> None:
+    # It printed "No passages match that query." and exited 0, or [] with --json.
+    assert runner.invoke(app, ["ingest", str(corpus)]).exit_code == 0
+    result = runner.invoke(app, ["search", query, "--json"])
+    assert isinstance(result.exception, ScoutError)
+    assert str(result.exception) == (
+        "the query is empty: say what to look for, e.g. scout search 'trust'"
+    )
+    assert result.stdout == ""
