@@ -80,12 +80,15 @@ def list_(
     name = parse_campaign(campaign)  # normalised; a blank name is refused
     deps = Deps(config)
     items = deps.shortlists.entries(team or config.scout_team_id, name)
+    # A roster that cannot be read is its own error, not "not in roster" for everyone.
+    scout = deps.scout if items else None
+    on_roster = set(scout.handles()) if scout is not None else set()
     creators: list[dict[str, Any]] = []
     for item in items:
         row = item.model_dump(mode="json")
-        try:
-            row.update(deps.scout.card(item.handle).model_dump(mode="json"))
-        except ScoutError:
+        if scout is not None and item.handle in on_roster:
+            row.update(scout.card(item.handle).model_dump(mode="json"))
+        else:
             row["in_roster"] = False  # dropped from the roster since it was added
         creators.append(row)
     if as_json:

@@ -143,3 +143,17 @@ def test_remove_reads_a_handle_as_add_does(handles: list[str]) -> None:
     removed = _json("shortlist", "remove", "spring", typed)
     assert removed == {"campaign": "spring", "removed": [first], "not_on_list": []}
     assert _json("shortlist", "list", "spring")["creators"] == []
+
+
+def test_list_with_an_unreadable_roster_says_so_instead_of_not_in_roster(
+    handles: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every creator was listed as "not in roster" (JSON in_roster: false), exit 0.
+    first, _ = handles
+    _json("shortlist", "add", "spring", first)
+    Path("broken.csv").write_text("handle,platform,followers\n@a,instagram,-5\n", encoding="utf-8")
+    monkeypatch.setenv("SCOUT_ROSTER", "broken.csv")
+    result = runner.invoke(app, ["shortlist", "list", "spring", "--json"])
+    assert result.exit_code != 0
+    assert "broken.csv:2: followers: must not be negative" in str(result.exception)
+    assert result.stdout == ""
