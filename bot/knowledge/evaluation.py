@@ -53,7 +53,10 @@ class Searcher(Protocol):
 
 def load_eval_set(path: Path = DEFAULT_EVAL_SET) -> list[EvalQuestion]:
     """The questions of an evaluation set; ValueError unless it is a non-empty JSON list."""
-    items = json.loads(path.read_text("utf-8"))
+    try:
+        items = json.loads(path.read_text("utf-8"))
+    except RecursionError:
+        raise ValueError("lists or objects nested too deeply") from None
     if not isinstance(items, list):
         raise ValueError("expected a JSON list of questions")
     if not items:

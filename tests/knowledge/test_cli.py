@@ -303,6 +303,9 @@ def test_eval_of_an_empty_or_non_list_set_is_one_line(
         ('[{"question": "q"}]', "question 1: answers: Field required"),
         ('[{"question": "q", "answers": [{"source": "a.md"}]}]', "question 1: answers.0.quote"),
         ('[{"question": "q", "answers": [{"source": "a.md", "quote": "x"}]}, 3]', "question 2: "),
+        pytest.param(  # json.loads raised RecursionError, a traceback
+            "[" * 100_000 + "]" * 100_000, "lists or objects nested too deeply", id="too-deep"
+        ),
     ],
 )
 def test_eval_of_a_malformed_question_is_one_line_naming_it(
