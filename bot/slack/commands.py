@@ -104,6 +104,22 @@ def parse_campaign(word: str) -> str:
     return campaign
 
 
+def split_campaign_and_handles(words: list[str], roster: list[str]) -> tuple[str, list[str]]:
+    """`spring launch @a b` -> ("spring launch", ["@a", "@b"]): the campaign runs up to the
+    first word that is an `@handle` or a roster handle, so an unquoted name reads as in `list`
+    and `digest subscribe` rather than as "spring" plus a creator "@launch"."""
+    known = set(roster)
+    end = next(
+        (
+            i
+            for i, word in enumerate(words[1:], start=1)
+            if word.startswith("@") or normalise_handle(word) in known
+        ),
+        1,
+    )
+    return parse_campaign(" ".join(words[:end])), [normalise_handle(h) for h in words[end:]]
+
+
 def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
     """Run one `/scout` command line and return the reply to show."""
     args = split_args(text)
@@ -178,8 +194,7 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
             except ScoutError:
                 continue  # dropped from the roster since; shown as such
         return build_shortlist_message(campaign, items, cards)
-    campaign = parse_campaign(args[1])
-    handles = [normalise_handle(h) for h in args[2:]]
+    campaign, handles = split_campaign_and_handles(args[1:], deps.scout.handles())
     if not handles:
         raise UsageError(f"`shortlist {action}` needs at least one handle.")
     # Look every handle up before writing, so one unknown handle leaves the shortlist as it was.

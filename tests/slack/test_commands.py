@@ -187,3 +187,18 @@ def test_a_budget_reads_like_the_cli_and_roster_rates(word: str) -> None:
 def test_a_budget_that_is_not_an_amount_is_refused_not_misread(word: str) -> None:
     with pytest.raises(UsageError, match="is not a budget"):
         parse_budget(word)  # "1,5k" once read as 15,000
+
+
+def test_shortlist_add_and_remove_read_an_unquoted_campaign_like_list_does(
+    app: ServedApp, handles: list[str]
+) -> None:
+    bare = handles[1].removeprefix("@")
+    added = _run(app, f"shortlist add Summer Drop {handles[0]} {bare}", key="sl-unquoted-add")
+    assert f"Added *summer drop*: {handles[0]}" in _text(added)
+    assert f"Added *summer drop*: {handles[1]}" in _text(added)
+    entries = app.deps.shortlists.entries("T111", "summer drop")
+    assert [i.handle for i in entries] == [handles[0], handles[1]]
+    removed = _run(app, f"shortlist remove summer drop {handles[0]}", key="sl-unquoted-remove")
+    assert f"Removed from *summer drop*: {handles[0]}" in _text(removed)
+    assert [i.handle for i in app.deps.shortlists.entries("T111", "summer drop")] == [handles[1]]
+    assert app.deps.shortlists.entries("T111", "summer") == []
