@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shlex
 from dataclasses import dataclass, field
@@ -83,6 +84,17 @@ def parse_budget(word: str) -> float:
         raise UsageError(f"{word!r} is not a budget; write it like $2000 or 2k.") from None
 
 
+def parse_plan(words: list[str]) -> tuple[str, float]:
+    """`vegan fitness $2000`, `vegan fitness 2000 USD`, `$2000 vegan fitness` ->
+    ("vegan fitness", 2000.0): the budget is the last word, the last two, or the first."""
+    readings = [(words[:-1], words[-1]), (words[:-2], " ".join(words[-2:])), (words[1:], words[0])]
+    for niche, amount in readings:
+        if niche:
+            with contextlib.suppress(UsageError):
+                return " ".join(niche), parse_budget(amount)
+    return " ".join(words[:-1]), parse_budget(words[-1])  # raises, naming the last word
+
+
 def parse_rank(words: list[str]) -> tuple[str, int]:
     """`vegan fitness [-n 5 | n=5]` -> ("vegan fitness", 5); n defaults to 10, at most 50."""
     count = "10"
@@ -149,8 +161,7 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
             raise UsageError(
                 "`plan` needs a niche and a budget, e.g. `/scout plan vegan fitness $2000`."
             )
-        budget = parse_budget(rest[-1])
-        niche = " ".join(rest[:-1])
+        niche, budget = parse_plan(rest)
         return Reply(build_plan_message(deps.scout.plan(niche, budget), niche))
     if sub == "shortlist":
         # Sharing re-runs the command, which must never repeat an add or a remove.

@@ -202,3 +202,12 @@ def test_shortlist_add_and_remove_read_an_unquoted_campaign_like_list_does(
     assert f"Removed from *summer drop*: {handles[0]}" in _text(removed)
     assert [i.handle for i in app.deps.shortlists.entries("T111", "summer drop")] == [handles[1]]
     assert app.deps.shortlists.entries("T111", "summer") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["plan vegan fitness 2000 USD", "plan $2000 vegan fitness", "plan vegan fitness 2k"]
+)
+def test_plan_reads_the_budget_as_marketers_write_it(app: ServedApp, text: str) -> None:
+    reply = _run(app, text, key=f"plan-{abs(hash(text))}")
+    assert _text(reply).startswith("*Plan for vegan fitness:")
+    assert "of $2,000" in _text(reply).splitlines()[0]
