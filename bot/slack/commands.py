@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 MAX_CAMPAIGN_LENGTH = 80
+# Bare words between handles that join them rather than name a creator.
+_HANDLE_LIST_CONNECTORS = {"and", "&", "vs", "vs.", "versus", "or"}
 
 
 class UsageError(ScoutError):
@@ -71,9 +73,20 @@ def split_args(text: str) -> list[str]:
 
 
 def normalise_handle(word: str) -> str:
-    """`GreenRunner`, `@GreenRunner,` -> `@greenrunner`: the roster's lookup, so a handle
-    that `add` finds (`@@greenrunner`) is the one `remove` takes off."""
-    return roster_handle(word.strip().strip(","))
+    """`GreenRunner`, `@GreenRunner?` -> `@greenrunner` (no handle holds `,;:!?`): the
+    roster's lookup, so a handle that `add` finds (`@@greenrunner`) is the one `remove`
+    takes off."""
+    return roster_handle(word.strip().strip(",;:!?"))
+
+
+def handle_words(words: list[str]) -> list[str]:
+    """Handles as typed in a list: `@a,@b`, `@a, @b`, `@a vs @b`, `@a and @b` -> [@a, @b]."""
+    parts = (part for word in words for part in word.split(","))
+    return [
+        normalise_handle(part)
+        for part in parts
+        if part.strip() and part.lower() not in _HANDLE_LIST_CONNECTORS
+    ]
 
 
 def parse_budget(word: str) -> float:
@@ -125,11 +138,11 @@ def split_campaign_and_handles(words: list[str], roster: list[str]) -> tuple[str
         (
             i
             for i, word in enumerate(words[1:], start=1)
-            if word.startswith("@") or normalise_handle(word) in known
+            if word.startswith("@") or normalise_handle(word.split(",")[0]) in known
         ),
         1,
     )
-    return parse_campaign(" ".join(words[:end])), [normalise_handle(h) for h in words[end:]]
+    return parse_campaign(" ".join(words[:end])), handle_words(words[end:])
 
 
 def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
@@ -145,7 +158,7 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         card = deps.scout.card(handle)
         return Reply(build_cards_message([card], f"Score card for {handle}"))
     if sub == "compare":
-        handles = list(dict.fromkeys(normalise_handle(h) for h in rest))
+        handles = list(dict.fromkeys(handle_words(rest)))
         if len(handles) < 2:
             raise UsageError("`compare` takes two or more different handles.")
         cards = deps.scout.compare(handles)

@@ -211,3 +211,22 @@ def test_plan_reads_the_budget_as_marketers_write_it(app: ServedApp, text: str) 
     reply = _run(app, text, key=f"plan-{abs(hash(text))}")
     assert _text(reply).startswith("*Plan for vegan fitness:")
     assert "of $2,000" in _text(reply).splitlines()[0]
+
+
+@pytest.mark.parametrize("joined", ["{a},{b}", "{a} vs {b}", "{a} and {b}", "{a}, & {b}"])
+def test_compare_reads_a_list_of_handles_as_typed(
+    app: ServedApp, handles: list[str], joined: str
+) -> None:
+    text = "compare " + joined.format(a=handles[0], b=handles[1])
+    reply = _run(app, text, key=f"compare-list-{abs(hash(joined))}")
+    assert _text(reply).startswith("*Compared, best first*")
+    assert sorted(_shown_handles(reply, handles[:2])) == sorted(handles[:2])
+
+
+def test_a_question_mark_after_a_handle_is_not_part_of_it(
+    app: ServedApp, handles: list[str]
+) -> None:
+    reply = _run(app, f"score {handles[0]}?", key="score-question-mark")
+    assert _text(reply).startswith(f"*Score card for {handles[0]}*")
+    added = _run(app, f"shortlist add fall {handles[0]},{handles[1]}", key="sl-comma")
+    assert f"Added *fall*: {handles[1]}" in _text(added)
