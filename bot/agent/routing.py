@@ -300,6 +300,8 @@ _FILLER = {
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
     "searching", "asap",
+    # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
+    "scout", "rank", "ranked", "ranking",
     # chat shorthand
     "ppl", "folks", "peeps", "lol", "rn", "pls", "plz", "thx", "thanks", "tbh", "hey", "hi",
 }  # fmt: skip

@@ -111,6 +111,10 @@ CASES: list[tuple[str, Expected]] = [
     ),
     ("We're launching running shoes. Who should we work with for running?", rec("running")),
     ("budget travel", rec("budget travel")),
+    # the slash command's words, typed to the bot (the usage reply lists them)
+    ("rank vegan fitness", rec("vegan fitness")),
+    ("/scout rank vegan fitness", rec("vegan fitness")),
+    ("ranking of fitness creators", rec("fitness")),
     ("who should we work with?", NOTHING),
     # the cheapest first: the cost word is not part of the niche
     ("who is the cheapest skincare creator?", cheapest("skincare")),

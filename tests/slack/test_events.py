@@ -125,6 +125,14 @@ def test_an_empty_mention_gets_the_usage(app: ServedApp) -> None:
     assert "/scout" in answer["text"]
 
 
+def test_a_slash_command_typed_as_a_mention_reads_its_niche(app: ServedApp) -> None:
+    # The usage reply to an empty mention lists `/scout rank NICHE`; people then type it here.
+    app.send_event(mention_event("/scout rank vegan fitness", ts="208.0002"), event_id="EvRank")
+    answer = _wait_for_post(app, "C111", "208.0002")
+    assert answer["blocks"][0]["text"]["text"].startswith("*For vegan fitness, start with")
+    assert "ignored rank" not in str(answer["blocks"])
+
+
 def test_a_colleague_mentioned_in_a_question_is_not_read_as_a_creator(app: ServedApp) -> None:
     question = f"{QUESTION} cc <@U0123ABC> <!subteam^S1|@brand-team> <!here>"
     app.send_event(mention_event(question, ts="209.0001"), event_id="EvColleague")
