@@ -62,6 +62,11 @@ def _flag_query(codes: Sequence[str]) -> str:
     return _PROMOTIONAL_QUERY if promotional else _FAKE_NUMBERS_QUERY
 
 
+# "help", "what can you do?": a plain request for help, not a question we failed to place.
+_HELP_REQUEST = re.compile(
+    r"^\W*(?:help|usage|commands|what can (?:you|i) (?:do|ask)"
+    r"|what do you do)\W*$"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
 MIN_QUOTE_SCORE = 2.0
@@ -349,11 +354,15 @@ class OfflinePlanner:
                     f"or `compare {guess} @other` to weigh them against someone.",
                     footer=EXAMPLES,
                 )
-        return Draft(
-            answer="I'm not sure what you're asking. I pick and explain creators "
-            "from your roster and quote our micro-influencer guidance.",
-            footer=EXAMPLES,
+        what_i_do = (
+            "I pick and explain creators from your roster and quote our micro-influencer guidance."
         )
+        if _HELP_REQUEST.search(question.lower()):
+            return Draft(
+                answer=f"{what_i_do} For quick scores, shortlists and digests, type `/scout help`.",
+                footer=EXAMPLES,
+            )
+        return Draft(answer=f"I'm not sure what you're asking. {what_i_do}", footer=EXAMPLES)
 
     def _recommend(self, routed: Route, box: ToolBox) -> Draft:
         draft = self._recommend_niche(routed, box)

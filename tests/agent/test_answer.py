@@ -188,6 +188,15 @@ def test_a_mistyped_handle_without_at_gets_a_suggestion(answerer: Answerer) -> N
     assert plain.answer.startswith("I'm not sure what you're asking.")
 
 
+@pytest.mark.parametrize("question", ["help", "Help!", "what can you do?"])
+def test_a_request_for_help_is_answered_as_one(answerer: Answerer, question: str) -> None:
+    result = answerer.ask(question)
+    assert result.answer.startswith("I pick and explain creators from your roster")
+    assert "not sure" not in result.answer
+    assert "`/scout help`" in result.answer
+    assert result.answer.endswith(EXAMPLES)
+
+
 def test_unknown_handle_is_named_not_raised(answerer: Answerer) -> None:
     result = answerer.ask("score @not.on.roster")
     assert "@not.on.roster" in result.answer

@@ -133,6 +133,13 @@ def test_a_slash_command_typed_as_a_mention_reads_its_niche(app: ServedApp) -> N
     assert "ignored rank" not in str(answer["blocks"])
 
 
+def test_asking_for_help_gets_help_not_confusion(app: ServedApp) -> None:
+    app.send_event(mention_event("help", ts="208.0003"), event_id="EvHelp")
+    answer = _wait_for_post(app, "C111", "208.0003")
+    first = answer["blocks"][0]["text"]["text"]
+    assert first.startswith("I pick and explain creators") and "`/scout help`" in first
+
+
 def test_a_colleague_mentioned_in_a_question_is_not_read_as_a_creator(app: ServedApp) -> None:
     question = f"{QUESTION} cc <@U0123ABC> <!subteam^S1|@brand-team> <!here>"
     app.send_event(mention_event(question, ts="209.0001"), event_id="EvColleague")
