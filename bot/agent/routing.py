@@ -251,6 +251,13 @@ _CHANGE_WORDS = re.compile(
     r"\b(add|adding|remove|removing|delete|drop|put|include|insert|clear|wipe|move|take off"
     r"|replace|swap)\b"
 )
+# "add @x to spring launch", "please remove @x from the launch campaign": a request to change
+# a campaign's shortlist that never says "shortlist" (run on the text with handles blanked).
+_CHANGE_REQUEST = re.compile(
+    r"^(?:(?:please|can you|could you|pls)\s+)*(?:add|put|remove|drop|take)(?:\s|,|&|\band\b)+"
+    r"(?:to|onto|on|from|off)\s+(?:the\s+|our\s+)?(?P<name>[a-z0-9][a-z0-9 &'-]*?)"
+    r"(?:\s+campaign)?\s*(?:please\s*)?[?.!]*$"
+)
 _GUIDANCE_CUES = re.compile(
     r"\b(why|how (should|do|can|could|to|does|would|are|is)|what makes|tips?|benefits?"
     r"|advantages?|challenges?|difficult(y|ies)|risks?|pitfalls?|downsides?|pros|cons"
@@ -557,6 +564,9 @@ def route(
 
     if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):
         return Route(intent=Intent.SECRETS)
+    change = _CHANGE_REQUEST.search(_HANDLE.sub(" ", text)) if handles else None
+    if change and not _SHORTLIST.search(text):
+        return Route(intent=Intent.SHORTLIST_CHANGE, handles=handles, campaign=change["name"])
     if _SHORTLIST.search(text):
         intent = Intent.SHORTLIST_CHANGE if _CHANGE_WORDS.search(text) else Intent.SHORTLIST
         campaign = find_campaign(question) or (previous.campaign if previous else None)

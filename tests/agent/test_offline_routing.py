@@ -253,6 +253,11 @@ CASES: list[tuple[str, Expected]] = [
     ("which campaigns have a shortlist?", shortlist(None)),
     ("who is shortlisted for spring launch?", shortlist("spring launch")),
     ("add @greenrunner to the spring launch shortlist", shortlist("spring launch")),
+    # asking to change a campaign without the word "shortlist" changes nothing either, and
+    # says so, rather than answering with a score card as if it had been done
+    ("add @greenrunner to spring launch", shortlist("spring launch")),
+    ("please remove @greenrunner from the Spring Launch campaign.", shortlist("spring launch")),
+    ("can you put @greenrunner and @tofu.tempo on launch?", shortlist("launch")),
     # pure guidance questions
     ("why micro-influencers?", [(G, {"query": "why micro-influencers?"})]),
     ("how should we pick creators?", GUIDE),

@@ -140,6 +140,16 @@ def test_asking_for_help_gets_help_not_confusion(app: ServedApp) -> None:
     assert first.startswith("I pick and explain creators") and "`/scout help`" in first
 
 
+def test_asking_to_add_a_creator_says_nothing_was_changed(app: ServedApp) -> None:
+    handle = app.deps.scout.handles()[0]
+    question = f"add {handle} to summer glow"
+    app.send_event(mention_event(question, ts="208.0004"), event_id="EvAddAsk")
+    answer = _wait_for_post(app, "C111", "208.0004")
+    assert "nothing was changed" in answer["blocks"][0]["text"]["text"]
+    assert "/scout shortlist add" in answer["blocks"][0]["text"]["text"]
+    assert app.deps.shortlists.entries("T111", "summer glow") == []
+
+
 def test_a_colleague_mentioned_in_a_question_is_not_read_as_a_creator(app: ServedApp) -> None:
     question = f"{QUESTION} cc <@U0123ABC> <!subteam^S1|@brand-team> <!here>"
     app.send_event(mention_event(question, ts="209.0001"), event_id="EvColleague")
