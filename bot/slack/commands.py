@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_IN_WORD_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_APOSTROPHE_STAND_IN = "\ue000"  # private use: never typed, and not a quote to shlex
 MAX_CAMPAIGN_LENGTH = 80
 # Bare words between handles that join them rather than name a creator.
 _HANDLE_LIST_CONNECTORS = {"and", "&", "vs", "vs.", "versus", "or"}
@@ -64,12 +67,14 @@ class Reply:
 
 
 def split_args(text: str) -> list[str]:
-    """Words of the command; quotes group words ("spring launch"), Slack's smart quotes too."""
-    text = text.translate(_SMART_QUOTES)
+    """Words of the command; quotes group words ("spring launch"), Slack's smart quotes too.
+    An apostrophe inside a word ("women's fitness") is part of it, not a quote."""
+    text = _IN_WORD_APOSTROPHE.sub(_APOSTROPHE_STAND_IN, text.translate(_SMART_QUOTES))
     try:
-        return shlex.split(text)
+        words = shlex.split(text)
     except ValueError:
         raise UsageError("Unbalanced quotes in the command.") from None
+    return [word.replace(_APOSTROPHE_STAND_IN, "'") for word in words]
 
 
 def normalise_handle(word: str) -> str:

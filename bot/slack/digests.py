@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shlex
 from typing import TYPE_CHECKING, Any
 
 from bot.digests.schedule import DEFAULT_AT, FREQUENCIES, Schedule, parse_at_time
@@ -86,10 +85,12 @@ def build_usage_message(problem: str | None = None) -> Message:
 
 def split_words(args: list[str]) -> list[str]:
     """Words, with quoted names kept together even if the caller split on spaces already."""
+    from bot.slack.commands import UsageError, split_args
+
     text = " ".join(args).translate(_SMART_QUOTES)
     try:
-        return shlex.split(text)
-    except ValueError:
+        return split_args(text)  # reads "women's launch" as typed, not as a quote
+    except UsageError:
         # An unbalanced quote: the words as typed, quotes dropped, beat refusing.
         return text.replace('"', " ").split()
 

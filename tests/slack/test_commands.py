@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.commands import UsageError, parse_budget
+from bot.slack.commands import UsageError, parse_budget, split_args
 from tests.slack.conftest import ServedApp, assert_within_block_kit_limits
 
 
@@ -230,3 +230,31 @@ def test_a_question_mark_after_a_handle_is_not_part_of_it(
     assert _text(reply).startswith(f"*Score card for {handles[0]}*")
     added = _run(app, f"shortlist add fall {handles[0]},{handles[1]}", key="sl-comma")
     assert f"Added *fall*: {handles[1]}" in _text(added)
+
+
+@pytest.mark.parametrize(
+    ("text", "niche"),
+    [
+        ("rank women's fitness n=3", "women's fitness"),
+        ("rank women’s fitness n=3", "women's fitness"),
+        ("rank women's and men's fitness n=3", "women's and men's fitness"),
+    ],
+)
+def test_an_apostrophe_in_a_word_is_not_a_quote(app: ServedApp, text: str, niche: str) -> None:
+    reply = _run(app, text, key=f"apostrophe-{abs(hash(text))}")
+    assert _text(reply).startswith(f"*Best for {niche}*")
+
+
+def test_quotes_around_words_still_group_them() -> None:
+    assert split_args("shortlist add 'bob's picks' @a") == ["shortlist", "add", "bob's picks", "@a"]
+    assert split_args("shortlist list 'spring launch'") == ["shortlist", "list", "spring launch"]
+    with pytest.raises(UsageError, match="Unbalanced"):
+        split_args('score "@a')
+
+
+def test_a_digest_for_a_campaign_with_apostrophes_subscribes_to_it(
+    app: ServedApp, handles: list[str]
+) -> None:
+    _run(app, f"shortlist add \"women's and men's\" {handles[0]}", key="apos-add")
+    reply = _run(app, "digest subscribe women's and men's weekly", key="apos-digest")
+    assert "of the *women's and men's* shortlist" in _text(reply)
