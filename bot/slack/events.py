@@ -30,11 +30,20 @@ _PEOPLE = re.compile(
 )
 
 
+# Slack's emphasis as the composer sends it (`*bold*`, `_italic_`, `~strike~`, `code`): layout,
+# not words, so "who fits *vegan* fitness?" is about "vegan fitness", not "fits vegan fitness".
+# Not inside a word or a handle: "@a_b_c_" stays whole.
+_EMPHASIS = re.compile(r"(?<![\w@])([*_~`])(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
 def strip_mention(text: str, bot_user_id: str | None) -> str:
-    """The question as typed, without the bot's own `<@U…>` mention or anyone else's."""
+    """The question as typed, without the bot's own `<@U…>` mention or anyone else's, and
+    without Slack's emphasis markers."""
     if bot_user_id:
         text = text.replace(f"<@{bot_user_id}>", " ")
-    return re.sub(r"\s+", " ", plain_text(_PEOPLE.sub(" ", text))).strip()
+    text = plain_text(_PEOPLE.sub(" ", text))
+    text = _EMPHASIS.sub(r"\2", _EMPHASIS.sub(r"\2", text))  # twice: *_bold italic_*
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def is_question(event: dict[str, Any], bot_user_id: str | None) -> bool:

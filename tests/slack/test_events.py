@@ -254,6 +254,19 @@ def test_the_question_is_read_as_typed() -> None:
     assert strip_mention(text, "UBOT") == "creators for health & fitness, like this one?"
 
 
+def test_slack_emphasis_is_not_part_of_the_question() -> None:
+    text = "<@UBOT> who fits *vegan* _fitness_ ~today~? score @a_b_c_ and `@greenrunner`"
+    assert strip_mention(text, "UBOT") == (
+        "who fits vegan fitness today? score @a_b_c_ and @greenrunner"
+    )
+
+
+def test_a_bold_niche_is_read_as_the_niche(app: ServedApp) -> None:
+    app.send_event(mention_event("who fits *vegan* _fitness_?", ts="208.0005"), event_id="EvBold")
+    answer = _wait_for_post(app, "C111", "208.0005")
+    assert answer["blocks"][0]["text"]["text"].startswith("*For vegan fitness, start with")
+
+
 def test_mentions_of_people_are_dropped_from_the_question() -> None:
     text = "<@UBOT> <@W0123|ann> asks: creators for vegan? cc <@U0999> <!channel> <!here|here>"
     assert strip_mention(text, "UBOT") == "asks: creators for vegan? cc"
