@@ -114,12 +114,17 @@ def parse_plan(words: list[str]) -> tuple[str, float]:
 
 
 def parse_rank(words: list[str]) -> tuple[str, int]:
-    """`vegan fitness [-n 5 | n=5]` -> ("vegan fitness", 5); n defaults to 10, at most 50."""
+    """`vegan fitness [-n 5 | n=5]` -> ("vegan fitness", 5); n defaults to 10, at most 50.
+    `top 5` before or after the niche counts too: `top 5 vegan fitness`."""
     count = "10"
     if len(words) >= 2 and words[-2] == "-n":
         words, count = words[:-2], words[-1]
     elif words and words[-1].lower().startswith("n="):
         words, count = words[:-1], words[-1][2:]
+    elif len(words) >= 2 and words[0].lower() == "top" and words[1].isdigit():
+        words, count = words[2:], words[1]
+    elif len(words) >= 2 and words[-2].lower() == "top" and words[-1].isdigit():
+        words, count = words[:-2], words[-1]
     if not count.isdigit() or not 1 <= int(count) <= 50:
         raise UsageError(f"{count!r} is not a count from 1 to 50.")
     if not words:

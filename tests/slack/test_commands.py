@@ -258,3 +258,10 @@ def test_a_digest_for_a_campaign_with_apostrophes_subscribes_to_it(
     _run(app, f"shortlist add \"women's and men's\" {handles[0]}", key="apos-add")
     reply = _run(app, "digest subscribe women's and men's weekly", key="apos-digest")
     assert "of the *women's and men's* shortlist" in _text(reply)
+
+
+@pytest.mark.parametrize("text", ["rank top 3 vegan fitness", "rank vegan fitness top 3"])
+def test_rank_reads_top_n_as_the_count(app: ServedApp, text: str) -> None:
+    reply = _run(app, text, key=f"rank-top-{abs(hash(text))}")
+    assert _text(reply).startswith("*Best for vegan fitness*\n")
+    assert len(_shown_handles(reply, app.deps.scout.handles())) == 3
