@@ -149,6 +149,11 @@ def register(app: App, deps: Deps) -> None:
         channel_id = body.get("channel", {}).get("id", "")
         who = Invocation(team_of(body), channel_id, body["user"]["id"])
         reply = run(action.get("value", ""), who, deps, client)
+        if not reply.shareable:
+            # Re-run since the answer, it now fails (a creator left the roster, say): tell
+            # the clicker alone, and keep the answer they clicked on.
+            send_reply(response_type="ephemeral", replace_original=False, **reply.message)
+            return
         shared_by = {
             "type": "context",
             "elements": [{"type": "mrkdwn", "text": f"Shared by <@{who.user_id}>"}],

@@ -167,3 +167,22 @@ def test_share_in_channel_reposts_publicly_with_the_chart(app: ServedApp) -> Non
             for c in app.slack.calls_to("files.completeUploadExternal")
         )
     )
+
+
+def test_a_share_that_now_fails_tells_the_clicker_only(app: ServedApp) -> None:
+    # The roster changed since the answer: its creator is gone. The error must not be
+    # posted to the channel as "Shared by", nor the clicker's own answer deleted.
+    share = {
+        "type": "button",
+        "action_id": "share_in_channel",
+        "block_id": "share",
+        "value": "score @left_the_roster",
+    }
+    _click(app, share, key="share-fails")
+    [reply] = app.responses("share-fails")
+    time.sleep(0.5)
+    assert len(app.responses("share-fails")) == 1, "the original answer stays"
+    assert reply["response_type"] == "ephemeral"
+    assert reply["replace_original"] is False
+    assert "@left_the_roster" in reply["text"]
+    assert "Shared by" not in json.dumps(reply)
