@@ -23,6 +23,7 @@ MAX_BUTTON_VALUE = 2000
 MAX_OPTION_TEXT = 75
 MAX_OPTIONS = 100
 MAX_CREATORS = 10
+MAX_TITLE_TEXT = 200
 
 ACTION_SHORTLIST_ADD = "shortlist_add"
 ACTION_FEEDBACK_UP = "feedback_up"
@@ -104,7 +105,15 @@ def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
 
 
 def _section(text: str) -> Block:
+    """A mrkdwn section; text past Slack's limit is cut, since Slack refuses the whole message."""
+    if len(text) > MAX_SECTION_TEXT:
+        text = text[: MAX_SECTION_TEXT - 1] + "…"
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def clip(text: str, limit: int = MAX_TITLE_TEXT) -> str:
+    """User text shown in a title (a niche can be a pasted brief), shortened to `limit`."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _plain(text: str, limit: int = MAX_OPTION_TEXT) -> dict[str, Any]:
@@ -300,7 +309,7 @@ def build_breakdown_block(card: ScoreCard) -> Block:
 def build_plan_message(plan: PlanResult, niche: str) -> Block:
     """The chosen set, what it costs and what it should return."""
     title = (
-        f"Plan for {escape(niche)}: {len(plan.creators)} creator(s), "
+        f"Plan for {escape(clip(niche))}: {len(plan.creators)} creator(s), "
         f"${plan.total_cost:,.0f} of ${plan.budget:,.0f}, "
         f"about {plan.expected_engagements:,.0f} engagements per post"
     )

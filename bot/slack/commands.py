@@ -22,6 +22,7 @@ from bot.slack.blocks import (
     build_plan_message,
     build_shortlist_message,
     build_text_message,
+    clip,
     escape,
     plain_text,
     with_share_button,
@@ -177,7 +178,7 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
     if sub == "rank":
         niche, n = parse_rank(rest)
         cards = deps.scout.rank(niche, n)
-        title = f"Best for {niche}"
+        title = f"Best for {clip(niche)}"
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
     if sub == "plan":
         if len(rest) < 2:

@@ -265,3 +265,12 @@ def test_rank_reads_top_n_as_the_count(app: ServedApp, text: str) -> None:
     reply = _run(app, text, key=f"rank-top-{abs(hash(text))}")
     assert _text(reply).startswith("*Best for vegan fitness*\n")
     assert len(_shown_handles(reply, app.deps.scout.handles())) == 3
+
+
+@pytest.mark.parametrize("sub", ["rank", "plan"])
+def test_a_pasted_brief_as_the_niche_stays_within_block_kit_limits(
+    app: ServedApp, sub: str
+) -> None:
+    brief = "vegan fitness & wellness for busy parents " * 80  # ~3,400 characters
+    reply = _run(app, f"{sub} {brief} $2000", key=f"long-brief-{sub}")
+    assert _text(reply).startswith(("*Best for vegan fitness", "*Plan for vegan fitness"))
