@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.app import retry_handlers
+from bot.slack.blocks import APOLOGY
 
 if TYPE_CHECKING:
     from slack_bolt import Respond
@@ -31,5 +32,12 @@ class RetryingRespond:
             return
         client = WebhookClient(self._url, timeout=30, retry_handlers=retry_handlers())
         response = client.send_dict(message)
-        if response.status_code != 200:
-            logger.error("reply via response_url failed: HTTP %s", response.status_code)
+        if response.status_code == 200:
+            return
+        logger.error(
+            "reply via response_url failed: HTTP %s %s", response.status_code, response.body
+        )
+        if 400 <= response.status_code < 500 and message.get("blocks"):
+            # Block Kit refused (e.g. invalid_blocks): an apology in plain text beats silence.
+            apology = {"text": APOLOGY, "response_type": message.get("response_type", "ephemeral")}
+            client.send_dict({**apology, "replace_original": False})

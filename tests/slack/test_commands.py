@@ -274,3 +274,12 @@ def test_a_pasted_brief_as_the_niche_stays_within_block_kit_limits(
     brief = "vegan fitness & wellness for busy parents " * 80  # ~3,400 characters
     reply = _run(app, f"{sub} {brief} $2000", key=f"long-brief-{sub}")
     assert _text(reply).startswith(("*Best for vegan fitness", "*Plan for vegan fitness"))
+
+
+def test_a_reply_slack_refuses_is_followed_by_an_apology(app: ServedApp) -> None:
+    app.slack.fail_next("response_url", 400, body={"ok": False, "error": "invalid_blocks"})
+    app.send_command("rank vegan fitness n=2", key="refused")
+    refused, apology = app.responses("refused", count=2)
+    assert refused["blocks"]
+    assert apology["text"].startswith("Sorry") and "blocks" not in apology
+    assert apology["response_type"] == "ephemeral"
