@@ -286,6 +286,12 @@ _THEM = re.compile(
     r"|either)\b"
 )
 _PAIR = re.compile(r"\b(both|which one|the two|either)\b")
+# What a question can ask about creators' numbers; never a niche on its own.
+_METRIC_WORDS = {
+    "engagement", "engagements", "rate", "rates", "er", "cpm", "cpe", "reach", "benchmark",
+    "benchmarks", "follower", "followers", "count", "cost", "per", "view", "views", "like",
+    "likes", "comment", "comments",
+}  # fmt: skip
 _TOPIC_WORDS = re.compile(
     r"\b(micro[\s-]?influencers?|influencers?|creators?|engagement|authenticity|followers?|brands?"
     r"|campaigns?|audience|trust|niche|marketing)\b"
@@ -547,6 +553,11 @@ def route(
     handles = find_handles(question, known_handles)
     budget = parse_budget(question)
     niche = find_niche(_without_bare_handles(question, handles), known_niches)
+    # "what's the best engagement rate for micro-influencers?" asks about a number, not for
+    # creators in a niche "engagement rate" ("who has the best engagement rate?" still lists).
+    asks_about_a_metric = bool(niche and set(niche.split()) <= _METRIC_WORDS)
+    if asks_about_a_metric:
+        niche = None
     follow_up = previous is not None and bool(_FOLLOW_UP.search(text) or len(text.split()) <= 6)
     inherited_niche = niche or (previous.niche if previous else None)
     low, high = parse_follower_bounds(question)
@@ -634,6 +645,8 @@ def route(
         # "what about skincare?" after "any flagged fitness creators?": the same warning
         # signs, in the new niche.
         return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
+    if asks_about_a_metric and not re.search(r"\b(who|which)\b", text):
+        return Route(intent=Intent.GUIDANCE)
     vetted = bool(_TRUSTWORTHY.search(text))
     if _GUIDANCE_CUES.search(_TRUSTWORTHY.sub("", text) if vetted else text):
         return Route(intent=Intent.GUIDANCE)

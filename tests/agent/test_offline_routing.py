@@ -105,6 +105,9 @@ CASES: list[tuple[str, Expected]] = [
     ("who's hot rn in gaming lol", rec("gaming")),
     ("any vegan food influencers out there?? 🌱", rec("vegan food")),
     ("is there any point in micro influencers at all?", GUIDE),
+    # a question about a number is no niche "engagement rate"
+    ("what's the best engagement rate for micro-influencers?", GUIDE),
+    ("what engagement rate should we expect from micro creators?", GUIDE),
     (
         "suggest partners for industrial welding supplies",
         [("find_creators", {"niche": "industrial welding supplies"})],
