@@ -314,8 +314,17 @@ def build_plan_message(plan: PlanResult, niche: str) -> Block:
         f"about {plan.expected_engagements:,.0f} engagements per post"
     )
     blocks = [_section(f"*{title}*"), *build_creator_list(plan.creators)]
-    if not plan.creators:
-        blocks.append(_section("No unflagged creator fits this niche within the budget."))
+    if not plan.creators and plan.candidates:
+        # They fit; the budget is what is short. Say so, as `scout plan` does.
+        blocks.append(
+            _section(
+                f"None of the {plan.candidates} unflagged creators with a rate who fit "
+                f"*{escape(clip(niche))}* is affordable within ${plan.budget:,.0f}. "
+                f"See their rates with `/scout rank {escape(clip(niche))}`."
+            )
+        )
+    elif not plan.creators:
+        blocks.append(_section("No unflagged creator with a rate on the roster fits this niche."))
     if plan.skipped:
         left_out = ", ".join(f"{s.handle} ({s.reason})" for s in plan.skipped)
         blocks.append(_section(escape(f"Left out: {left_out}")[:MAX_SECTION_TEXT]))

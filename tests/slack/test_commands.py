@@ -283,3 +283,13 @@ def test_a_reply_slack_refuses_is_followed_by_an_apology(app: ServedApp) -> None
     assert refused["blocks"]
     assert apology["text"].startswith("Sorry") and "blocks" not in apology
     assert apology["response_type"] == "ephemeral"
+
+
+def test_a_plan_whose_budget_is_too_small_says_the_budget_is_short(app: ServedApp) -> None:
+    reply = _run(app, "plan vegan fitness $50", key="plan-too-small")
+    candidates = app.deps.scout.plan("vegan fitness", 50).candidates
+    assert candidates > 0
+    assert f"None of the {candidates} unflagged creators with a rate who fit" in _text(reply)
+    assert "affordable within $50" in _text(reply)
+    nobody = _run(app, "plan zzzqqq $5000", key="plan-no-fit")
+    assert "No unflagged creator with a rate on the roster fits this niche." in _text(nobody)
