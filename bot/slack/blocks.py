@@ -37,7 +37,7 @@ TRUNCATED = "\n…(answer shortened to fit in Slack)"
 USAGE = """\
 *Creator Scout* slash commands:
 • `/scout score @handle` one creator's score card
-• `/scout compare @a @b [...]` side by side, best first, with a chart
+• `/scout compare @a @b [...] [for NICHE]` side by side, best first, with a chart
 • `/scout rank NICHE [n=10]` best creators for a niche, with a chart
 • `/scout plan NICHE $BUDGET` the best set of creators within a budget
 • `/scout shortlist` campaigns with a shortlist

@@ -169,11 +169,15 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         card = deps.scout.card(handle)
         return Reply(build_cards_message([card], f"Score card for {handle}"))
     if sub == "compare":
-        handles = list(dict.fromkeys(handle_words(rest)))
+        # `compare @a @b for skincare`: with a niche, niche fit is part of each score.
+        lowered = [word.lower() for word in rest]
+        at = lowered.index("for") if "for" in lowered else len(rest)
+        niche = " ".join(rest[at + 1 :]) or None
+        handles = list(dict.fromkeys(handle_words(rest[:at])))
         if len(handles) < 2:
             raise UsageError("`compare` takes two or more different handles.")
-        cards = deps.scout.compare(handles)
-        title = "Compared, best first"
+        cards = deps.scout.compare(handles, niche)
+        title = f"Compared for {clip(niche)}, best first" if niche else "Compared, best first"
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
     if sub == "rank":
         niche, n = parse_rank(rest)

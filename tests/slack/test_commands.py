@@ -293,3 +293,12 @@ def test_a_plan_whose_budget_is_too_small_says_the_budget_is_short(app: ServedAp
     assert "affordable within $50" in _text(reply)
     nobody = _run(app, "plan zzzqqq $5000", key="plan-no-fit")
     assert "No unflagged creator with a rate on the roster fits this niche." in _text(nobody)
+
+
+def test_compare_for_a_niche_scores_niche_fit(app: ServedApp) -> None:
+    pair = ["@greenrunner", "@tofu.tempo"]
+    reply = _run(app, "compare @greenrunner @tofu.tempo for vegan fitness", key="compare-niche")
+    assert _text(reply).startswith("*Compared for vegan fitness, best first*")
+    expected = app.deps.scout.compare(pair, "vegan fitness")
+    assert f"score *{expected[0].score:.0f}*/100" in _text(reply)
+    assert _shown_handles(reply, [c.handle for c in expected]) == [c.handle for c in expected]
