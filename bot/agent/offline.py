@@ -67,6 +67,11 @@ _HELP_REQUEST = re.compile(
     r"^\W*(?:help|usage|commands|what can (?:you|i) (?:do|ask)"
     r"|what do you do)\W*$"
 )
+# "thanks!", "thank you, great": the end of a thread, not a question we failed to place.
+_THANKS = re.compile(
+    r"^\W*(?:(?:thanks?|thank you|thx|ty|cheers|great|perfect|awesome|got it|ok(?:ay)?)"
+    r"(?: (?:so much|a lot|again))?\W*)+$"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
 MIN_QUOTE_SCORE = 2.0
@@ -357,6 +362,8 @@ class OfflinePlanner:
         what_i_do = (
             "I pick and explain creators from your roster and quote our micro-influencer guidance."
         )
+        if _THANKS.search(question.lower()):
+            return Draft(answer="Glad to help. Ask me anything else about creators or guidance.")
         if _HELP_REQUEST.search(question.lower()):
             return Draft(
                 answer=f"{what_i_do} For quick scores, shortlists and digests, type `/scout help`.",

@@ -197,6 +197,13 @@ def test_a_request_for_help_is_answered_as_one(answerer: Answerer, question: str
     assert result.answer.endswith(EXAMPLES)
 
 
+@pytest.mark.parametrize("question", ["thanks!", "Thank you so much 🙏", "great, thanks", "ok"])
+def test_thanks_gets_a_short_reply_not_confusion(answerer: Answerer, question: str) -> None:
+    result = answerer.ask(question)
+    assert result.answer.startswith("Glad to help.")
+    assert "not sure" not in result.answer and result.creators == []
+
+
 def test_unknown_handle_is_named_not_raised(answerer: Answerer) -> None:
     result = answerer.ask("score @not.on.roster")
     assert "@not.on.roster" in result.answer
