@@ -62,9 +62,10 @@ def _flag_query(codes: Sequence[str]) -> str:
     return _PROMOTIONAL_QUERY if promotional else _FAKE_NUMBERS_QUERY
 
 
-# "help", "what can you do?": a plain request for help, not a question we failed to place.
+# "help", "/scout help", "what can you do?": a plain request for help, not a question we
+# failed to place.
 _HELP_REQUEST = re.compile(
-    r"^\W*(?:help|usage|commands|what can (?:you|i) (?:do|ask)"
+    r"^\W*(?:scout\s+)?(?:help|usage|commands|what can (?:you|i) (?:do|ask)"
     r"|what do you do)\W*$"
 )
 # "thanks!", "thank you, great": the end of a thread, not a question we failed to place.

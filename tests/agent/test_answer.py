@@ -188,7 +188,7 @@ def test_a_mistyped_handle_without_at_gets_a_suggestion(answerer: Answerer) -> N
     assert plain.answer.startswith("I'm not sure what you're asking.")
 
 
-@pytest.mark.parametrize("question", ["help", "Help!", "what can you do?"])
+@pytest.mark.parametrize("question", ["help", "Help!", "what can you do?", "/scout help"])
 def test_a_request_for_help_is_answered_as_one(answerer: Answerer, question: str) -> None:
     result = answerer.ask(question)
     assert result.answer.startswith("I pick and explain creators from your roster")
