@@ -274,8 +274,8 @@ _GUIDANCE_CUES = re.compile(
 _RECOMMEND_CUES = re.compile(
     r"\b(who|which|recommend\w*|suggest\w*|find|top|best|partner\w*|work with|collaborat\w*"
     r"|candidates?|options|list|show|pick|picks|shortlist candidates|ideas|creators? for"
-    r"|influencers? for|anyone for|looking for|searching for"
-    r"|(need|needs|want|wants)\s(?!a\s)(?:(?!with\b|about\b|to\b)[a-z&'-]+\s){0,3}"
+    r"|influencers? for|anyone for|looking for|searching for|(?:give|get|send) (?:me|us)"
+    r"|(need|needs|want|wants)\s(?!a\s)(?:(?!with\b|about\b|to\b)[a-z0-9&'-]+\s){0,3}"
     r"(creators?|influencers?|people|accounts)"
     r"|any\s(?:(?!with\b|about\b|to\b|in\b|of\b)[a-z&'-]+\s){1,3}(creators?|influencers?|accounts))\b"
 )
@@ -312,7 +312,7 @@ _FILLER = {
     "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
-    "searching", "asap",
+    "searching", "asap", "send", "i",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand
