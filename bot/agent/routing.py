@@ -191,9 +191,11 @@ _FLAG_CUES = [
             r"|flag(?:s|ged)?|warning signs?|inauthentic|fraud\w*)\b"
             r"|\b(?:should|must|to|do|better)\s(?:we\s|i\s|you\s)?(?:avoid|stay away from"
             r"|steer clear of|watch out for|be (?:wary|careful|cautious) (?:of|with|about))\b"
-            # "who shouldn't we work with?", "which creators can't we trust?"
+            # "who shouldn't we work with?", "which creators can't we trust?", "who should
+            # we not work with?"
             r"|\b(?:(?:we|i)\s(?:shouldn't|should not|mustn't|must not|can't|cannot)"
-            r"|(?:shouldn't|should not|mustn't|must not|can't|cannot)\s(?:we|i))"
+            r"|(?:shouldn't|should not|mustn't|must not|can't|cannot)\s(?:we|i)"
+            r"|(?:should|must|can)\s(?:we|i)\s(?:not|never))"
             r"\s(?:work with|partner with|trust|hire|book|collaborate with|go with)\b"
         ),
         [],  # any flag

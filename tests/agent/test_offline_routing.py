@@ -178,6 +178,7 @@ CASES: list[tuple[str, Expected]] = [
     # the opposite of a recommendation is a question about warning signs
     ("who shouldn't we work with?", flagged()),
     ("which creators can't we trust?", flagged()),
+    ("who should we NOT work with for fitness?", flagged("fitness")),
     ("which creators should I be careful with?", flagged()),
     ("who should we be cautious about for skincare?", flagged("skincare")),
     ("which accounts look fake?", flagged(None, "growth_spike", "engagement_anomaly")),
