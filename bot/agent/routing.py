@@ -592,7 +592,9 @@ def route(
         # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
     if len(handles) >= 2:
-        return Route(intent=Intent.COMPARE, handles=handles, niche=inherited_niche)
+        # "who's cheaper, @a or @b?" weighs them by rate, like "which one is cheaper?" does.
+        order: RankOrder = "rate" if _CHEAPEST.search(text) else "score"
+        return Route(intent=Intent.COMPARE, handles=handles, niche=inherited_niche, order=order)
     if len(handles) == 1:
         rival = next((h for h in context.mentioned if h != handles[0]), None)
         if rival and re.search(r"\b(instead|rather|over|vs|versus|compare)\b", text):

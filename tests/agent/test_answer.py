@@ -153,6 +153,23 @@ def test_which_one_is_cheaper_weighs_the_compared_creators_by_rate(
     assert_grounded(result)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who's cheaper, @greenrunner or @tofu.tempo?",
+        "@greenrunner or @tofu.tempo for a vegan brand, who's cheaper?",
+    ],
+)
+def test_who_is_cheaper_of_two_named_creators_weighs_them_by_rate(
+    answerer: Answerer, scout: Scout, question: str
+) -> None:
+    result = answerer.ask(question)
+    cards = sorted(scout.compare(["@greenrunner", "@tofu.tempo"]), key=lambda c: c.rate_usd)
+    assert [c.handle for c in result.creators] == [c.handle for c in cards]
+    assert result.answer.startswith(f"**{cards[0].handle} is the cheapest, at ")
+    assert_grounded(result)
+
+
 def test_who_is_cheapest_with_a_niche_still_asks_the_whole_roster(
     answerer: Answerer, scout: Scout
 ) -> None:
