@@ -70,6 +70,7 @@ _BUDGET_PATTERNS = [
         r"\s*\$?\s?" + _AMOUNT
     ),
     re.compile(_AMOUNT + r"\s*(?:budget|to spend)"),
+    re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(grand)\b"),  # "5 grand"
     re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?\$"),  # "750$"
 ]
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "million": 1e6}

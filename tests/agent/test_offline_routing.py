@@ -242,6 +242,7 @@ CASES: list[tuple[str, Expected]] = [
     ("best set of travel creators for $3.5k", plan("travel", 3500.0)),
     ("spend 800 usd on gaming", plan("gaming", 800.0)),
     ("two grand for pets, who do we book?", plan("pets", 2000.0)),
+    ("what's the best mix of travel creators for 5 grand?", plan("travel", 5000.0)),
     ("what can I get for 750$ in fitness?", plan("fitness", 750.0)),
     ("plan skincare, budget: 10000", plan("skincare", 10000.0)),
     (
@@ -335,6 +336,8 @@ def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:
         ("300 bucks", 300),
         ("$1.2m", 1_200_000),
         ("2 grand budget", 2000),
+        ("travel creators for 5 grand", 5000),
+        ("1.5 grand", 1500),
         ("two grand for pets", 2000),
         ("five thousand dollars", 5000),
         ("a budget of ten thousand", 10_000),
