@@ -268,6 +268,7 @@ _GUIDANCE_CUES = re.compile(
     r"|what(?:'s| is| are) (a |an )?micro|best way|worth|strategy|strategies|measure|roi\b"
     r"|authentic"
     r"|cost[- ]effective|effective|does it work|do they work|better than|compared to"
+    r"|(?:is|would) it (?:be )?better"
     r"|guidance|advice"
     # "can we trust micro-influencers?" asks whether to, not for creators in a niche "trust".
     r"|(?<!who )(?<!whom )(?:can|should|do|could|would)"

@@ -279,6 +279,7 @@ CASES: list[tuple[str, Expected]] = [
     ("What's the best way to work with creators?", GUIDE),
     ("can we trust micro-influencers?", GUIDE),
     ("Should brands really trust small creators?", GUIDE),
+    ("is it better to work with one big influencer or many small ones?", GUIDE),
     # unclear, or asking for secrets: no tools at all
     ("hello", NOTHING),
     ("asdf qwerty", NOTHING),
