@@ -128,6 +128,13 @@ _FOLLOWER_BOUND_PATTERNS = [
     ),
     (re.compile(rf"{_COUNT}\+{_FOLLOWERS}"), "min", 0),  # "10k+ followers"
 ]
+# "nobody over 100k followers" is at most 100k, not over it; "no one under 5k", at least 5k.
+_NEGATED_BOUND = re.compile(
+    r"\b(?:nobody|no[- ]one|none|not|no (?:creators?|influencers?|accounts?))"
+    r"\s+(?:(?:who(?:'s| is| are)?|that(?:'s| is| are)?|with)\s+)?"
+    r"(?:(over|above|more than|bigger than)|under|below|less than|fewer than|smaller than)"
+    r"(?=\s*\d)"
+)
 _FOLLOWER_RANGE = re.compile(
     rf"(?:\bbetween\s+)?{_COUNT}\s*(?:and|-|–|to)\s*{_COUNT_BODY}{_FOLLOWERS}"
 )
@@ -362,7 +369,7 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
     as (at least, at most); None where it sets none. A bare count in thousands ("vegan
     creators under 50k") is about followers too, unless it is money or counts something else;
     a bound that says "followers" wins over a bare one on the same side."""
-    lowered = _plain(text)
+    lowered = _unnegated_bounds(_plain(text))
     low, high = _bounds(
         _FOLLOWER_RANGE.search(lowered),
         ((bound, step, p.search(lowered)) for p, bound, step in _FOLLOWER_BOUND_PATTERNS),
@@ -372,6 +379,11 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
         ((bound, step, _bare(p, lowered)) for p, bound, step in _BARE_FOLLOWER_BOUNDS),
     )
     return (bare_low if low is None else low), (bare_high if high is None else high)
+
+
+def _unnegated_bounds(text: str) -> str:
+    """The text with negated bounds ("nobody over 100k") said as bounds ("at most 100k")."""
+    return _NEGATED_BOUND.sub(lambda m: "at most" if m.group(1) else "at least", text)
 
 
 def _bounds(
@@ -469,7 +481,7 @@ def _clean_phrase(phrase: str) -> str | None:
 def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
     # A handle ends a phrase: "is $300 for @greenrunner reasonable?" has no niche "reasonable".
-    lowered = _HANDLE.sub(_HANDLE_GAP, _plain(text))
+    lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(text)))
     for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     # What a question asks about the creators (price, size, warning signs) is no niche.

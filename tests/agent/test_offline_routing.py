@@ -147,6 +147,10 @@ CASES: list[tuple[str, Expected]] = [
     ),
     ("creators under 50k followers", NOTHING),
     (
+        "who should we pick for our skincare line, but nobody over 100k followers",
+        rec("skincare", max_followers=100_000),
+    ),
+    (
         "plan fitness with $2k, creators under 50k followers",
         plan("fitness", 2000.0, max_followers=49_999),
     ),
@@ -416,6 +420,9 @@ def test_find_niche(text: str, niche: str | None) -> None:
         ("over 5k followers but under 20k followers", (5_001, 19_999)),
         ("under $500", (None, None)),
         ("50k followers", (None, None)),
+        ("nobody over 100k followers", (None, 100_000)),
+        ("no one under 5k followers", (5_000, None)),
+        ("skincare creators, but no creators with more than 50k", (None, 50_000)),
         # A bare count in thousands is followers, unless it is money or counts something else.
         ("vegan creators under 50k", (None, 49_999)),
         ("skincare creators over 20k?", (20_001, None)),
