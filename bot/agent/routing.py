@@ -323,7 +323,7 @@ _FILLER = {
     "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
-    "searching", "asap", "send", "i",
+    "searching", "asap", "send", "i", "you", "couple", "most",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand
