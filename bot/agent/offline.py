@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
 
 from bot.agent.models import Citation
-from bot.agent.routing import Context, Intent, Route, context_from, route
+from bot.agent.routing import Context, Intent, Limits, Route, context_from, route
 from bot.agent.tools import MAX_CREATORS, ToolBox
 from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
@@ -146,21 +145,20 @@ def left_out(plan: PlanResult) -> str:
 
 
 def follower_limit(routed: Route) -> str:
-    """A note that the question's follower limit applies, or "". The limit's figures are
-    the user's, not a tool's, so the answer does not repeat them."""
+    """The platform asked for and a note that the question's follower limit applies, or "".
+    The limit's figures are the user's, not a tool's, so the answer does not repeat them."""
     bounded = routed.min_followers is not None or routed.max_followers is not None
-    return " (within your follower limit)" if bounded else ""
+    on = f" on {PLATFORM_NAMES.get(routed.platform, routed.platform)}" if routed.platform else ""
+    return on + (" (within your follower limit)" if bounded else "")
 
 
-class FollowerBounds(TypedDict):
-    """The follower bounds a route passes to the tools."""
-
-    min_followers: int | None
-    max_followers: int | None
-
-
-def _bounds(routed: Route) -> FollowerBounds:
-    return {"min_followers": routed.min_followers, "max_followers": routed.max_followers}
+def _bounds(routed: Route) -> Limits:
+    """What narrows the tools' lists and plans besides the niche."""
+    return {
+        "min_followers": routed.min_followers,
+        "max_followers": routed.max_followers,
+        "platform": routed.platform,
+    }
 
 
 def why(card: ScoreCard) -> str:

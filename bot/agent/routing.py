@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
+from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
@@ -43,11 +44,20 @@ class Route(BaseModel):
     order: RankOrder = "score"  # "rate": the cheapest first ("who is the cheapest ...?")
     min_followers: int | None = None  # inclusive follower bounds ("under 50k followers")
     max_followers: int | None = None
+    platform: str | None = None  # "tiktok creators for skincare": only creators on TikTok
     # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
     flags: list[str] = Field(default_factory=list)
     # The question is about warning signs: SCORE says whether the creator carries a flag
     # ("is @x suspicious?"), GUIDANCE what raises each flag in `flags` ("what's a red flag?").
     warning_signs: bool = False
+
+
+class Limits(TypedDict):
+    """What narrows a list or a plan besides the niche: follower bounds and a platform."""
+
+    min_followers: int | None
+    max_followers: int | None
+    platform: str | None
 
 
 class Context(BaseModel):
@@ -243,6 +253,13 @@ _TRUSTWORTHY = re.compile(
     r"\b(?:authentic|genuine|legit(?:imate)?|trustworthy|trusted)\s"
     r"(?=(?:[a-z&'-]+\s){0,3}(?:creators?|influencers?|micro-influencers?|accounts|partners)\b)"
 )
+# A platform named ("on TikTok", "YouTubers"); "threads" only as "on threads", since "in the
+# threads" is Slack talk. The niche never includes it: "vegan snacks on tiktok" is vegan snacks.
+_PLATFORM = re.compile(
+    r"\b(?:(?:on|via|across|using)\s+)?(instagram|insta|ig|tik\s?tok|youtube|yt)(?:e?rs?)?\b"
+    r"|\bon (threads)\b"
+)
+_PLATFORM_NAMES = {"insta": "instagram", "ig": "instagram", "yt": "youtube", "tik tok": "tiktok"}
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.-]{1,64})")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
@@ -460,6 +477,17 @@ def find_handles(text: str, known: Collection[str] = frozenset()) -> list[str]:
     return ordered
 
 
+def find_platform(text: str) -> str | None:
+    """The platform a question asks for ("TikTok creators"), or None; not a ruled-out one
+    ("not on TikTok")."""
+    lowered = _plain(text)
+    for match in _PLATFORM.finditer(lowered):
+        if not _NEGATION.search(lowered[: match.start()]):
+            name = match.group(1) or match.group(2)
+            return _PLATFORM_NAMES.get(name, name)
+    return None
+
+
 def _plain(text: str) -> str:
     """Lower case, with typographic apostrophes (Slack and phones send "what’s") made plain."""
     return text.lower().replace("\u2019", "'").replace("\u2018", "'")
@@ -482,6 +510,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
     # A handle ends a phrase: "is $300 for @greenrunner reasonable?" has no niche "reasonable".
     lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(text)))
+    lowered = _PLATFORM.sub(_HANDLE_GAP, lowered)
     for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     # What a question asks about the creators (price, size, warning signs) is no niche.
@@ -578,16 +607,18 @@ def route(
     inherited_niche = niche or (previous.niche if previous else None)
     low, high = parse_follower_bounds(question)
     bounded = low is not None or high is not None
-    if (
-        not bounded
-        and previous is not None
-        and (niche is None or previous.niche is None or _FOLLOW_UP.search(text))
+    platform = find_platform(question)
+    narrowed = bounded or platform is not None
+    if previous is not None and (
+        niche is None or previous.niche is None or _FOLLOW_UP.search(text)
     ):
-        # Bounds go with the thread: kept while the niche is, when it is named after them,
-        # and for "what about fitness?", which changes the niche and nothing else. A new
-        # question with a niche of its own starts afresh.
-        low, high = previous.min_followers, previous.max_followers
-    sizes = {"min_followers": low, "max_followers": high}
+        # Bounds and platform go with the thread: kept while the niche is, when it is named
+        # after them, and for "what about fitness?", which changes the niche and nothing
+        # else. A new question with a niche of its own starts afresh.
+        if not bounded:
+            low, high = previous.min_followers, previous.max_followers
+        platform = platform or previous.platform
+    sizes: Limits = {"min_followers": low, "max_followers": high, "platform": platform}
 
     if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):
         return Route(intent=Intent.SECRETS)
@@ -674,11 +705,13 @@ def route(
         return Route(
             intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
         )
-    # A follower bound, or warning signs ruled out ("without fake followers"), asks for a list.
+    # A follower bound or a platform, or warning signs ruled out ("without fake followers"),
+    # asks for a list.
     rules_out_flags = vetted or (flag_codes is None and _mentions_flags(text))
     listing = bool(_RECOMMEND_CUES.search(text)) or bounded or rules_out_flags
-    # "and under 50k followers?" narrows the niche the thread is about.
-    list_niche = niche or (inherited_niche if bounded and follow_up else None)
+    listing = listing or bool(niche and platform)
+    # "and under 50k followers?" or "and on youtube?" narrows the niche the thread is about.
+    list_niche = niche or (inherited_niche if narrowed and follow_up else None)
     if list_niche and (listing or follow_up or len(text.split()) <= 4):
         if follow_up and previous is not None and previous.intent == Intent.PLAN:
             return Route(intent=Intent.PLAN, niche=list_niche, budget=previous.budget, **sizes)

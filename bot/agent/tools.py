@@ -50,6 +50,7 @@ class ScoutService(Protocol):
         order: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> list[ScoreCard]: ...
 
     def flagged(
@@ -63,6 +64,7 @@ class ScoutService(Protocol):
         *,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> PlanResult: ...
 
     def handles(self) -> list[str]: ...
@@ -147,6 +149,7 @@ class ToolBox:
         order_by: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> list[ScoreCard]:
         n = max(1, min(n, MAX_CREATORS))
         return self._run(
@@ -157,6 +160,7 @@ class ToolBox:
                 "order_by": order_by,
                 "min_followers": min_followers,
                 "max_followers": max_followers,
+                "platform": platform,
             },
             lambda: self.scout.rank(
                 niche,
@@ -164,6 +168,7 @@ class ToolBox:
                 order=order_by,
                 min_followers=min_followers,
                 max_followers=max_followers,
+                platform=platform,
             ),
         )
 
@@ -197,6 +202,7 @@ class ToolBox:
         budget: float,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> PlanResult:
         return self._run(
             "plan_campaign",
@@ -205,9 +211,14 @@ class ToolBox:
                 "budget": budget,
                 "min_followers": min_followers,
                 "max_followers": max_followers,
+                "platform": platform,
             },
             lambda: self.scout.plan(
-                niche, budget, min_followers=min_followers, max_followers=max_followers
+                niche,
+                budget,
+                min_followers=min_followers,
+                max_followers=max_followers,
+                platform=platform,
             ),
         )
 
@@ -302,6 +313,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         order_by: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> str:
         """Rank the roster's creators for a niche, best first, as score cards.
 
@@ -317,8 +329,11 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
                 cheapest"; equal rates by score; creators with no rate on file come last).
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
+            platform: Only creators on this platform: instagram, tiktok, youtube or threads.
         """
-        return _guarded(lambda: box.find_creators(niche, n, order_by, min_followers, max_followers))
+        return _guarded(
+            lambda: box.find_creators(niche, n, order_by, min_followers, max_followers, platform)
+        )
 
     @tool(parse_docstring=True)
     def find_flagged_creators(
@@ -367,6 +382,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         budget: float,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> str:
         """Choose the set of unflagged creators for a niche that maximises expected
         engagements per post with total rate within the budget (exact optimisation).
@@ -376,8 +392,11 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             budget: The total budget in US dollars, e.g. 5000.
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
+            platform: Only creators on this platform: instagram, tiktok, youtube or threads.
         """
-        return _guarded(lambda: box.plan_campaign(niche, budget, min_followers, max_followers))
+        return _guarded(
+            lambda: box.plan_campaign(niche, budget, min_followers, max_followers, platform)
+        )
 
     @tool(parse_docstring=True)
     def read_shortlist(campaign: str | None = None) -> str:

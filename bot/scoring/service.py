@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.errors import ScoutError
-from bot.scoring.benchmarks import load_benchmarks
+from bot.scoring.benchmarks import PLATFORMS, load_benchmarks
 from bot.scoring.config import load_scoring_config
 from bot.scoring.metrics import (
     FLAG_BITS,
@@ -229,9 +229,12 @@ class Scout:
         include_flagged: bool,
         min_followers: int | None,
         max_followers: int | None,
+        platform: str | None = None,
     ) -> NDArray[np.bool_]:
-        """Which creators fit the brief, within the follower bounds (inclusive); flagged
-        ones only if asked."""
+        """Which creators fit the brief, within the follower bounds (inclusive) and on
+        `platform` when one is given; flagged ones only if asked."""
+        if platform is not None and platform not in PLATFORMS:
+            raise ScoutError(f"unknown platform {platform!r}: use {', '.join(PLATFORMS)}")
         for bound in (min_followers, max_followers):
             if bound is not None and bound < 0:
                 raise ScoutError(f"a follower bound must be 0 or more, got {bound}")
@@ -252,6 +255,8 @@ class Scout:
             fitting &= self.table.followers >= min_followers
         if max_followers is not None:
             fitting &= self.table.followers <= max_followers
+        if platform is not None:
+            fitting &= self.table.platform == PLATFORMS.index(platform)
         return fitting
 
     def ranked(
@@ -262,13 +267,14 @@ class Scout:
         order: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> NDArray[np.intp]:
         """Positions of creators that fit `niche`, best score first, or with `order="rate"`
         lowest rate per post first (equal rates by score) and those with no rate on file
         (rate 0: cost unknown, not free) last. Flagged ones only if asked."""
         fit = self._fit(niche)
         positions = np.flatnonzero(
-            self._fitting(fit, include_flagged, min_followers, max_followers)
+            self._fitting(fit, include_flagged, min_followers, max_followers, platform)
         )
         # Round like the cards do, so the order matches what people read; the
         # roster is sorted by handle, so stable sorts break ties by handle.
@@ -288,6 +294,7 @@ class Scout:
         order: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> list[ScoreCard]:
         """The first `n` creators for a niche in `order` (see `ranked`), flagged creators
         left out unless asked for."""
@@ -301,6 +308,7 @@ class Scout:
             order=order,
             min_followers=min_followers,
             max_followers=max_followers,
+            platform=platform,
         )[:n]
         return [self._card(int(i), fit, float(all_scores[i])) for i in top]
 
@@ -341,9 +349,10 @@ class Scout:
         *,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        platform: str | None = None,
     ) -> PlanResult:
-        """The unflagged, niche-fitting creators (within the follower bounds, inclusive)
-        that maximise engagements within `budget`.
+        """The unflagged, niche-fitting creators (within the follower bounds, inclusive, and
+        on `platform` when one is given) that maximise engagements within `budget`.
 
         Creators without a rate on file (rate 0) are left out, and listed as skipped:
         their cost is unknown, not zero.
@@ -351,7 +360,7 @@ class Scout:
         if not np.isfinite(budget) or budget < 0:
             raise ScoutError(f"the budget must be an amount in USD of 0 or more, got {budget}")
         fit = self._fit(niche)
-        fitting = self._fitting(fit, False, min_followers, max_followers)
+        fitting = self._fitting(fit, False, min_followers, max_followers, platform)
         has_rate = self.table.rate_usd > 0
         positions = np.flatnonzero(fitting & has_rate)
         chosen = positions[

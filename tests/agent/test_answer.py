@@ -170,6 +170,18 @@ def test_who_is_cheaper_of_two_named_creators_weighs_them_by_rate(
     assert_grounded(result)
 
 
+def test_a_platform_named_lists_only_creators_on_it_and_follow_ups_keep_it(
+    answerer: Answerer,
+) -> None:
+    result = answerer.ask("who's best for gaming?", conversation_key="platform")
+    assert {c.platform for c in result.creators} != {"youtube"}
+    result = answerer.ask("and on youtube?", conversation_key="platform")
+    assert result.answer.startswith("**For gaming on YouTube, start with ")
+    assert result.creators
+    assert {c.platform for c in result.creators} == {"youtube"}
+    assert_grounded(result)
+
+
 def test_who_is_cheapest_with_a_niche_still_asks_the_whole_roster(
     answerer: Answerer, scout: Scout
 ) -> None:

@@ -33,15 +33,15 @@ G = "search_guidance"
 Expected = list[tuple[str, dict[str, Any]]]
 
 
-NO_BOUNDS = {"min_followers": None, "max_followers": None}
+NO_BOUNDS = {"min_followers": None, "max_followers": None, "platform": None}
 
 
-def rec(niche: str, n: int = 5, **bounds: int | None) -> Expected:
+def rec(niche: str, n: int = 5, **bounds: int | str | None) -> Expected:
     args = {"niche": niche, "n": n, "order_by": "score", **NO_BOUNDS, **bounds}
     return [("find_creators", args), (G, {})]
 
 
-def cheapest(niche: str, n: int = 5, **bounds: int | None) -> Expected:
+def cheapest(niche: str, n: int = 5, **bounds: int | str | None) -> Expected:
     args = {"niche": niche, "n": n, "order_by": "rate", **NO_BOUNDS, **bounds}
     return [("find_creators", args), (G, {})]
 
@@ -60,7 +60,7 @@ def compare(*handles: str, **niche: str | None) -> Expected:
     return [("compare_creators", {"handles": list(handles), **niche}), (G, {})]
 
 
-def plan(niche: str, budget: float, **bounds: int | None) -> Expected:
+def plan(niche: str, budget: float, **bounds: int | str | None) -> Expected:
     args = {"niche": niche, "budget": budget, **NO_BOUNDS, **bounds}
     return [("plan_campaign", args), (G, {})]
 
@@ -157,6 +157,19 @@ CASES: list[tuple[str, Expected]] = [
         "plan fitness with $2k, creators under 50k followers",
         plan("fitness", 2000.0, max_followers=49_999),
     ),
+    # a platform named narrows the list; it is never the niche
+    ("best TikTok creators for skincare", rec("skincare", platform="tiktok")),
+    (
+        "who should we partner with for vegan fitness on Instagram?",
+        rec("vegan fitness", platform="instagram"),
+    ),
+    ("skincare youtubers", rec("skincare", platform="youtube")),
+    ("fitness tiktokers under 50k", rec("fitness", platform="tiktok", max_followers=49_999)),
+    (
+        "who can promote our vegan snacks on tiktok under $1000?",
+        plan("vegan", 1000.0, platform="tiktok"),
+    ),
+    ("what is a good engagement rate on TikTok?", GUIDE),
     # warning signs: the roster's flagged creators
     (
         "which creators have suspicious followers?",
