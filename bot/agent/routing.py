@@ -293,6 +293,10 @@ _GUIDANCE_CUES = re.compile(
     r"|authentic"
     r"|cost[- ]effective|effective|does it work|do they work|better than|compared to"
     r"|(?:is|would) it (?:be )?better"
+    # "which is better for engagement, micro or macro?", "what's the best platform for ...?"
+    r"|\bmicro(?:[- ]?influencers?)? (?:or|vs\.?|versus) (?:macro|mega|nano)"
+    r"|\b(?:macro|mega|nano)(?:[- ]?influencers?)? (?:or|vs\.?|versus) micro"
+    r"|(?:which|what|best) (?:social )?(?:platforms?|networks?|channels?)\b"
     r"|guidance|advice"
     # "can we trust micro-influencers?" asks whether to, not for creators in a niche "trust".
     r"|(?<!who )(?<!whom )(?:can|should|do|could|would)"

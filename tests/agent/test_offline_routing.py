@@ -300,6 +300,8 @@ CASES: list[tuple[str, Expected]] = [
     ("can we trust micro-influencers?", GUIDE),
     ("Should brands really trust small creators?", GUIDE),
     ("is it better to work with one big influencer or many small ones?", GUIDE),
+    ("which is better for engagement, micro or macro?", GUIDE),
+    ("what's the best platform for micro-influencers?", GUIDE),
     # unclear, or asking for secrets: no tools at all
     ("hello", NOTHING),
     ("asdf qwerty", NOTHING),
