@@ -344,7 +344,7 @@ _FILLER = {
     "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
-    "searching", "asap", "send", "i", "you", "couple", "most",
+    "searching", "asap", "send", "i", "you", "couple", "most", "compare",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand
@@ -354,7 +354,7 @@ _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting|among)\s+"
     r"(?P<phrase>[a-z][a-z0-9&'/ -]*?)"
     r"(?=$|[?.!,;:]|\s(?:with|under|using|and with|and a|budget|if|that|who|which|to|on a|at"
-    r"|so|please|we|i|instead)\b)"
+    r"|so|please|we|i|instead|targeting|aimed|reaching)\b)"
 )
 _NICHE_BEFORE = re.compile(
     r"(?P<phrase>[a-z][a-z0-9&'/ -]*?)\s+(?:creators?|influencers?|micro-influencers?|accounts"

@@ -417,6 +417,9 @@ def test_find_handles_in_order_with_and_without_at() -> None:
         ("any bots among the skincare creators?", "skincare"),
         ("which skincare influencers are over-sponsored?", "skincare"),
         ("which creators have suspicious followers?", None),
+        ("who'd you recommend for a skincare brand targeting Gen Z?", "skincare"),
+        ("creators for vegan snacks aimed at gen z", "vegan snacks"),
+        ("compare the top 3 skincare creators", "skincare"),
     ],
 )
 def test_find_niche(text: str, niche: str | None) -> None:
