@@ -81,6 +81,12 @@ _BUDGET_PATTERNS = [
     ),
     re.compile(_AMOUNT + r"\s*(?:budget|to spend)"),
     re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(grand)\b"),  # "5 grand"
+    # "we have 3k", "I've got about 2.5k": money, unless it counts followers or views.
+    re.compile(
+        r"\b(?:we|i)(?:\s+have|'ve)(?:\s+got)?\s+(?:about\s+|around\s+|roughly\s+|~)?"
+        r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand)\b"
+        r"(?!\s*(?:followers?|subs|subscribers|views?|likes?|people|fans))"
+    ),
     re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?\$"),  # "750$"
 ]
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "million": 1e6}
