@@ -156,7 +156,8 @@ _FOLLOWER_RANGE = re.compile(
 )
 # A bound on a count in thousands or millions is about followers even unsaid ("vegan creators
 # under 50k"), unless it counts something else or is money ("rates under 5k", "under $5k").
-_BARE_COUNT = r"(?<![\w.,$€£-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|m|million)\b"
+_BARE_COUNT_BODY = r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|m|million)\b"
+_BARE_COUNT = r"(?<![\w.,$€£-])" + _BARE_COUNT_BODY
 _NOT_FOLLOWERS = (
     r"(?!\s*(?:\+\s*)?(?:views?|likes?|comments?|impressions?|reach|engagements?|posts?|videos?"
     r"|plays?|clicks?|sales|budget|dollars|usd|bucks|euros?|eur|gbp|pounds|€|£|\$|per\b|a\s+post"
@@ -169,6 +170,8 @@ _BARE_FOLLOWER_BOUNDS = [
 _BARE_FOLLOWER_RANGE = re.compile(
     rf"\bbetween\s+{_BARE_COUNT}\s*(?:and|-|–|to)\s*{_BARE_COUNT}{_NOT_FOLLOWERS}"
 )
+# "fashion creators (10k-100k)": a dashed range with units on both ends needs no "between".
+_BARE_DASH_RANGE = re.compile(rf"{_BARE_COUNT}\s*[-–]\s*{_BARE_COUNT_BODY}{_NOT_FOLLOWERS}")
 # Words that make a nearby bare count money: "rates under 5k", "budget below 10k".
 _MONEY_CONTEXT = re.compile(
     r"\b(?:rates?|prices?|fees?|costs?|budgets?|spend(?:ing)?|pay(?:ing)?|charges?|revenue|sales)"
@@ -402,7 +405,7 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
         ((bound, step, p.search(lowered)) for p, bound, step in _FOLLOWER_BOUND_PATTERNS),
     )
     bare_low, bare_high = _bounds(
-        _bare(_BARE_FOLLOWER_RANGE, lowered),
+        _bare(_BARE_FOLLOWER_RANGE, lowered) or _bare(_BARE_DASH_RANGE, lowered),
         ((bound, step, _bare(p, lowered)) for p, bound, step in _BARE_FOLLOWER_BOUNDS),
     )
     return (bare_low if low is None else low), (bare_high if high is None else high)
@@ -529,6 +532,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
         _TRUSTWORTHY,
         _FOLLOWER_RANGE,
         _BARE_FOLLOWER_RANGE,
+        _BARE_DASH_RANGE,
         *(p for p, _, _ in _FOLLOWER_BOUND_PATTERNS),
         *(p for p, _, _ in _BARE_FOLLOWER_BOUNDS),
         *(p for p, _ in _FLAG_CUES),

@@ -150,6 +150,10 @@ CASES: list[tuple[str, Expected]] = [
     ),
     ("creators under 50k followers", NOTHING),
     (
+        "who are the micro influencers for fashion (10k-100k)?",
+        rec("fashion", min_followers=10_000, max_followers=100_000),
+    ),
+    (
         "who should we pick for our skincare line, but nobody over 100k followers",
         rec("skincare", max_followers=100_000),
     ),
@@ -456,6 +460,9 @@ def test_find_niche(text: str, niche: str | None) -> None:
         ("vegan creators under 50k", (None, 49_999)),
         ("skincare creators over 20k?", (20_001, None)),
         ("fitness creators between 10k and 50k", (10_000, 50_000)),
+        ("micro influencers for fashion (10k-100k)?", (10_000, 100_000)),
+        ("budget 5k-10k for fashion creators", (None, None)),
+        ("fashion creators for $5k-10k", (None, None)),
         ("beauty creators under 1.5m and over 10k followers", (10_001, 1_499_999)),
         ("vegan creators with rates under 5k", (None, None)),
         ("budget under 50k for vegan creators", (None, None)),
