@@ -230,7 +230,7 @@ _FLAG_CUES = [
 ]
 _NEGATION = re.compile(
     r"\b(?:without|no|not|zero|free of|clean of|excluding|exclude|except|minus|aren't|isn't"
-    r"|never|none)\W+(?:\w+\W+){0,2}$"
+    r"|never|none|(?:don't|dont|do not) want)\W+(?:\w+\W+){0,2}$"
 )
 # Asking what a warning sign is, why it matters or how common it is, or asking about
 # creators in general rather than the roster's, is a guidance question.
@@ -353,7 +353,8 @@ _FILLER = {
     "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
-    "searching", "asap", "send", "i", "you", "couple", "most", "compare",
+    "searching", "asap", "send", "i", "you", "couple", "most", "compare", "but", "not", "isn't",
+    "aren't",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand

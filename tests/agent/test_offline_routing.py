@@ -199,6 +199,8 @@ CASES: list[tuple[str, Expected]] = [
     ("what are red flags in influencer marketing?", flag_guide()),
     ("fitness creators without fake followers", rec("fitness")),
     ("creators with no fake followers for skincare", rec("skincare")),
+    ("I don't want over-sponsored creators, who's good for wellness?", rec("wellness")),
+    ("who's good for wellness but isn't flagged?", rec("wellness")),
     # the opposite of a recommendation is a question about warning signs
     ("who shouldn't we work with?", flagged()),
     ("which creators can't we trust?", flagged()),
