@@ -144,6 +144,11 @@ _FOLLOWER_BOUND_PATTERNS = [
     ),
     (re.compile(rf"{_COUNT}\+{_FOLLOWERS}"), "min", 0),  # "10k+ followers"
 ]
+# "now without the follower limit": a follow-up that lifts the thread's follower bounds.
+_NO_FOLLOWER_LIMIT = re.compile(
+    r"\b(?:without|drop|remove|no|ignore|forget|lift|clear)\s+(?:the\s+|any\s+|a\s+|that\s+)?"
+    r"followers?\s+(?:limits?|caps?|bounds?|filters?|range|count limits?)\b"
+)
 # "nobody over 100k followers" is at most 100k, not over it; "no one under 5k", at least 5k.
 _NEGATED_BOUND = re.compile(
     r"\b(?:nobody|no[- ]one|none|not|no (?:creators?|influencers?|accounts?))"
@@ -531,6 +536,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     for pattern in (
         _CHEAPEST,
         _TRUSTWORTHY,
+        _NO_FOLLOWER_LIMIT,
         _FOLLOWER_RANGE,
         _BARE_FOLLOWER_RANGE,
         _BARE_DASH_RANGE,
@@ -623,14 +629,15 @@ def route(
     low, high = parse_follower_bounds(question)
     bounded = low is not None or high is not None
     platform = find_platform(question)
-    narrowed = bounded or platform is not None
+    unlimited = bool(_NO_FOLLOWER_LIMIT.search(text))
+    narrowed = bounded or platform is not None or unlimited
     if previous is not None and (
         niche is None or previous.niche is None or _FOLLOW_UP.search(text)
     ):
         # Bounds and platform go with the thread: kept while the niche is, when it is named
         # after them, and for "what about fitness?", which changes the niche and nothing
         # else. A new question with a niche of its own starts afresh.
-        if not bounded:
+        if not bounded and not unlimited:
             low, high = previous.min_followers, previous.max_followers
         platform = platform or previous.platform
     sizes: Limits = {"min_followers": low, "max_followers": high, "platform": platform}

@@ -314,6 +314,19 @@ class TestThreadMemory:
         assert "**For fitness (within your follower limit) within $2,000, book" in result.answer
         assert_grounded(result, plan)
 
+    @pytest.mark.parametrize(
+        "lift", ["now without the follower limit", "can we drop the follower limit?"]
+    )
+    def test_lifting_the_follower_limit_reruns_the_plan_without_it(
+        self, answerer: Answerer, scout: Scout, lift: str
+    ) -> None:
+        answerer.ask("plan fitness with $2,000 under 50k followers", conversation_key="k")
+        result = answerer.ask(lift, conversation_key="k")
+        plan = scout.plan("fitness", 2000)
+        assert [c.handle for c in result.creators] == [c.handle for c in plan.creators]
+        assert result.answer.startswith("**For fitness within $2,000, book")
+        assert_grounded(result, plan)
+
     def test_who_to_avoid_in_a_thread_is_about_its_niche(
         self, answerer: Answerer, scout: Scout
     ) -> None:
