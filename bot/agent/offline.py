@@ -6,6 +6,7 @@ quote is a sentence taken from a retrieved guidance passage; `answer.py` verifie
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -389,7 +390,9 @@ class OfflinePlanner:
         cards = box.find_creators(routed.niche, n=routed.count, **_bounds(routed))
         scope = routed.niche + follower_limit(routed)
         if not cards:
-            return Draft(answer=f"No creator in the roster fits **{scope}** yet.")
+            guess = self._niche_guess(routed.niche)
+            hint = f" Did you mean **{guess}**? Ask _who's best for {guess}?_" if guess else ""
+            return Draft(answer=f"No creator in the roster fits **{scope}** yet.{hint}")
         top = cards[:3]
         quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
         lead = (
@@ -409,6 +412,17 @@ class OfflinePlanner:
             "**Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    def _niche_guess(self, niche: str) -> str | None:
+        """The niche with mistyped roster niches corrected ("sknicare" -> "skincare"), or
+        None when no word of it is a near miss."""
+        known = [n.lower() for n in self._known_niches]
+        words = niche.split()
+        fixed = [
+            w if w in known else next(iter(difflib.get_close_matches(w, known, 1, 0.8)), w)
+            for w in words
+        ]
+        return " ".join(fixed) if fixed != words else None
 
     @staticmethod
     def _completeness(routed: Route, cards: Sequence[ScoreCard], scope: str) -> list[str]:

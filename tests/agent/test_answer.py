@@ -233,6 +233,14 @@ def test_thanks_gets_a_short_reply_not_confusion(answerer: Answerer, question: s
     assert "not sure" not in result.answer and result.creators == []
 
 
+def test_a_mistyped_niche_that_fits_no_one_gets_a_suggestion(answerer: Answerer) -> None:
+    result = answerer.ask("sknicare influencers pls")
+    assert result.answer.startswith("No creator in the roster fits **sknicare** yet.")
+    assert "Did you mean **skincare**?" in result.answer
+    unknown = answerer.ask("who fits a luxury watch brand?")
+    assert "Did you mean" not in unknown.answer
+
+
 def test_unknown_handle_is_named_not_raised(answerer: Answerer) -> None:
     result = answerer.ask("score @not.on.roster")
     assert "@not.on.roster" in result.answer
