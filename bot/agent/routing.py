@@ -66,6 +66,7 @@ class Context(BaseModel):
     route: Route | None = None
     # Handles the answers named, the last answer's first, then earlier ones not in it.
     mentioned: list[str] = Field(default_factory=list)
+    last_answer_named: int = 0  # how many of `mentioned` the last answer named
 
 
 # Not part of a longer number, a word or a negative one ("$-50" is no budget, not $50;
@@ -331,6 +332,17 @@ _THEM = re.compile(
     r"\b(them|these|those|the (top|first) ?(\d+|two|three|four|five)?|both|which one|the two"
     r"|either)\b"
 )
+# "tell me more about the second one": a creator the last list named, by position (after a
+# list only: answers about one creator move it to the front of what was mentioned).
+_ORDINAL = re.compile(
+    r"\bthe\s+(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)"
+    r"(?:\s+(?:one|creator|influencer|pick|option|account))?(?=\s*(?:$|[?.!,;]))"
+)
+_ORDINAL_INDEX = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+    "fifth": 4, "5th": 4, "last": -1,
+}  # fmt: skip
+_LISTS = {Intent.RECOMMEND, Intent.PLAN, Intent.COMPARE, Intent.FLAGGED}
 _PAIR = re.compile(r"\b(both|which one|the two|either)\b")
 # What a question can ask about creators' numbers; never a niche on its own.
 _METRIC_WORDS = {
@@ -617,6 +629,14 @@ def route(
     context = context or Context()
     previous = context.route
     handles = find_handles(question, known_handles)
+    ordinal = _ORDINAL.search(text)
+    listed = previous is not None and previous.intent in _LISTS
+    if ordinal and not handles and listed:
+        index = _ORDINAL_INDEX[ordinal.group(1)]
+        index += context.last_answer_named if index < 0 else 0  # "the last one"
+        if 0 <= index < context.last_answer_named:
+            handles = [context.mentioned[index]]
+        question = _ORDINAL.sub(_HANDLE_GAP, text)  # "the first one" is no niche
     budget = parse_budget(question)
     niche = find_niche(_without_bare_handles(question, handles), known_niches)
     # "what's the best engagement rate for micro-influencers?" asks about a number, not for
@@ -771,7 +791,7 @@ def context_from(
                 content, known_handles=known_handles, known_niches=known_niches, context=context
             )
             if routed.intent not in {Intent.HELP, Intent.SECRETS}:
-                context = Context(route=routed, mentioned=context.mentioned)
+                context = context.model_copy(update={"route": routed})
         else:
             # Roster handles only: usage text names placeholders ("score @handle").
             mentioned = [
@@ -782,6 +802,8 @@ def context_from(
                 # scores can compare them.
                 earlier = [h for h in context.mentioned if h not in mentioned]
                 context = Context(
-                    route=context.route, mentioned=(mentioned + earlier)[:MAX_MENTIONED]
+                    route=context.route,
+                    mentioned=(mentioned + earlier)[:MAX_MENTIONED],
+                    last_answer_named=min(len(mentioned), MAX_MENTIONED),
                 )
     return context

@@ -335,6 +335,20 @@ class TestThreadMemory:
         assert result.answer.startswith("**For fitness within $2,000, book")
         assert_grounded(result, plan)
 
+    def test_the_first_or_last_one_is_a_creator_of_the_last_list(
+        self, answerer: Answerer, scout: Scout
+    ) -> None:
+        answerer.ask("who's good for vegan food?", conversation_key="k")
+        answerer.ask("plan fitness with $1,000", conversation_key="k")
+        plan = scout.plan("fitness", 1000)
+        last = answerer.ask("what about the last one?", conversation_key="k")
+        assert [c.handle for c in last.creators] == [plan.creators[-1].handle]
+        answerer.ask("who's good for vegan food?", conversation_key="k")
+        first = answerer.ask("tell me more about the first one", conversation_key="k")
+        top = scout.rank("vegan food", n=1)[0]
+        assert first.answer.startswith(f"**{top.handle} scores ")
+        assert_grounded(first)
+
     def test_who_to_avoid_in_a_thread_is_about_its_niche(
         self, answerer: Answerer, scout: Scout
     ) -> None:
