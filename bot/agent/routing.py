@@ -739,7 +739,14 @@ def route(
     if asks_about_a_metric and not re.search(r"\b(who|which)\b", text):
         return Route(intent=Intent.GUIDANCE)
     vetted = bool(_TRUSTWORTHY.search(text))
-    if _GUIDANCE_CUES.search(_TRUSTWORTHY.sub("", text) if vetted else text):
+    guidance = _GUIDANCE_CUES.search(_TRUSTWORTHY.sub("", text) if vetted else text)
+    # "who are the top skincare creators and why do micro-influencers work better?" asks for
+    # the list first; its answer quotes why smaller creators win.
+    before = text[: guidance.start()] if guidance else ""
+    asks_list_first = bool(
+        niche and _RECOMMEND_CUES.search(before) and re.search(r"\s(?:and|plus)\s+$", before)
+    )
+    if guidance and not asks_list_first:
         return Route(intent=Intent.GUIDANCE)
     count = _top_n(text) or 5  # "top 3 running creators" lists three; "top 0" is no count at all
     if _CHEAPEST.search(text):

@@ -124,6 +124,11 @@ CASES: list[tuple[str, Expected]] = [
     ("rank vegan fitness", rec("vegan fitness")),
     ("/scout rank vegan fitness", rec("vegan fitness")),
     ("ranking of fitness creators", rec("fitness")),
+    (
+        "who are the top skincare creators and why do micro-influencers work better?",
+        rec("skincare"),
+    ),
+    ("why are the best skincare creators so engaged?", GUIDE),
     ("who should we work with?", NOTHING),
     # the cheapest first: the cost word is not part of the niche
     ("who is the cheapest skincare creator?", cheapest("skincare")),
