@@ -276,6 +276,7 @@ _PLATFORM = re.compile(
 )
 _PLATFORM_NAMES = {"insta": "instagram", "ig": "instagram", "yt": "youtube", "tik tok": "tiktok"}
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.-]{1,64})")
+_EMOJI = re.compile("[\u2190-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
 _BARE_NAME = re.compile(r"(?<![\w@.])[a-z0-9_][a-z0-9_.]{3,63}")
 
@@ -520,8 +521,9 @@ def find_platform(text: str) -> str | None:
 
 
 def _plain(text: str) -> str:
-    """Lower case, with typographic apostrophes (Slack and phones send "what’s") made plain."""
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    """Lower case, with typographic apostrophes (Slack and phones send "what’s") made plain
+    and emoji made spaces ("who's best for 🧘 yoga?" is about yoga)."""
+    return _EMOJI.sub(" ", text.lower().replace("\u2019", "'").replace("\u2018", "'"))
 
 
 def _is_filler(word: str) -> bool:

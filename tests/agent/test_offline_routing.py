@@ -110,6 +110,8 @@ CASES: list[tuple[str, Expected]] = [
     ("need skincare ppl 🙏", rec("skincare")),
     ("who's hot rn in gaming lol", rec("gaming")),
     ("any vegan food influencers out there?? 🌱", rec("vegan food")),
+    ("who's best for 🧘 yoga?", rec("yoga")),
+    ("🌱 vegan creators pls", rec("vegan")),
     ("is there any point in micro influencers at all?", GUIDE),
     # a question about a number is no niche "engagement rate"
     ("what's the best engagement rate for micro-influencers?", GUIDE),
