@@ -73,6 +73,7 @@ _THANKS = re.compile(
     r"^\W*(?:(?:thanks?|thank you|thx|ty|cheers|great|perfect|awesome|got it|ok(?:ay)?)"
     r"(?: (?:so much|a lot|again))?\W*)+$"
 )
+_WHICH_NICHES = re.compile(r"\b(?:which|what)\s+(?:niches|categories|verticals)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
 MIN_QUOTE_SCORE = 2.0
@@ -351,6 +352,14 @@ class OfflinePlanner:
     def _help(self, question: str) -> Draft:
         """What to ask; a word close to a roster handle ("is greenruner any good?") gets
         "did you mean @greenrunner?" first."""
+        lowered = question.lower()
+        if _WHICH_NICHES.search(lowered) and self._known_niches:
+            niches = ", ".join(sorted({n.lower() for n in self._known_niches}))
+            return Draft(
+                answer=f"Your roster's creators are tagged with these niches: {niches}. Any "
+                "brief works too, e.g. _plant-based protein_.",
+                footer=EXAMPLES,
+            )
         for word in re.findall(r"@?[\w.]{5,}", question.lower()):
             guess = closest_handle(word.strip("."), self.known_handles)
             if guess:

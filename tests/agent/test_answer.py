@@ -241,6 +241,12 @@ def test_a_mistyped_niche_that_fits_no_one_gets_a_suggestion(answerer: Answerer)
     assert "Did you mean" not in unknown.answer
 
 
+def test_which_niches_lists_the_roster_niches(answerer: Answerer, scout: Scout) -> None:
+    result = answerer.ask("which niches do you cover?")
+    assert result.answer.startswith("Your roster's creators are tagged with these niches: ")
+    assert all(niche in result.answer for niche in scout.niches())
+
+
 def test_unknown_handle_is_named_not_raised(answerer: Answerer) -> None:
     result = answerer.ask("score @not.on.roster")
     assert "@not.on.roster" in result.answer
