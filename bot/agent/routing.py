@@ -119,6 +119,11 @@ _CHEAPEST = re.compile(
     r"(?! per (?:engagement|view|click|like|mille|thousand))"
     r"|(?:charges?|costs?) the least)\b"
 )
+# "recommend 3 parenting influencers", "which 2 creators would you pick?"
+_CREATOR_COUNT = re.compile(
+    r"(?<![\w.,$€£-])(\d+|two|three|four|five)\s+(?:[a-z&'-]+\s+){0,2}"
+    r"(?:creators|influencers|micro-influencers|people|accounts|partners|picks|options)\b"
+)
 _CHEAPEST_COUNT = re.compile(
     r"\b(\d+|two|three|four|five)\s+(?:cheapest|most affordable|least expensive)\b"
     r"|\b(?:cheapest|most affordable|least expensive)\s+(\d+|two|three|four|five)\b"
@@ -604,7 +609,7 @@ def find_campaign(text: str) -> str | None:
 
 def _top_n(text: str) -> int | None:
     match = re.search(r"\b(?:top|first)\s+(\d+|two|three|four|five)\b", text)
-    match = match or _CHEAPEST_COUNT.search(text)
+    match = match or _CHEAPEST_COUNT.search(text) or _CREATOR_COUNT.search(text)
     if not match:
         return None
     word = next(group for group in match.groups() if group)
