@@ -124,6 +124,12 @@ _CREATOR_COUNT = re.compile(
     r"(?<![\w.,$€£-])(\d+|two|three|four|five)\s+(?:[a-z&'-]+\s+){0,2}"
     r"(?:creators|influencers|micro-influencers|people|accounts|partners|picks|options)\b"
 )
+# An amount per post ("who charge under $200 a post", "rates below $100") is a price, not a
+# budget to plan: the creators by rate answer it.
+_PER_POST = re.compile(
+    r"\b(?:a|per|/)\s?(?:post|video|reel|story)\b"
+    r"|\b(?:charg(?:e|es|ing)|rates?|fees?)\b(?:\s+[a-z]+){0,2}\s+(?:\$|usd\b)"
+)
 _CHEAPEST_COUNT = re.compile(
     r"\b(\d+|two|three|four|five)\s+(?:cheapest|most affordable|least expensive)\b"
     r"|\b(?:cheapest|most affordable|least expensive)\s+(\d+|two|three|four|five)\b"
@@ -680,6 +686,12 @@ def route(
         return Route(intent=intent, handles=handles, campaign=campaign)
     # A named creator comes first: "is $300 a post for @greenrunner reasonable?" is about
     # @greenrunner, not a plan for $300.
+    if budget is not None and not handles and _PER_POST.search(text):
+        cheapest_niche = niche or (previous.niche if follow_up and previous else None)
+        count = _top_n(text) or 5
+        return Route(
+            intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
+        )
     if budget is not None and not handles:
         return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget, **sizes)
     if not handles and any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):

@@ -151,6 +151,9 @@ CASES: list[tuple[str, Expected]] = [
     # value for money is the score's cost component, not the rate
     ("who has the lowest cost per engagement for skincare?", rec("skincare")),
     ("cheapest skincare creators for $500", plan("skincare", 500.0)),
+    # a price per post is no budget to plan
+    ("fitness creators who charge under $200 a post", cheapest("fitness")),
+    ("skincare creators with rates below $100", cheapest("skincare")),
     # follower bounds
     ("skincare creators under 50k followers", rec("skincare", max_followers=49_999)),
     (
