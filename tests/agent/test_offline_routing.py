@@ -150,6 +150,7 @@ CASES: list[tuple[str, Expected]] = [
     ("who's the cheapest creator?", NOTHING),
     # value for money is the score's cost component, not the rate
     ("who has the lowest cost per engagement for skincare?", rec("skincare")),
+    ("who gives the most bang for the buck in beauty?", rec("beauty")),
     ("cheapest skincare creators for $500", plan("skincare", 500.0)),
     # a price per post is no budget to plan
     ("fitness creators who charge under $200 a post", cheapest("fitness")),
