@@ -605,9 +605,9 @@ def find_campaign(text: str) -> str | None:
     )
     for match in (after, before):
         if match:
-            name = " ".join(
-                w for w in match.group("name").split() if w not in {"the", "our", "campaign"}
-            )
+            # "the status of our shortlist" names no campaign "status of".
+            words = re.split(r"\bof\b", match.group("name"))[-1].split()
+            name = " ".join(w for w in words if w not in {"the", "our", "campaign"})
             if name and name not in {"a", "my", "your", "any", "current", "this"}:
                 return name
     return None

@@ -521,3 +521,5 @@ def test_find_campaign() -> None:
     assert find_campaign("on the Spring Launch shortlist?") == "spring launch"
     assert find_campaign('shortlist for "Back to School"') == "Back to School"
     assert find_campaign("show me the shortlist") is None
+    assert find_campaign("what's the status of our shortlist?") is None
+    assert find_campaign("what's the status of the holiday shortlist?") == "holiday"
