@@ -161,6 +161,11 @@ _NO_FOLLOWER_LIMIT = re.compile(
     r"\b(?:without|drop|remove|no|ignore|forget|lift|clear)\s+(?:the\s+|any\s+|a\s+|that\s+)?"
     r"followers?\s+(?:limits?|caps?|bounds?|filters?|range|count limits?)\b"
 )
+# What to compare creators on is no niche: "compare @a with @b on engagement".
+_COMPARED_ON = re.compile(
+    r"\b(?:on|by|in terms of)\s+(?:engagement(?:\s+rates?)?|reach|cost|price|value|authenticity)"
+    r"(?=\s*(?:$|[?.!,;]))"
+)
 # "nobody over 100k followers" is at most 100k, not over it; "no one under 5k", at least 5k.
 _NEGATED_BOUND = re.compile(
     r"\b(?:nobody|no[- ]one|none|not|no (?:creators?|influencers?|accounts?))"
@@ -562,6 +567,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
         _CHEAPEST,
         _TRUSTWORTHY,
         _NO_FOLLOWER_LIMIT,
+        _COMPARED_ON,
         _FOLLOWER_RANGE,
         _BARE_FOLLOWER_RANGE,
         _BARE_DASH_RANGE,

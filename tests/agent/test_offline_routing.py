@@ -267,6 +267,10 @@ CASES: list[tuple[str, Expected]] = [
         compare("@ava.glowlab", "@dana.glowlab", "@ian.dewdiary"),
     ),
     ("greenrunner or plantpowered.lifts?", compare("@greenrunner", "@plantpowered.lifts")),
+    (
+        "compare @greenrunner with @tofu.tempo on engagement",
+        compare("@greenrunner", "@tofu.tempo", niche=None),
+    ),
     # a handle not on the roster does not sink the comparison of the others
     ("compare @greenrunner and @nobody.here", score("@greenrunner", niche=None)),
     (
