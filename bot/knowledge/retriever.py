@@ -58,11 +58,12 @@ DENSE_WEIGHT = 0.4
 # 270 questions by leaving each split out in turn: the same point won on the other
 # splits every time (held-out recall@5 0.956, against 0.933 without MiniLM). So here
 # the dense score is 1/3 WordLlama and 2/3 MiniLM, and it has 0.9/1.9 of the hybrid.
-# MiniLM costs ingest time (it reads every chunk). Three ways of using it at query time
-# only did not reach 0.95: a ridge map from WordLlama passage vectors into MiniLM's space
-# (0.948 at best, 0.930-0.937 held out), MiniLM-embedded corpus words as BM25 expansion
-# terms (0.941, 0.937 held out), and re-ranking the hybrid's top 30 with passage vectors
-# embedded on demand (0.952, but a cold query then embeds up to 30 passages).
+# MiniLM costs ingest time (it reads every chunk). Using it at query time only, two ways
+# fell short of recall@5 0.95: a ridge map from WordLlama passage vectors into MiniLM's
+# space (0.948 at best, 0.930-0.937 held out) and MiniLM-embedded corpus words as BM25
+# expansion terms (0.941, 0.937 held out). Re-ranking the hybrid's top 30 with passage
+# vectors embedded on demand reached 0.952, but only moves the cost: a cold query embeds
+# up to 30 passages (half a second here).
 SENTENCE_SHARE = 2 / 3
 DENSE_WEIGHT_WITH_SENTENCES = 0.9 / 1.9
 RRF_K = 60
