@@ -74,8 +74,10 @@ def show(result: AskResult) -> None:
         console.print(table)
     if result.citations:
         console.print("[bold]Sources[/bold]")
-        for citation in result.citations:
-            console.print(f"- {escape(citation.title)} [dim]({escape(citation.source)})[/dim]")
+        # Several quotes may come from one document: list it once, as Slack does.
+        titles = {c.source: c.title for c in result.citations}
+        for source, title in titles.items():
+            console.print(f"- {escape(title)} [dim]({escape(source)})[/dim]")
     footer = f"mode: {result.mode}" + (f". {result.note}" if result.note else "")
     console.print(f"[dim]{escape(footer)}[/dim]")
 

@@ -54,6 +54,17 @@ def test_people_see_each_quote_on_its_own_line_and_angle_brackets_as_typed(env: 
     assert "who should we partner with for <your niche>?" in result.stdout
 
 
+def test_sources_list_each_document_once(env: Path) -> None:
+    question = "why are micro-influencers better than celebrities?"
+    sources = [c["source"] for c in ask(question)["citations"]]
+    assert len(set(sources)) < len(sources), "the question should quote one document twice"
+    result = CliRunner().invoke(app, ["ask", question], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    listed = result.stdout.split("Sources", 1)[1]
+    for source in set(sources):
+        assert listed.count(f"({source})") == 1
+
+
 def test_thread_continues_a_conversation(env: Path) -> None:
     ask("who should we partner with for vegan fitness?", "--thread", "launch")
     follow_up = ask("and with a budget of 2000?", "--thread", "launch")
