@@ -69,6 +69,7 @@ class Context(BaseModel):
     last_answer_named: int = 0  # how many of `mentioned` the last answer named
 
 
+_CAMPAIGN = r"(?:campaign|launch|drop|collab|collaboration|activation|promo|promotion)s?"
 # Not part of a longer number, a word or a negative one ("$-50" is no budget, not $50;
 # "1e9" is not $9).
 _AMOUNT = r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand|m|million)?\b"
@@ -89,6 +90,12 @@ _BUDGET_PATTERNS = [
         r"(?!\s*(?:followers?|subs|subscribers|views?|likes?|people|fans))"
     ),
     re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?\$"),  # "750$"
+    # "a fashion drop under 2k", "a launch for 5k": a bound on the campaign itself is money.
+    re.compile(
+        rf"\b{_CAMPAIGN}\s+(?:under|below|within|for|of|at|up to|max|capped at)\s+"
+        r"(?:about\s+|around\s+|roughly\s+|~)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand)\b"
+        r"(?!\s*(?:followers?|subs|subscribers|views?|likes?|people|fans))"
+    ),
 ]
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "million": 1e6}
 # Amounts in words: "two grand", "five thousand dollars", "a budget of ten thousand".
@@ -196,8 +203,8 @@ _BARE_FOLLOWER_RANGE = re.compile(
 _BARE_DASH_RANGE = re.compile(rf"{_BARE_COUNT}\s*[-–]\s*{_BARE_COUNT_BODY}{_NOT_FOLLOWERS}")
 # Words that make a nearby bare count money: "rates under 5k", "budget below 10k".
 _MONEY_CONTEXT = re.compile(
-    r"\b(?:rates?|prices?|fees?|costs?|budgets?|spend(?:ing)?|pay(?:ing)?|charges?|revenue|sales)"
-    r"\W+(?:\w+\W+)?$"
+    r"\b(?:rates?|prices?|fees?|costs?|budgets?|spend(?:ing)?|pay(?:ing)?|charges?|revenue|sales"
+    rf"|{_CAMPAIGN})\W+(?:\w+\W+)?$"
 )
 # Questions about warning signs, and the flag codes (bot/scoring/metrics.py) each one is about.
 _FAKE = r"(?:fake|bought|buy(?:ing)?|purchased|paid|suspicious|inflated|botted|bot)"
@@ -388,7 +395,8 @@ _FILLER = {
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
     "searching", "asap", "send", "i", "you", "couple", "most", "compare", "but", "not", "isn't",
-    "aren't", "bang", "buck", "value",
+    "aren't", "bang", "buck", "value", "drop", "drops", "collab", "collabs", "promo",
+    "activation",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand
