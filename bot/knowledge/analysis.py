@@ -37,7 +37,7 @@ QUERY_STOPWORDS = STOPWORDS | frozenset(
     """
     hey hi hello folks guys anyone anybody someone somebody quick question questions wondering
     curious actually basically still even maybe perhaps probably please pls thanks stuff
-    something anything everything know think
+    something anything everything know think counts
     """.split()  # noqa: SIM905
 )
 

@@ -39,6 +39,8 @@ def retriever(settings: Settings, wordllama: WordLlamaEmbedder) -> Retriever:
         # "vegan" should reach the plant-based passage through the synonym table.
         ("vegan protein powder", "Say you’re a plant-based protein brand."),
         ("Which apps matter for micro creators?", "TikTok and Threads have become key arenas"),
+        # "counts" frames the question; it is not about follower counts.
+        ("what counts as a micro-influencer?", "typically have between 1,000"),
     ],
 )
 def test_paraphrased_questions_find_their_passage(
