@@ -344,6 +344,8 @@ class OfflinePlanner:
                 )
             case Intent.GUIDANCE if routed.warning_signs:
                 return self._flag_guidance(routed, box)
+            case Intent.GUIDANCE if routed.tiers:
+                return self._tiers(routed, box)
             case Intent.GUIDANCE:
                 return self._guidance_answer(question, box)
             case _:
@@ -512,6 +514,37 @@ class OfflinePlanner:
         parts.append(
             "**Next:** ask _any flagged creators?_ (or _any flagged <your niche> creators?_) "
             "to see who carries one, with the reason."
+        )
+        return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
+
+    def _tiers(self, routed: Route, box: ToolBox) -> Draft:
+        """The follower tiers the score cards use, where a count the question gives falls,
+        and the guidance's own definition of a micro-influencer."""
+        table = box.follower_tiers(routed.followers)
+        rows = [
+            f"- **{band.name}**: {band.min_followers:,} to {band.max_followers:,} followers"
+            if band.max_followers is not None
+            else f"- **{band.name}**: {band.min_followers:,} followers or more"
+            for band in table.tiers
+        ]
+        parts = ["**Creator tiers by followers** (as on every score card):\n" + "\n".join(rows)]
+        if table.followers is not None:
+            where = "inside" if table.in_micro_range else "outside"
+            parts.append(
+                f"{table.followers:,} followers is **{table.tier}**, {where} the guidance's "
+                "micro-influencer range."
+            )
+        low, high = table.micro_range
+        parts.append(
+            f"The guidance counts {low:,} to {high:,} followers as a micro-influencer; score "
+            "cards mark it as `in_micro_range`."
+        )
+        quotes, note = self._guidance(box, "micro-influencers typically have between followers", 1)
+        if quotes:
+            parts[-1] += "\n" + quote_block(quotes)
+        parts.append(
+            "**Next:** ask _who should we partner with for <your niche>?_, with a follower "
+            "limit to keep the list within a tier."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
 

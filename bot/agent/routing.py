@@ -50,6 +50,10 @@ class Route(BaseModel):
     # The question is about warning signs: SCORE says whether the creator carries a flag
     # ("is @x suspicious?"), GUIDANCE what raises each flag in `flags` ("what's a red flag?").
     warning_signs: bool = False
+    # GUIDANCE about follower tiers ("nano vs micro?"); `followers`: a count to place in one
+    # ("what tier is 120k followers?").
+    tiers: bool = False
+    followers: int | None = None
 
 
 class Limits(TypedDict):
@@ -263,6 +267,22 @@ _NEGATION = re.compile(
 )
 # Asking what a warning sign is, why it matters or how common it is, or asking about
 # creators in general rather than the roster's, is a guidance question.
+# Questions about the follower tiers themselves: "what tier is 120k followers?", "nano vs
+# micro?", "what counts as a micro-influencer?". Not "why micro over macro?" (guidance).
+_TIER = r"(?:nano|micro|mid|macro|mega)"
+_TIERS = re.compile(
+    rf"\b(?:what|which)\s+tier\b|\btiers\b|\btier\s+(?:system|boundar|cut-?off|threshold)"
+    rf"|\bdifference\s+between\s+(?:a\s+)?{_TIER}"
+    rf"|\b{_TIER}[\w-]*\s+(?:vs\.?|versus)\s+{_TIER}"
+    rf"|\bwhat\s+(?:counts|qualifies)\s+as\s+(?:a\s+)?{_TIER}"
+    rf"|\bhow\s+many\s+followers\b.*\b{_TIER}"
+    rf"|\bhow\s+(?:big|small|large)\s+is\s+(?:a\s+)?{_TIER}"
+    rf"|^what(?:'s| is| are)\s+(?:a\s+)?{_TIER}[\s-]?(?:influencers?|creators?)\W*$"
+    rf"|^(?:is|are|does|do)\b.*\d\s?(?:k|m)?{_FOLLOWERS}.*\b{_TIER}(?:[\s-]?(?:influencers?"
+    rf"|creators?))?(?:\s+or\s+{_TIER}(?:[\s-]?(?:influencers?|creators?))?)?\W*$"
+)
+_NOT_TIERS = re.compile(r"\b(?:better|best|worth|why|outperform|effective|should)\b")
+_FOLLOWER_COUNT = re.compile(_COUNT + _FOLLOWERS)
 _EXPLAIN = re.compile(
     r"^(?:why|how(?! many))\b|\blook for\b|\bwhat makes\b"
     r"|\bwhat(?:'s| is| are| does| do| counts? as)\s(?:a\s|an\s|the\s)?"
@@ -742,6 +762,10 @@ def route(
             niche=inherited_niche,
             order="rate" if cheaper else "score",
         )
+    if _TIERS.search(text) and not _NOT_TIERS.search(text):
+        stated = _FOLLOWER_COUNT.search(text)
+        followers = _count(*stated.groups()) if stated else None
+        return Route(intent=Intent.GUIDANCE, tiers=True, followers=followers)
     flag_codes = find_flag_codes(text)
     if flag_codes is not None:
         if _EXPLAIN.search(text):  # "what counts as a red flag?"

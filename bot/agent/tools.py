@@ -18,7 +18,14 @@ from pydantic import BaseModel
 
 from bot.errors import ScoutError
 from bot.knowledge.models import Passage
-from bot.scoring.models import FlaggedCreators, PlanResult, RankOrder, ScoreCard
+from bot.scoring.metrics import follower_tiers
+from bot.scoring.models import (
+    FlaggedCreators,
+    FollowerTiers,
+    PlanResult,
+    RankOrder,
+    ScoreCard,
+)
 
 if TYPE_CHECKING:
     from langchain_core.tools import BaseTool
@@ -239,6 +246,11 @@ class ToolBox:
 
         return self._run("read_shortlist", {"campaign": campaign}, read)
 
+    def follower_tiers(self, followers: int | None = None) -> FollowerTiers:
+        return self._run(
+            "follower_tiers", {"followers": followers}, lambda: follower_tiers(followers)
+        )
+
     def outputs(self) -> list[Any]:
         """Every successful output so far, in call order."""
         return [c.output for c in self.calls if c.error is None and c.output is not None]
@@ -410,6 +422,19 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.read_shortlist(campaign))
 
+    @tool(parse_docstring=True)
+    def follower_tiers(followers: int | None = None) -> str:
+        """The creator tiers by follower count (nano, micro, mid, macro, mega) that score
+        cards use, and the guidance's micro-influencer range.
+
+        Use it for questions like "what's the difference between nano and micro?" or
+        "what tier is 120k followers?".
+
+        Args:
+            followers: Optional follower count to place in a tier.
+        """
+        return _guarded(lambda: box.follower_tiers(followers))
+
     return [
         search_guidance,
         find_creators,
@@ -418,4 +443,5 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         compare_creators,
         plan_campaign,
         read_shortlist,
+        follower_tiers,
     ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.scoring.benchmarks import PLATFORM_LABELS
-from bot.scoring.models import Component, Flag
+from bot.scoring.models import Component, Flag, FollowerTiers, TierBand
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -351,3 +351,22 @@ def components(
 
 def tier_name(metrics: Metrics, i: int) -> str:
     return TIERS[int(metrics.tier[i])]
+
+
+def follower_tiers(followers: int | None = None) -> FollowerTiers:
+    """The follower tiers and the guidance's micro range; with `followers`, their tier."""
+    lows = [0, *(int(edge) for edge in TIER_EDGES)]
+    highs: list[int | None] = [low - 1 for low in lows[1:]]
+    bands = [
+        TierBand(name=name, min_followers=low, max_followers=high)
+        for name, low, high in zip(TIERS, lows, [*highs, None], strict=True)
+    ]
+    if followers is None:
+        return FollowerTiers(tiers=bands, micro_range=MICRO_RANGE)
+    return FollowerTiers(
+        tiers=bands,
+        micro_range=MICRO_RANGE,
+        followers=followers,
+        tier=TIERS[int(np.searchsorted(TIER_EDGES, followers, side="right"))],
+        in_micro_range=MICRO_RANGE[0] <= followers <= MICRO_RANGE[1],
+    )

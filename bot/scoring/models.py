@@ -114,3 +114,22 @@ class FlaggedCreators(BaseModel):
     niche: str | None = None
     codes: list[str] = Field(default_factory=list)  # the flags asked about; empty: any
     rules: dict[str, str] = Field(default_factory=dict)  # what raises each of those flags
+
+
+class TierBand(BaseModel):
+    """One follower tier: its name and inclusive follower bounds (None: no upper bound)."""
+
+    name: Tier
+    min_followers: int
+    max_followers: int | None
+
+
+class FollowerTiers(BaseModel):
+    """The tiers score cards use, the guidance's micro-influencer range and, when asked
+    about a follower count, where it falls."""
+
+    tiers: list[TierBand]
+    micro_range: tuple[int, int]
+    followers: int | None = None
+    tier: Tier | None = None
+    in_micro_range: bool | None = None

@@ -17,6 +17,7 @@ from bot.errors import ConfigError
 from bot.knowledge.loader import load_documents
 from bot.knowledge.models import Passage
 from bot.knowledge.retriever import open_retriever
+from bot.scoring.metrics import follower_tiers
 from bot.scoring.service import Scout
 from bot.store.shortlists import ShortlistStore
 from tests.agent.conftest import KNOWLEDGE_DIR, MakeAnswerer, assert_grounded
@@ -625,6 +626,19 @@ def test_what_a_red_flag_is_gets_the_flag_rules_and_a_quote_on_them(
         f"**The warning sign I flag:**\n- `growth_spike`: {rules['growth_spike']}.\n\n"
     )
     assert_grounded(spike, scout.flagged(codes=["growth_spike"]))
+
+
+def test_a_tier_question_gets_the_tiers_the_count_placed_and_the_guidance_definition(
+    answerer: Answerer,
+) -> None:
+    result = answerer.ask("what tier is 120k followers?")
+    assert "- **nano**: 0 to 9,999 followers\n- **micro**: 10,000 to 99,999" in result.answer
+    assert "120,000 followers is **mid**, outside the guidance's micro-influencer range." in (
+        result.answer
+    )
+    assert any("1,000" in c.quote and "100,000" in c.quote for c in result.citations)
+    assert result.creators == []
+    assert_grounded(result, follower_tiers(120_000))
 
 
 def test_the_cheapest_question_orders_the_niche_by_rate_and_keeps_scores(

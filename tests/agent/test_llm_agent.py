@@ -25,6 +25,7 @@ READ_ONLY_TOOLS = [
     "compare_creators",
     "plan_campaign",
     "read_shortlist",
+    "follower_tiers",
 ]
 
 

@@ -72,6 +72,10 @@ def shortlist(campaign: str | None) -> Expected:
 GUIDE: Expected = [(G, {})]
 
 
+def tiers(followers: int | None = None) -> Expected:
+    return [("follower_tiers", {"followers": followers}), (G, {})]
+
+
 def flag_guide(*codes: str) -> Expected:
     """What raises the flags asked about (the tool's rules), then why they matter."""
     return [("find_flagged_creators", {"niche": None, "codes": list(codes)}), (G, {})]
@@ -300,6 +304,18 @@ CASES: list[tuple[str, Expected]] = [
         ],
     ),
     ("I have $2000", NOTHING),
+    # the follower tiers themselves
+    ("what's the difference between nano and micro influencers?", tiers()),
+    ("nano vs micro?", tiers()),
+    ("what counts as a micro-influencer?", tiers()),
+    ("what is a micro-influencer?", tiers()),
+    ("explain the influencer tiers", tiers()),
+    ("what tier is 120k followers?", tiers(120_000)),
+    ("is a creator with 45,000 followers micro?", tiers(45_000)),
+    ("does 8k followers count as nano?", tiers(8_000)),
+    ("which is better, nano or micro?", GUIDE),
+    ("why micro vs macro?", GUIDE),
+    ("what tier is @greenrunner?", score("@greenrunner")),
     (
         "find me someone for a sustainable fashion drop under 2k",
         plan("sustainable fashion", 2000.0),

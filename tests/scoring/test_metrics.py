@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -20,6 +21,7 @@ from bot.scoring.metrics import (
     flag_counts,
     flag_list,
     flag_rules,
+    follower_tiers,
     scores,
     tier_name,
 )
@@ -95,6 +97,24 @@ def test_tiers_and_micro_range_boundaries(followers: int, tier: str, micro: bool
     _, m = metrics_for(make_creator(followers=followers))
     assert tier_name(m, 0) == tier
     assert bool(m.in_micro_range[0]) is micro
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_follower_tiers_place_a_count_as_score_cards_do(followers: int) -> None:
+    table = follower_tiers(followers)
+    _, m = metrics_for(make_creator(followers=followers))
+    assert table.tier == tier_name(m, 0)
+    assert table.in_micro_range is bool(m.in_micro_range[0])
+    band = next(b for b in table.tiers if b.name == table.tier)
+    assert band.min_followers <= followers
+    assert band.max_followers is None or followers <= band.max_followers
+
+
+def test_follower_tiers_cover_every_count_once() -> None:
+    bands = follower_tiers().tiers
+    assert bands[0].min_followers == 0 and bands[-1].max_followers is None
+    for band, following in itertools.pairwise(bands):
+        assert band.max_followers == following.min_followers - 1
 
 
 def test_tiktok_is_compared_per_view_and_needs_views() -> None:
