@@ -167,6 +167,11 @@ _FOLLOWER_BOUND_PATTERNS = [
     ),
     (re.compile(rf"{_COUNT}\+{_FOLLOWERS}"), "min", 0),  # "10k+ followers"
 ]
+# "around 30k followers", "a creator with 20k followers": a size, not a limit; half either way.
+_ABOUT_FOLLOWERS = re.compile(
+    rf"(?:\b(?:around|about|roughly|approximately|approx|near|close to|with)\s*|~\s*)"
+    rf"{_COUNT}{_FOLLOWERS}"
+)
 # "now without the follower limit": a follow-up that lifts the thread's follower bounds.
 _NO_FOLLOWER_LIMIT = re.compile(
     r"\b(?:without|drop|remove|no|ignore|forget|lift|clear)\s+(?:the\s+|any\s+|a\s+|that\s+)?"
@@ -365,6 +370,9 @@ _GUIDANCE_CUES = re.compile(
 _RECOMMEND_CUES = re.compile(
     r"\b(who|which|recommend\w*|suggest\w*|find|top|best|partner\w*|work with|collaborat\w*"
     r"|candidates?|options|list|show|pick|picks|shortlist candidates|ideas|creators? for"
+    r"|(?:(?:is|are) there|(?:we|you)(?:'ve| have)? got|do (?:we|you) have)\s(?:a\s|an\s|any\s)?"
+    r"(?:(?!in\b|of\b|to\b|with\b)[a-z&'-]+\s){0,3}"
+    r"(?:creators?|influencers?|people|person|accounts?|someone|anyone)"
     r"|influencers? for|anyone for|looking for|searching for|(?:give|get|send) (?:me|us)"
     r"|(need|needs|want|wants)\s(?!a\s)(?:(?!with\b|about\b|to\b)[a-z0-9&'-]+\s){0,3}"
     r"(creators?|influencers?|people|accounts)"
@@ -408,7 +416,8 @@ _FILLER = {
     "influencers", "micro", "micro-influencer", "micro-influencers", "people", "partners",
     "partner", "partnership", "partnerships", "accounts", "account", "instead", "then", "please",
     "now", "us", "me", "it", "we", "them", "one", "ones", "few", "more", "other", "someone",
-    "anyone", "who", "which", "what", "something", "things", "stuff", "money", "in", "on", "at",
+    "anyone", "who", "which", "what", "there", "person", "guy", "gal", "something", "things",
+    "stuff", "money", "in", "on", "at",
     "for", "about", "into", "around", "set", "plan", "mix", "group", "lineup", "roster", "total",
     "within", "only", "also", "too", "both", "small", "big", "same", "are", "is", "be", "do",
     "does", "can", "could", "would", "should", "will", "get", "have", "has", "find", "show",
@@ -461,7 +470,8 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
     """The inclusive follower bounds a question sets ("under 50k followers": at most 49,999),
     as (at least, at most); None where it sets none. A bare count in thousands ("vegan
     creators under 50k") is about followers too, unless it is money or counts something else;
-    a bound that says "followers" wins over a bare one on the same side."""
+    a bound that says "followers" wins over a bare one on the same side. A size without a
+    bound ("around 30k followers") allows half of it either way."""
     lowered = _unnegated_bounds(_plain(text))
     low, high = _bounds(
         _FOLLOWER_RANGE.search(lowered),
@@ -471,7 +481,12 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
         _bare(_BARE_FOLLOWER_RANGE, lowered) or _bare(_BARE_DASH_RANGE, lowered),
         ((bound, step, _bare(p, lowered)) for p, bound, step in _BARE_FOLLOWER_BOUNDS),
     )
-    return (bare_low if low is None else low), (bare_high if high is None else high)
+    low, high = (bare_low if low is None else low), (bare_high if high is None else high)
+    about = _ABOUT_FOLLOWERS.search(lowered)
+    if about and low is None and high is None:
+        size = _count(*about.group(1, 2, 3))
+        return (size + 1) // 2, size * 3 // 2
+    return low, high
 
 
 def _unnegated_bounds(text: str) -> str:

@@ -304,6 +304,17 @@ CASES: list[tuple[str, Expected]] = [
         ],
     ),
     ("I have $2000", NOTHING),
+    # a size is not a limit: half of it either way
+    (
+        "is there a fitness creator with 20k followers?",
+        rec("fitness", min_followers=10_000, max_followers=30_000),
+    ),
+    (
+        "got a skincare person around 30k followers?",
+        rec("skincare", min_followers=15_000, max_followers=45_000),
+    ),
+    ("is there a fitness creator?", rec("fitness")),
+    ("do we have travel creators?", rec("travel")),
     # the follower tiers themselves
     ("what's the difference between nano and micro influencers?", tiers()),
     ("nano vs micro?", tiers()),
@@ -516,6 +527,10 @@ def test_find_niche(text: str, niche: str | None) -> None:
         ("creators under $5k", (None, None)),
         ("creators under 10k views", (None, None)),
         ("under 500", (None, None)),
+        ("a creator with 20k followers", (10_000, 30_000)),
+        ("around 5,001 followers", (2_501, 7_501)),
+        ("~30k followers", (15_000, 45_000)),
+        ("with over 20k followers", (20_001, None)),
         ("top 5 creators", (None, None)),
     ],
 )
