@@ -424,8 +424,8 @@ _FILLER = {
     "list", "recommend", "suggest", "give", "need", "want", "pick", "choose", "all", "how", "many",
     "much", "work", "working", "with", "and", "or", "of", "needs", "wants", "got", "looking",
     "searching", "asap", "send", "i", "you", "couple", "most", "compare", "but", "not", "isn't",
-    "aren't", "bang", "buck", "value", "drop", "drops", "collab", "collabs", "promo",
-    "activation",
+    "aren't", "bang", "buck", "value", "engaged", "engaging", "drop", "drops", "collab",
+    "collabs", "promo", "activation",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand

@@ -112,7 +112,7 @@ CASES: list[tuple[str, Expected]] = [
     ("can you recommend three vegan food influencers?", rec("vegan food", n=3)),
     ("can you suggest skincare creators?", rec("skincare")),
     ("find me a couple of book creators", rec("book")),
-    ("who's the most engaged fitness creator?", rec("engaged fitness")),
+    ("who's the most engaged fitness creator?", rec("fitness")),
     ("need skincare ppl 🙏", rec("skincare")),
     ("who's hot rn in gaming lol", rec("gaming")),
     ("any vegan food influencers out there?? 🌱", rec("vegan food")),
