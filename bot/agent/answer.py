@@ -117,7 +117,8 @@ class Answerer:
         try:
             text = run_with_deadline(lambda: llm.run(question, box, history), self._llm_deadline_s)
         except Exception as exc:  # any model, network or protocol failure: answer offline
-            logger.warning("LLM answer failed, answering offline: %s", exc)
+            # A server may echo the key it rejected ("Incorrect API key provided: sk-...").
+            logger.warning("LLM answer failed, answering offline: %s", self._redact(str(exc)))
             return None
         text, claims = drop_write_claims(text)
         # Naming the handle the user asked about is fine even when it is not on the roster.
@@ -180,7 +181,7 @@ class Answerer:
         )
 
     def _redact(self, text: str) -> str:
-        # No tool can read a secret; this is the backstop should one ever reach an answer.
+        # No tool can read a secret; this is the backstop should one reach an answer or a log.
         for secret in self._secrets:
             text = text.replace(secret, "[redacted]")
         return text

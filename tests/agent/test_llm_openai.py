@@ -7,6 +7,7 @@ Success, timeout, HTTP 500 and malformed output each end in a grounded answer.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -104,6 +105,18 @@ def test_http_500_falls_back_to_the_offline_answer(
 ) -> None:
     api.chat.fail(500).fail(500)
     assert_offline_fallback(answerer_for(api, index_settings).ask(QUESTION))
+
+
+def test_a_rejected_key_falls_back_without_logging_the_key(
+    api: FakeOpenAI, index_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Some servers echo the key they reject in the error message.
+    api.chat.fail(401, "Incorrect API key provided: sk-test-not-a-real-key")
+    with caplog.at_level(logging.WARNING):
+        result = answerer_for(api, index_settings).ask(QUESTION)
+    assert_offline_fallback(result)
+    assert "Error code: 401" in caplog.text
+    assert "sk-test-not-a-real-key" not in caplog.text
 
 
 @pytest.mark.parametrize(
