@@ -25,7 +25,7 @@ from bot.agent.grounding import (
 from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
 from bot.agent.models import AskResult
 from bot.agent.offline import Draft, OfflinePlanner, pick_quotes, quote_block
-from bot.agent.routing import find_handles
+from bot.agent.routing import Intent, find_handles
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox, to_json
 from bot.errors import ScoutError
 from bot.knowledge.models import Passage
@@ -43,6 +43,9 @@ FALLBACK_NOTE = "The language model was unavailable, so this is the offline answ
 # An LLM answer shorter than this after grounding has lost its substance.
 MIN_ANSWER_CHARS = 40
 _HANDLE = re.compile(r"@[a-z0-9_.-]*[a-z0-9_]")
+_UNQUOTED_INTENTS = frozenset(
+    {Intent.HELP, Intent.SHORTLIST, Intent.SHORTLIST_CHANGE, Intent.SECRETS}
+)
 T = TypeVar("T")
 
 
@@ -134,15 +137,30 @@ class Answerer:
         if len(result.answer) < MIN_ANSWER_CHARS:
             logger.warning("LLM answer did not survive grounding, answering offline")
             return None
-        if not result.citations and box.passages():
-            # The model read the guidance but quoted none of it (or only misquoted it):
-            # cite the passage that fits the question best, verbatim.
-            quotes = pick_quotes(box.passages(), question, limit=1)
+        if not result.citations:
+            # The model quoted none of the guidance (or only misquoted it): cite the passage
+            # that fits the question best, verbatim.
+            quotes = pick_quotes(self._guidance_for(question, box, history), question, limit=1)
             if quotes:
                 draft = Draft(answer=f"{result.answer}\n\n{quote_block(quotes)}", citations=quotes)
                 result = self._finish(draft, box, "llm")
         result.creators = _mentioned_cards(result.answer, box.cards())
         return result
+
+    def _guidance_for(
+        self, question: str, box: ToolBox, history: Sequence[tuple[str, str]]
+    ) -> list[Passage]:
+        """The passages the model read, else a search for the question, unless the offline
+        answer to it would quote nothing either (thanks, help, shortlists, secrets)."""
+        if box.passages():
+            return box.passages()
+        if self._planner.route(question, history).intent in _UNQUOTED_INTENTS:
+            return []
+        try:
+            return box.search_guidance(question)
+        except ScoutError as exc:  # no index yet, or the Chroma server is down
+            logger.warning("searching the guidance to cite failed: %s", exc)
+            return []
 
     # -- grounding --------------------------------------------------------------------
     def _quote_checker(self) -> QuoteChecker:

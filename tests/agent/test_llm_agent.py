@@ -233,3 +233,28 @@ def test_an_answer_that_quotes_nothing_gets_the_best_passage_cited(
     assert len(result.citations) == 1
     assert f"“{result.citations[0].quote}”" in result.answer
     assert_grounded(result)
+
+
+def test_an_answer_without_any_tool_gets_the_guidance_for_the_question_cited(
+    make_answerer: MakeAnswerer,
+) -> None:
+    question = "why do micro-influencers get more engagement?"
+    model = ScriptedChatModel(
+        script=[AIMessage(content="Smaller creators have closer communities, so fans engage.")]
+    )
+    result = llm_answerer(make_answerer, model).ask(question)
+    assert result.mode == "llm"
+    assert len(result.citations) == 1
+    assert result.answer.startswith("Smaller creators have closer communities")
+    assert f"“{result.citations[0].quote}”" in result.answer
+    assert_grounded(result)
+
+
+def test_thanks_or_a_shortlist_answer_gets_no_guidance_quote(make_answerer: MakeAnswerer) -> None:
+    for question, reply in [
+        ("thanks!", "You're welcome. Ask me about creators or guidance any time."),
+        ("what's on the summer shortlist?", "The summer shortlist has nobody on it so far."),
+    ]:
+        model = ScriptedChatModel(script=[AIMessage(content=reply)])
+        result = llm_answerer(make_answerer, model).ask(question)
+        assert (result.mode, result.answer, result.citations) == ("llm", reply, [])
