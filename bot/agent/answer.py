@@ -144,8 +144,23 @@ class Answerer:
             if quotes:
                 draft = Draft(answer=f"{result.answer}\n\n{quote_block(quotes)}", citations=quotes)
                 result = self._finish(draft, box, "llm")
-        result.creators = _mentioned_cards(result.answer, box.cards())
+        result.creators = self._mentioned_cards(result.answer, box)
         return result
+
+    def _mentioned_cards(self, answer: str, box: ToolBox) -> list[ScoreCard]:
+        """The cards of roster creators the answer names, in the order it names them. One
+        the model named without scoring is scored now, so each gets its card and buttons."""
+        by_handle = {c.handle: c for c in box.cards()}
+        cards = []
+        for handle in dict.fromkeys(_HANDLE.findall(answer.lower())):
+            if handle not in by_handle and handle in self._planner.known_handles:
+                try:
+                    by_handle[handle] = box.score_creator(handle)
+                except ScoutError as exc:
+                    logger.warning("scoring %s named in the answer failed: %s", handle, exc)
+            if handle in by_handle:
+                cards.append(by_handle[handle])
+        return cards
 
     def _guidance_for(
         self, question: str, box: ToolBox, history: Sequence[tuple[str, str]]
@@ -260,13 +275,6 @@ def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return cast(T, outcome["value"])
-
-
-def _mentioned_cards(answer: str, cards: Sequence[ScoreCard]) -> list[ScoreCard]:
-    """The cards of creators the answer names, in the order it names them."""
-    by_handle = {c.handle: c for c in cards}
-    named = dict.fromkeys(h for h in _HANDLE.findall(answer.lower()) if h in by_handle)
-    return [by_handle[h] for h in named]
 
 
 def build_answerer(deps: Deps) -> Answerer:

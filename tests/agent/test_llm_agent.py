@@ -258,3 +258,14 @@ def test_thanks_or_a_shortlist_answer_gets_no_guidance_quote(make_answerer: Make
         model = ScriptedChatModel(script=[AIMessage(content=reply)])
         result = llm_answerer(make_answerer, model).ask(question)
         assert (result.mode, result.answer, result.citations) == ("llm", reply, [])
+
+
+def test_a_roster_creator_the_model_names_without_scoring_gets_a_card(
+    make_answerer: MakeAnswerer,
+) -> None:
+    reply = "Partner with @greenrunner: a vegan runner whose fans trust the recommendations."
+    model = ScriptedChatModel(script=[AIMessage(content=reply)])
+    result = llm_answerer(make_answerer, model).ask("who should we partner with for vegan fitness?")
+    assert result.mode == "llm"
+    assert result.answer.startswith(reply)
+    assert [c.handle for c in result.creators] == ["@greenrunner"]
