@@ -191,11 +191,17 @@ class Answerer:
 
     def _finish(self, draft: Draft, box: ToolBox, mode: Literal["offline", "llm"]) -> AskResult:
         """Ground the draft: verified quotes only, and only numbers the tools produced."""
-        # Quoting a creator's data (a bio inside a reason) is not quoting the guidance.
+        # Quoting a creator's data (a bio inside a reason), a niche the model asked a tool
+        # about or Scout's own words (the "Add to shortlist" button) is not quoting the
+        # guidance. A search query is left out: "quoting" it is how a model invents quotes.
         data = [
-            to_json(o)
-            for o in box.outputs()
-            if not (isinstance(o, list) and o and isinstance(o[0], Passage))
+            *(
+                to_json(o)
+                for o in box.outputs()
+                if not (isinstance(o, list) and o and isinstance(o[0], Passage))
+            ),
+            *(to_json(c.args) for c in box.calls if c.name != "search_guidance"),
+            *([self._llm.system_prompt] if mode == "llm" and self._llm else []),
         ]
         text, citations = ground_quotes(
             draft.answer, self._quote_checker(), draft.citations, data=data

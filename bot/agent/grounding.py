@@ -215,7 +215,10 @@ class QuoteChecker:
         return list(verified.values())
 
 
-_QUOTED = re.compile(r"“([^”\n]{20,600})”|\"([^\"\n]{20,600})\"")
+_QUOTED = re.compile(r"“([^”\n]{12,600})”|\"([^\"\n]{12,600})\"")
+# A quotation this long is a guidance quote and gets cited; a shorter one is a phrase
+# ("vegan fitness"), checked all the same so that an invented “small always wins” goes.
+MIN_CITED_QUOTE = 20
 
 
 def ground_quotes(
@@ -228,9 +231,9 @@ def ground_quotes(
 
     A quotation found verbatim (or nearly: whitespace, curly quotes) becomes a citation,
     with its text made exact; a quotation that is in no document is removed with its
-    sentence (its blockquote line, for a quote block). Quoting tool data (a bio inside a
-    reason, in `data`) is not a guidance quote and is left alone. Returns the text and
-    citations.
+    sentence (its blockquote line, for a quote block); a short one found in a document is
+    left as it is, uncited. Quoting tool data (a bio inside a reason, a niche searched for,
+    in `data`) is not a guidance quote and is left alone. Returns the text and citations.
     """
     sources = {h.quote: h.source for h in hints}
     citations: list[Citation] = []
@@ -244,8 +247,9 @@ def ground_quotes(
                 Citation(source=sources.get(quoted, ""), title="", quote=quoted)
             )
             if checked is not None:
-                citations.append(checked)
-                line = line.replace(quoted, checked.quote)
+                if len(quoted) >= MIN_CITED_QUOTE:
+                    citations.append(checked)
+                    line = line.replace(quoted, checked.quote)
             elif line.lstrip().startswith(">"):
                 line = ""
                 break

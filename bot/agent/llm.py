@@ -65,7 +65,7 @@ class LLMAgent:
         max_tool_calls: int = 8,
     ) -> None:
         self._model = model
-        self._system_prompt = system_prompt
+        self.system_prompt = system_prompt
         self._max_model_calls = max_model_calls
         self._max_tool_calls = max_tool_calls
 
@@ -82,7 +82,7 @@ class LLMAgent:
         agent: Any = create_agent(
             self._model,
             tools=langchain_tools(box),
-            system_prompt=self._system_prompt,
+            system_prompt=self.system_prompt,
             middleware=limits,
         )
         messages: list[BaseMessage] = [

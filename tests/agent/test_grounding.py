@@ -120,3 +120,19 @@ def test_every_knowledge_file_is_checked(tmp_path: Path) -> None:
     assert checked is not None
     assert checked.source == "extra.md"
     assert checked.title == "Extra"
+
+
+def test_a_short_quotation_is_checked_too_but_not_cited() -> None:
+    doc = load_documents([KNOWLEDGE])[0]
+    phrase = next(w for w in doc.text.split(". ") if len(w) > 40)[:16].strip()
+    text = (
+        f"The guidance says “{phrase}”. It is blunt: “small always wins”. "
+        'Click "Add to shortlist" to keep them. Nobody fits "plant snacks" yet.'
+    )
+    grounded, citations = ground_quotes(
+        text, _checker(), data=['{"niche":"plant snacks"}', 'the "Add to shortlist" button']
+    )
+    assert citations == []
+    assert f"“{phrase}”" in grounded
+    assert "small always wins" not in grounded
+    assert 'Click "Add to shortlist" to keep them. Nobody fits "plant snacks" yet.' in grounded

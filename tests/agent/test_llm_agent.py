@@ -269,3 +269,22 @@ def test_a_roster_creator_the_model_names_without_scoring_gets_a_card(
     assert result.mode == "llm"
     assert result.answer.startswith(reply)
     assert [c.handle for c in result.creators] == ["@greenrunner"]
+
+
+def test_an_invented_short_quote_goes_and_quoted_labels_and_niches_stay(
+    make_answerer: MakeAnswerer,
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        top = tool_outputs(messages)["find_creators"][0]["handle"]
+        return AIMessage(
+            content=f'**For "vegan fitness", go with {top}.** The guidance is blunt: '
+            f'“small always wins”. Keep {top} with the "Add to shortlist" button.'
+        )
+
+    model = ScriptedChatModel(script=[call("find_creators", niche="vegan fitness", n=3), final])
+    result = llm_answerer(make_answerer, model).ask("who should we partner with for vegan fitness?")
+    assert result.mode == "llm"
+    assert result.answer.startswith('**For "vegan fitness", go with @greenrunner.**')
+    assert "small always wins" not in result.answer
+    assert 'Keep @greenrunner with the "Add to shortlist" button.' in result.answer
+    assert_grounded(result)
