@@ -22,7 +22,7 @@ from bot.agent.grounding import (
     drop_write_claims,
     ground_quotes,
 )
-from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, build_chat_model, load_prompt
+from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, LLMError, build_chat_model, load_prompt
 from bot.agent.models import AskResult
 from bot.agent.offline import Draft, OfflinePlanner, pick_quotes, quote_block
 from bot.agent.routing import Intent, find_handles
@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 FALLBACK_NOTE = "The language model was unavailable, so this is the offline answer."
+# The model answered, but nothing usable: empty, endless tool calls, or nothing left once
+# invented figures and quotes were dropped.
+UNUSABLE_NOTE = "The language model gave no usable answer, so this is the offline answer."
 # An LLM answer shorter than this after grounding has lost its substance.
 MIN_ANSWER_CHARS = 40
 _HANDLE = re.compile(r"@[a-z0-9_.-]*[a-z0-9_]")
@@ -90,15 +93,14 @@ class Answerer:
         """Answer `question`; `conversation_key` ties follow-ups to earlier turns."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         history = self._recall(conversation_key)
-        result = None
-        if self._llm is not None:
-            result = self._ask_llm(question, team_id, history)
-        if result is None:
+        llm_result = None if self._llm is None else self._ask_llm(question, team_id, history)
+        if isinstance(llm_result, AskResult):
+            result = llm_result
+        else:
             box = self._box(team_id)
             draft = self._planner.answer(question, box, history)
             result = self._finish(draft, box, "offline")
-            if self._llm is not None:
-                result.note = " ".join(filter(None, [FALLBACK_NOTE, result.note]))
+            result.note = " ".join(filter(None, [llm_result, result.note])) or None
         self._remember(conversation_key, question, result.answer)
         return result
 
@@ -113,7 +115,8 @@ class Answerer:
 
     def _ask_llm(
         self, question: str, team_id: str, history: Sequence[tuple[str, str]]
-    ) -> AskResult | None:
+    ) -> AskResult | str:
+        """The model's grounded answer, or the note saying why the offline one is given."""
         assert self._llm is not None
         box = self._box(team_id)
         llm = self._llm
@@ -122,7 +125,7 @@ class Answerer:
         except Exception as exc:  # any model, network or protocol failure: answer offline
             # A server may echo the key it rejected ("Incorrect API key provided: sk-...").
             logger.warning("LLM answer failed, answering offline: %s", self._redact(str(exc)))
-            return None
+            return UNUSABLE_NOTE if isinstance(exc, LLMError) else FALLBACK_NOTE
         text, claims = drop_write_claims(text)
         # Naming the handle the user asked about is fine even when it is not on the roster.
         known = self._planner.known_handles | set(find_handles(question))
@@ -136,7 +139,7 @@ class Answerer:
         result = self._finish(Draft(answer=text), box, "llm")
         if len(result.answer) < MIN_ANSWER_CHARS:
             logger.warning("LLM answer did not survive grounding, answering offline")
-            return None
+            return UNUSABLE_NOTE
         if not result.citations:
             # The model quoted none of the guidance (or only misquoted it): cite the passage
             # that fits the question best, verbatim.

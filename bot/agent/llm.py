@@ -1,7 +1,8 @@
 """LLM mode: a LangChain tool-calling agent over the same read-only tools, with bounded steps.
 
-Any OpenAI-compatible server works (`OPENAI_BASE_URL`, `OPENAI_MODEL`). Failures raise
-`LLMError` (or the client's own error); the caller falls back to the offline planner.
+Any OpenAI-compatible server works (`OPENAI_BASE_URL`, `OPENAI_MODEL`). A model that gives
+no usable answer raises `LLMError`, a server that fails the client's own error; either way
+the caller falls back to the offline planner.
 """
 
 from __future__ import annotations
@@ -73,7 +74,10 @@ class LLMAgent:
         """The model's final answer text; the tool calls it made are recorded in `box`."""
         from langchain.agents import create_agent
         from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
+        from langchain.agents.middleware.model_call_limit import ModelCallLimitExceededError
+        from langchain.agents.middleware.tool_call_limit import ToolCallLimitExceededError
         from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+        from langgraph.errors import GraphRecursionError
 
         limits: list[Any] = [
             ModelCallLimitMiddleware(run_limit=self._max_model_calls, exit_behavior="error"),
@@ -92,10 +96,17 @@ class LLMAgent:
         messages.append(HumanMessage(question))
         # A round is a few graph steps (limit hooks, model, tools); the middleware stops
         # runaway loops first and the recursion limit is the backstop.
-        state = agent.invoke(
-            {"messages": messages},
-            config={"recursion_limit": 6 * self._max_model_calls + 6},
-        )
+        try:
+            state = agent.invoke(
+                {"messages": messages},
+                config={"recursion_limit": 6 * self._max_model_calls + 6},
+            )
+        except (
+            ModelCallLimitExceededError,
+            ToolCallLimitExceededError,
+            GraphRecursionError,
+        ) as exc:
+            raise LLMError(f"the model kept calling tools: {exc}") from None
         final = state["messages"][-1]
         if not isinstance(final, AIMessage) or final.tool_calls:
             raise LLMError("the model did not finish with an answer")

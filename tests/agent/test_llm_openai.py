@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.agent.answer import FALLBACK_NOTE, Answerer
+from bot.agent.answer import FALLBACK_NOTE, UNUSABLE_NOTE, Answerer
 from bot.agent.models import AskResult
 from bot.config import Settings, load_settings
 from bot.deps import Deps
@@ -60,9 +60,9 @@ def write_answer(body: dict[str, Any]) -> str:
     )
 
 
-def assert_offline_fallback(result: AskResult) -> None:
+def assert_offline_fallback(result: AskResult, note: str = FALLBACK_NOTE) -> None:
     assert result.mode == "offline"
-    assert result.note == FALLBACK_NOTE
+    assert result.note == note
     assert [c.handle for c in result.creators][:1] == ["@greenrunner"]
     assert result.citations
     assert_grounded(result)
@@ -120,19 +120,37 @@ def test_a_rejected_key_falls_back_without_logging_the_key(
 
 
 @pytest.mark.parametrize(
-    "script",
+    ("script", "note"),
     [
-        pytest.param(lambda chat: chat.malformed(), id="not-a-completion"),
-        pytest.param(lambda chat: chat.malformed(b"<html>gateway</html>"), id="not-json"),
+        pytest.param(lambda chat: chat.malformed(), FALLBACK_NOTE, id="not-a-completion"),
         pytest.param(
-            lambda chat: chat.call_tools(("find_creators", "{niche: vegan")), id="bad-tool-args"
+            lambda chat: chat.malformed(b"<html>gateway</html>"), FALLBACK_NOTE, id="not-json"
         ),
-        pytest.param(lambda chat: chat.call_tools(("drop_database", {})).reply(""), id="no-tool"),
-        pytest.param(lambda chat: chat.reply("   "), id="blank"),
+        # The server works; the model's answer is what cannot be used.
+        pytest.param(
+            lambda chat: chat.call_tools(("find_creators", "{niche: vegan")),
+            UNUSABLE_NOTE,
+            id="bad-tool-args",
+        ),
+        pytest.param(
+            lambda chat: chat.call_tools(("drop_database", {})).reply(""),
+            UNUSABLE_NOTE,
+            id="no-tool",
+        ),
+        pytest.param(lambda chat: chat.reply("   "), UNUSABLE_NOTE, id="blank"),
     ],
 )
 def test_malformed_output_falls_back_to_the_offline_answer(
-    api: FakeOpenAI, index_settings: Settings, script: Any
+    api: FakeOpenAI, index_settings: Settings, script: Any, note: str
 ) -> None:
     script(api.chat)
-    assert_offline_fallback(answerer_for(api, index_settings).ask(QUESTION))
+    assert_offline_fallback(answerer_for(api, index_settings).ask(QUESTION), note)
+
+
+def test_endless_tool_calls_fall_back_saying_the_answer_was_unusable(
+    api: FakeOpenAI, index_settings: Settings
+) -> None:
+    for _ in range(10):
+        api.chat.call_tools(("search_guidance", {"query": "micro-influencers"}))
+    assert_offline_fallback(answerer_for(api, index_settings).ask(QUESTION), UNUSABLE_NOTE)
+    assert len(api.requests_to("/v1/chat/completions")) == 5  # the model-call limit
