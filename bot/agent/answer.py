@@ -43,7 +43,8 @@ FALLBACK_NOTE = "The language model was unavailable, so this is the offline answ
 # The model answered, but nothing usable: empty, endless tool calls, or nothing left once
 # invented figures and quotes were dropped.
 UNUSABLE_NOTE = "The language model gave no usable answer, so this is the offline answer."
-# An LLM answer shorter than this after grounding has lost its substance.
+# An LLM answer that grounding cut below this has lost its substance; one the model wrote
+# this short ("@greenrunner scores 85/100.") is kept as it is.
 MIN_ANSWER_CHARS = 40
 _HANDLE = re.compile(r"@[a-z0-9_.-]*[a-z0-9_]")
 _UNQUOTED_INTENTS = frozenset(
@@ -126,6 +127,7 @@ class Answerer:
             # A server may echo the key it rejected ("Incorrect API key provided: sk-...").
             logger.warning("LLM answer failed, answering offline: %s", self._redact(str(exc)))
             return UNUSABLE_NOTE if isinstance(exc, LLMError) else FALLBACK_NOTE
+        written = text.split()
         text, claims = drop_write_claims(text)
         # Naming the handle the user asked about is fine even when it is not on the roster.
         known = self._planner.known_handles | set(find_handles(question))
@@ -137,7 +139,7 @@ class Answerer:
                 len(invented),
             )
         result = self._finish(Draft(answer=text), box, "llm")
-        if len(result.answer) < MIN_ANSWER_CHARS:
+        if len(result.answer) < MIN_ANSWER_CHARS and result.answer.split() != written:
             logger.warning("LLM answer did not survive grounding, answering offline")
             return UNUSABLE_NOTE
         if not result.citations:

@@ -290,3 +290,16 @@ def test_an_invented_short_quote_goes_and_quoted_labels_and_niches_stay(
     assert "small always wins" not in result.answer
     assert 'Keep @greenrunner with the "Add to shortlist" button.' in result.answer
     assert_grounded(result)
+
+
+def test_a_short_grounded_answer_is_kept(make_answerer: MakeAnswerer, scout: Scout) -> None:
+    score = scout.card("@greenrunner").score
+    reply = f"@greenrunner scores {score:.0f}/100."
+    model = ScriptedChatModel(
+        script=[call("score_creator", handle="@greenrunner"), AIMessage(reply)]
+    )
+    result = llm_answerer(make_answerer, model).ask("score @greenrunner")
+    assert (result.mode, result.note) == ("llm", None)
+    assert result.answer.startswith(reply)
+    assert [c.handle for c in result.creators] == ["@greenrunner"]
+    assert_grounded(result)
