@@ -23,7 +23,7 @@ from bot.agent.grounding import (
     ground_quotes,
 )
 from bot.agent.llm import SYSTEM_PROMPT_FILE, LLMAgent, LLMError, build_chat_model, load_prompt
-from bot.agent.models import AskResult
+from bot.agent.models import AskResult, Citation
 from bot.agent.offline import Draft, OfflinePlanner, pick_quotes, quote_block
 from bot.agent.routing import Intent, find_handles
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox, to_json
@@ -145,10 +145,11 @@ class Answerer:
         if not result.citations:
             # The model quoted none of the guidance (or only misquoted it): cite the passage
             # that fits the question best, verbatim.
-            quotes = pick_quotes(self._guidance_for(question, box, history), question, limit=1)
+            quotes, note = self._quotes_for(question, box, history)
             if quotes:
                 draft = Draft(answer=f"{result.answer}\n\n{quote_block(quotes)}", citations=quotes)
                 result = self._finish(draft, box, "llm")
+            result.note = note
         result.creators = self._mentioned_cards(result.answer, box)
         return result
 
@@ -167,20 +168,17 @@ class Answerer:
                 cards.append(by_handle[handle])
         return cards
 
-    def _guidance_for(
+    def _quotes_for(
         self, question: str, box: ToolBox, history: Sequence[tuple[str, str]]
-    ) -> list[Passage]:
-        """The passages the model read, else a search for the question, unless the offline
-        answer to it would quote nothing either (thanks, help, shortlists, secrets)."""
+    ) -> tuple[list[Citation], str | None]:
+        """The best quote from the passages the model read, else from a search for the
+        question, unless the offline answer to it would quote nothing either (thanks, help,
+        shortlists, secrets); with a note when the guidance cannot be searched."""
         if box.passages():
-            return box.passages()
+            return pick_quotes(box.passages(), question, limit=1), None
         if self._planner.route(question, history).intent in _UNQUOTED_INTENTS:
-            return []
-        try:
-            return box.search_guidance(question)
-        except ScoutError as exc:  # no index yet, or the Chroma server is down
-            logger.warning("searching the guidance to cite failed: %s", exc)
-            return []
+            return [], None
+        return self._planner.guidance(box, question, limit=1)
 
     # -- grounding --------------------------------------------------------------------
     def _quote_checker(self) -> QuoteChecker:

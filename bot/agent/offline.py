@@ -314,7 +314,8 @@ class OfflinePlanner:
             # would drop "cannot reach the embeddings API at http://127.0.0.1:9/v1" whole.
             return Draft(answer="", footer=f"{message[:1].upper()}{message[1:]}.\n\n{EXAMPLES}")
 
-    def _guidance(self, box: ToolBox, query: str, limit: int) -> tuple[list[Citation], str | None]:
+    def guidance(self, box: ToolBox, query: str, limit: int) -> tuple[list[Citation], str | None]:
+        """Up to `limit` quotes for `query`, or none and a note saying why the index failed."""
         try:
             passages = box.search_guidance(query, k=4)
         except NotReadyError:
@@ -405,7 +406,7 @@ class OfflinePlanner:
             hint = f" Did you mean **{guess}**? Ask _who's best for {guess}?_" if guess else ""
             return Draft(answer=f"No creator in the roster fits **{scope}** yet.{hint}")
         top = cards[:3]
-        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
+        quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
         lead = (
             f"**For {scope}, start with {handles_list(top)}.** "
             "They are the best fits in your roster, scored on engagement against their "
@@ -483,7 +484,7 @@ class OfflinePlanner:
         if unpriced:
             parts.append(f"No rate on file, so not ranked on price: {handles_list(unpriced)}.")
         parts.extend(self._completeness(routed, cards, scope))
-        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
+        quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
         if quotes:
             parts.append("Why a budget goes further with micro-creators:\n" + quote_block(quotes))
         parts.append(
@@ -508,7 +509,7 @@ class OfflinePlanner:
             "several times their benchmark. Flagged creators are left out of my "
             "recommendations and plans.",
         ]
-        quotes, note = self._guidance(box, _flag_query(report.codes), limit=1)
+        quotes, note = self.guidance(box, _flag_query(report.codes), limit=1)
         if quotes:
             parts.append("Why it matters, from the guidance:\n" + quote_block(quotes))
         parts.append(
@@ -589,7 +590,7 @@ class OfflinePlanner:
             "Flagged creators are left out of my recommendations and plans; "
             "`score @handle` shows one creator's full breakdown."
         )
-        quotes, note = self._guidance(box, _flag_query(report.codes), limit=1)
+        quotes, note = self.guidance(box, _flag_query(report.codes), limit=1)
         if quotes:
             parts.append("Why it matters, from the guidance:\n" + quote_block(quotes))
         return Draft(
@@ -607,7 +608,7 @@ class OfflinePlanner:
         parts.append(creator_line(card))
         if weakest is not None and weakest is not strongest:
             parts.append(f"Weakest point ({weakest.name}): {weakest.reason.rstrip('.')}.")
-        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.SCORE], limit=1)
+        quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.SCORE], limit=1)
         if quotes:
             parts.append("What the guidance weighs most:\n" + quote_block(quotes))
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=[card], note=note)
@@ -645,7 +646,7 @@ class OfflinePlanner:
             others = ", ".join(f"{c.handle} {c.score:.0f}" for c in cards[1:])
             lead += f" (then {others})"
         parts = [lead + ".", "\n".join(creator_line(c) for c in cards)]
-        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.COMPARE], limit=1)
+        quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.COMPARE], limit=1)
         if quotes:
             parts.append("What the guidance weighs most:\n" + quote_block(quotes))
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
@@ -710,7 +711,7 @@ class OfflinePlanner:
             f"{usd(result.remaining)} left. No other set within the budget gets more engagements."
         )
         parts = [lead + left_out(result), "\n".join(creator_line(c) for c in result.creators)]
-        quotes, note = self._guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
+        quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
         if quotes:
             parts.append("Why spread a budget across micro-creators:\n" + quote_block(quotes))
         parts.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,9 +11,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from pydantic import BaseModel
 
 from bot.agent.answer import UNUSABLE_NOTE
-from bot.agent.offline import percent
+from bot.agent.offline import INGEST_NOTE, percent
 from bot.agent.tools import ToolBox
-from bot.knowledge.retriever import Retriever
+from bot.config import load_settings
+from bot.embeddings import WordLlamaEmbedder
+from bot.knowledge.retriever import Retriever, open_retriever
 from bot.scoring.service import Scout
 from bot.store.shortlists import ShortlistStore
 from tests.agent.conftest import MakeAnswerer, assert_grounded, llm_answerer
@@ -303,3 +306,16 @@ def test_a_short_grounded_answer_is_kept(make_answerer: MakeAnswerer, scout: Sco
     assert result.answer.startswith(reply)
     assert [c.handle for c in result.creators] == ["@greenrunner"]
     assert_grounded(result)
+
+
+def test_without_an_index_the_answer_notes_that_quotes_are_missing(
+    make_answerer: MakeAnswerer, tmp_path: Path
+) -> None:
+    empty = open_retriever(load_settings(scout_data_dir=tmp_path / "empty"), WordLlamaEmbedder())
+    reply = "Partner with @greenrunner: their vegan fitness fans trust their picks."
+    model = ScriptedChatModel(script=[AIMessage(content=reply)])
+    result = llm_answerer(make_answerer, model, retriever=empty).ask(
+        "who should we partner with for vegan fitness?"
+    )
+    assert (result.mode, result.answer, result.citations) == ("llm", reply, [])
+    assert result.note == INGEST_NOTE
