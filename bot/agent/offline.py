@@ -540,7 +540,7 @@ class OfflinePlanner:
             f"The guidance counts {low:,} to {high:,} followers as a micro-influencer; score "
             "cards mark it as `in_micro_range`."
         )
-        quotes, note = self._guidance(box, "micro-influencers typically have between followers", 1)
+        quotes, note = self.guidance(box, "micro-influencers typically have between followers", 1)
         if quotes:
             parts[-1] += "\n" + quote_block(quotes)
         parts.append(
