@@ -387,13 +387,25 @@ def _decimal_comma_columns(records: Iterable[dict[str, object]]) -> set[str]:
     """The number columns written the European way, as Excel there saves them: some cell
     shows a decimal comma and none a decimal point. Decided for the whole column, so
     "1,234" reads alike in every row; a column showing both keeps commas for thousands
-    and rejects each decimal comma."""
+    and rejects each decimal comma.
+
+    A column whose cells read either way ("12.000") follows the file when every column
+    that shows its mark shows a comma: Excel saves a whole file in one locale, so
+    "12.000" followers beside a "1.500,00" price are twelve thousand, not twelve."""
     marks: dict[str, set[str]] = {}
+    either_way: set[str] = set()
     for record in records:
         for column, raw in record.items():
-            if column in NUMBER_COLUMNS and (mark := _decimal_mark(raw)):
+            if column not in NUMBER_COLUMNS:
+                continue
+            if mark := _decimal_mark(raw):
                 marks.setdefault(column, set()).add(mark)
-    return {column for column, seen in marks.items() if seen == {","}}
+            elif isinstance(raw, str) and any(sep in raw for sep in ",."):
+                either_way.add(column)
+    european = {column for column, seen in marks.items() if seen == {","}}
+    if european and len(european) == len(marks):
+        european |= either_way
+    return european
 
 
 def _has_percent_sign(raw: object) -> bool:

@@ -283,6 +283,26 @@ def test_a_european_excel_file_reads_its_decimal_commas() -> None:
     ]
 
 
+@settings(max_examples=50, deadline=None)
+@given(followers=st.integers(1_000, 10**9))
+def test_thousands_points_follow_a_european_file(followers: int) -> None:
+    # "12.000" alone reads either way; beside a "1.500,00" price it once read as 12.
+    grouped = f"{followers:,}".replace(",", ".")
+    roster = write(
+        Path("eu.csv"),
+        f"Handle;Platform;Followers;Price\n@eu;instagram;{grouped};1.500,00\n",
+    )
+    [creator] = load_roster(roster)
+    assert (creator.followers, creator.rate_usd) == (followers, 1500)
+
+
+def test_a_column_that_reads_either_way_follows_no_mixed_file() -> None:
+    # One column shows a decimal point, another a decimal comma: "12,500" keeps its
+    # comma between thousands.
+    creator = one_creator("followers,rate_usd,sponsored_ratio", '"12,500",2.5,"0,2"')
+    assert (creator.followers, creator.rate_usd, creator.sponsored_ratio) == (12_500, 2.5, 0.2)
+
+
 @settings(max_examples=100, deadline=None)
 @given(amounts=st.lists(st.decimals(0, 10**7, places=2), min_size=1, max_size=5))
 def test_european_and_american_amounts_read_alike(amounts: list[Decimal]) -> None:
