@@ -197,6 +197,21 @@ def _rate(value: float) -> str:
     return f"{value:.2%}" if value < 0.01 else f"{value:.1%}"
 
 
+def _apart(value: float, threshold: float, template: str = "{:.{}%}", places: int = 0) -> str:
+    """`value` in `template` with the fewest decimals, from `places`, that keep it from
+    reading as the `threshold` it is held against: a sponsored ratio of 0.504 is 50.4%,
+    not "50% (over 50%)", and a growth of 0.2499 is 24.99%, not the 25% that flags."""
+    for shown in range(places, places + 7):
+        text = template.format(value, shown)
+        if value == threshold or text != template.format(threshold, shown):
+            break
+    return text
+
+
+def _cpl(value: float, config: ScoringConfig) -> str:
+    return _apart(value, config.flags.anomaly_comments_per_like, "{:.{}f}", places=3)
+
+
 def _money(value: float) -> str:
     return f"${value:,.0f}" if value >= 100 or value == int(value) else f"${value:,.2f}"
 
@@ -227,7 +242,8 @@ def flag_list(metrics: Metrics, table: RosterTable, i: int, config: ScoringConfi
         flags.append(
             Flag(
                 code="over_sponsored",
-                reason=f"{table.sponsored_ratio[i]:.0%} of recent posts are sponsored "
+                reason=f"{_apart(table.sponsored_ratio[i], config.flags.over_sponsored_ratio)} "
+                "of recent posts are sponsored "
                 f"(over {config.flags.over_sponsored_ratio:.0%}); audiences tune out ads",
             )
         )
@@ -235,7 +251,8 @@ def flag_list(metrics: Metrics, table: RosterTable, i: int, config: ScoringConfi
         flags.append(
             Flag(
                 code="growth_spike",
-                reason=f"followers grew {table.follower_growth_30d[i]:.0%} in 30 days "
+                reason="followers grew "
+                f"{_apart(table.follower_growth_30d[i], config.flags.growth_spike_30d)} in 30 days "
                 f"(at least {config.flags.growth_spike_30d:.0%}); check for bought followers",
             )
         )
@@ -243,7 +260,8 @@ def flag_list(metrics: Metrics, table: RosterTable, i: int, config: ScoringConfi
         flags.append(
             Flag(
                 code="engagement_anomaly",
-                reason=f"{metrics.comments_per_like[i]:.3f} comments per like with engagement "
+                reason=f"{_cpl(metrics.comments_per_like[i], config)} comments per like with "
+                "engagement "
                 f"{metrics.benchmark_ratio[i]:.1f}x the benchmark; likes may be bought",
             )
         )
@@ -294,18 +312,22 @@ def components(
             1 - auth.sponsored_free_ratio
         )
         deduction = auth.sponsored_max_penalty * min(excess, 1.0)
-        concerns.append(f"{table.sponsored_ratio[i]:.0%} of posts sponsored (-{deduction:.2f})")
+        sponsored = _apart(table.sponsored_ratio[i], config.flags.over_sponsored_ratio)
+        concerns.append(f"{sponsored} of posts sponsored (-{deduction:.2f})")
     if table.follower_growth_30d[i] > auth.growth_free_30d:
         excess = (table.follower_growth_30d[i] - auth.growth_free_30d) / max(
             auth.growth_full_penalty_30d - auth.growth_free_30d, 1e-9
         )
         deduction = auth.growth_max_penalty * min(excess, 1.0)
         concerns.append(
-            f"followers +{table.follower_growth_30d[i]:.0%} in 30 days (-{deduction:.2f})"
+            f"followers +{_apart(table.follower_growth_30d[i], config.flags.growth_spike_30d)} "
+            f"in 30 days (-{deduction:.2f})"
         )
     cpl = metrics.comments_per_like[i]
     if table.avg_comments[i] > 0 and cpl < config.flags.anomaly_comments_per_like:
-        concerns.append(f"only {cpl:.3f} comments per like (-{auth.low_comments_penalty:.2f})")
+        concerns.append(
+            f"only {_cpl(cpl, config)} comments per like (-{auth.low_comments_penalty:.2f})"
+        )
     if concerns:
         authenticity_reason = "; ".join(concerns)
     else:

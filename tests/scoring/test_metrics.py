@@ -228,6 +228,42 @@ def test_flags(fields: dict[str, float], codes: list[str]) -> None:
     assert all(flag.reason for flag in flags)
 
 
+def _percent_after(prefix: str, text: str) -> float:
+    found = re.search(re.escape(prefix) + r"([\d.]+)%", text)
+    assert found, text
+    return float(found.group(1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ratio=st.floats(0.50000001, 1), growth=st.floats(0.25, 3))
+def test_a_flagged_ratio_never_reads_as_its_threshold(ratio: float, growth: float) -> None:
+    # 0.504 sponsored once read "50% of recent posts are sponsored (over 50%)".
+    table, m = metrics_for(make_creator(sponsored_ratio=ratio, follower_growth_30d=growth))
+    sponsored, spike = flag_list(m, table, 0, CONFIG)
+    assert _percent_after("", sponsored.reason) > 50
+    assert _percent_after("grew ", spike.reason) >= 25
+    authenticity = _components(table, m, 0)[1].reason
+    assert _percent_after("", authenticity) > 50
+    assert _percent_after("followers +", authenticity) >= 25
+
+
+@settings(max_examples=60, deadline=None)
+@given(growth=st.floats(0.11, 0.24999999))
+def test_growth_below_the_spike_never_reads_as_the_spike(growth: float) -> None:
+    # 0.2499 (no flag) once read "followers +25% in 30 days", the growth that flags.
+    table, m = metrics_for(make_creator(follower_growth_30d=growth))
+    assert flag_list(m, table, 0, CONFIG) == []
+    assert _percent_after("followers +", _components(table, m, 0)[1].reason) < 25
+
+
+def test_comments_per_like_just_under_the_anomaly_bound_read_under_it() -> None:
+    # 0.0099 comments per like once read "0.010", the bound it is under.
+    table, m = metrics_for(make_creator(avg_likes=10_000, avg_comments=99))
+    assert "only 0.0099 comments per like" in _components(table, m, 0)[1].reason
+    table, m = metrics_for(make_creator(avg_likes=10_000, avg_comments=40))
+    assert "only 0.004 comments per like" in _components(table, m, 0)[1].reason
+
+
 def test_flag_rules_name_each_code_with_its_configured_threshold() -> None:
     rules = flag_rules(CONFIG)
     assert rules == {
