@@ -255,11 +255,19 @@ def rank(
 ) -> None:
     """Rank the best creators for a niche."""
     config = settings()
-    cards = _scout(config).rank(niche, n, include_flagged)
+    scout = _scout(config)
+    cards = scout.rank(niche, n, include_flagged)
     if as_json:
         print_json({"creators": [card.model_dump(mode="json") for card in cards]})
     elif not cards:
-        typer.echo(f'No creators on the roster fit "{niche}".')
+        # Creators who fit but carry a flag were left out, not missing from the roster.
+        flagged = 0 if include_flagged else scout.flagged(niche, n=1).total
+        typer.echo(
+            f'No unflagged creators on the roster fit "{niche}"; {flagged} that fit carry a '
+            "flag (--include-flagged lists them)."
+            if flagged
+            else f'No creators on the roster fit "{niche}".'
+        )
     else:
         _cards_table(cards, f'Best for "{niche}"')
 

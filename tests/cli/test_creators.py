@@ -295,6 +295,23 @@ def test_a_plan_for_a_niche_nobody_fits_says_so_instead_of_none_affordable() -> 
     )
 
 
+def test_a_rank_whose_fitting_creators_are_all_flagged_says_so() -> None:
+    # It said 'No creators on the roster fit "gaming"', as if there were none.
+    roster = (
+        "handle,platform,niches,followers,avg_likes,sponsored_ratio\n"
+        "@ads.one,instagram,gaming,5000,100,0.8\n"
+        "@ads.two,instagram,gaming,5000,100,0.9\n"
+        "@clean,instagram,vegan,5000,100,0\n"
+    )
+    stdout = " ".join(on_roster(roster, "rank", "--niche", "gaming").split())
+    assert stdout == (
+        'No unflagged creators on the roster fit "gaming"; 2 that fit carry a flag '
+        "(--include-flagged lists them)."
+    )
+    stdout = " ".join(on_roster(roster, "rank", "--niche", "knitting").split())
+    assert stdout == 'No creators on the roster fit "knitting".'
+
+
 def test_roster_import_json_is_one_document_with_the_report() -> None:
     Path("mine.csv").write_text(
         "Username,Network,Followers,Avg. Likes,Price,Notes\n@NewFace,TikTok,5000,300,$90,hi\n",
