@@ -55,6 +55,12 @@ CANONICAL_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("handle", "platform", "followers")
 CSV_DELIMITERS = (",", ";", "\t")
+# What a row with more cells than the header most likely holds, by separator.
+_QUOTE_HINTS = {
+    ",": 'a cell with a comma in it (12,000) must be in double quotes: "12,000"',
+    ";": 'a cell with a semicolon in it (vegan;fitness) must be in double quotes: "vegan;fitness"',
+    "\t": "a cell with a tab in it must be in double quotes",
+}
 _SEPARATOR_HINT = re.compile(r"sep=([^\r\n])\r?(?:\n|$)")
 
 # Export headers from influencer tools, compared after lower-casing and dropping
@@ -771,6 +777,8 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
             # A short row is as suspect as a long one: a truncated file must not half-import.
             if len(row) != len(headers):
                 message = f"row: has {len(row)} cells but the header has {len(headers)}"
+                if len(row) > len(headers):
+                    message += f"; {_QUOTE_HINTS[_delimiter(text)[0]]}"
                 problems.append((line, f"{name}:{line}: {message}"))
                 continue
             cells = dict(zip(headers, row, strict=True))

@@ -99,7 +99,10 @@ def test_youtube_handles_with_hyphens_load() -> None:
         ),
         (
             "handle,platform,followers\n@a,instagram,10,extra\n",
-            ["roster.csv:2: row: has 4 cells but the header has 3"],
+            [
+                "roster.csv:2: row: has 4 cells but the header has 3; a cell with a comma in it "
+                '(12,000) must be in double quotes: "12,000"'
+            ],
         ),
         (
             f"{FULL_HEADER}\n{FULL_ROW}\n@short,A,instagram,vegan,2000,100\n",
@@ -134,6 +137,22 @@ def test_bad_files_are_rejected_with_exact_lines(content: str | bytes, expected:
         assert found == [f"{expected[0]}; nothing was imported"]
     else:
         assert found == [*expected, f"roster.csv: {len(expected)} problems; nothing was imported"]
+
+
+@pytest.mark.parametrize(
+    ("content", "separator"),
+    [
+        ("handle,platform,followers\n@a,instagram,12,000\n", "comma"),
+        ("handle;platform;niches;followers\n@a;instagram;vegan;fitness;12000\n", "semicolon"),
+    ],
+)
+def test_a_row_split_by_an_unquoted_separator_says_to_quote_the_cell(
+    content: str, separator: str
+) -> None:
+    [problem] = problems(write(Path("roster.csv"), content))
+    assert problem.startswith("roster.csv:2: row: has ")
+    assert f"; a cell with a {separator} in it (" in problem
+    assert "must be in double quotes: " in problem
 
 
 @settings(max_examples=50, deadline=None)
