@@ -345,21 +345,37 @@ def _whole(raw: object, **kwargs: Any) -> int:
     return int(value)
 
 
-def _fraction(raw: object, **kwargs: Any) -> float:
-    value = _number(raw, percent_ok=True, **kwargs)
+def _percent_scale(raw: object, in_percent: bool) -> Decimal | int:
+    """What a cell is multiplied by in a column of percentages: 0.01, unless the cell
+    carries its own % sign."""
+    return Decimal("0.01") if in_percent and not _has_percent_sign(raw) else 1
+
+
+def _fraction(raw: object, *, in_percent: bool = False, **kwargs: Any) -> float:
+    value = _number(raw, percent_ok=True, scale=_percent_scale(raw, in_percent), **kwargs)
     if value is None:
         return 0.0
     if not 0 <= value <= 1:
-        raise _CellError(f"must be a fraction from 0 to 1 (e.g. 0.35 or 35%), got {_shown(raw)}")
+        allowed = (
+            "a percentage from 0 to 100 (the header says %)"
+            if in_percent
+            else "a fraction from 0 to 1 (e.g. 0.35 or 35%)"
+        )
+        raise _CellError(f"must be {allowed}, got {_shown(raw)}")
     return value
 
 
-def _growth(raw: object, **kwargs: Any) -> float:
-    value = _number(raw, percent_ok=True, **kwargs)
+def _growth(raw: object, *, in_percent: bool = False, **kwargs: Any) -> float:
+    value = _number(raw, percent_ok=True, scale=_percent_scale(raw, in_percent), **kwargs)
     if value is None:
         return 0.0
     if value < -1:
-        raise _CellError(f"must be a fraction of at least -1 (e.g. 0.05 or 5%), got {_shown(raw)}")
+        allowed = (
+            "a percentage of at least -100 (the header says %)"
+            if in_percent
+            else "a fraction of at least -1 (e.g. 0.05 or 5%)"
+        )
+        raise _CellError(f"must be {allowed}, got {_shown(raw)}")
     return value
 
 
@@ -445,8 +461,7 @@ def _engagement_rate(raw: object, *, in_percent: bool, decimal_comma: bool = Fal
     rate's header ("Engagement": 850), which would otherwise become 8.5x the
     followers in likes.
     """
-    per_cent = in_percent and not _has_percent_sign(raw)
-    scale = Decimal("0.01") if per_cent else 1
+    scale = _percent_scale(raw, in_percent)
     rate = _non_negative(raw, percent_ok=True, scale=scale, decimal_comma=decimal_comma)
     if rate is not None and rate > 1:
         raise _CellError(
@@ -522,6 +537,8 @@ _PARSERS: dict[str, Callable[[object], object]] = {
     "engagements": _non_negative,
     # engagement_rate depends on its whole column; parse_roster adds its parser.
 }
+# The columns that hold fractions, whose header may say they are written in percent.
+PERCENT_COLUMNS = frozenset({"sponsored_ratio", "follower_growth_30d", "engagement_rate"})
 # The columns that hold numbers, whose parsers take `decimal_comma`.
 NUMBER_COLUMNS = frozenset(
     {
@@ -791,7 +808,12 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
         raise RosterError([f"{name}: no creators found ({what})"])
 
     comma_columns = _decimal_comma_columns(record for _, _, record in records)
-    in_percent = _rates_in_percent(
+    # A header with a % sign ("Engagement Rate (%)", "Growth %") says its cells are
+    # percentages: 0.8 there is 0.8%, not 80%.
+    percent_columns = {
+        column for header, column in mapping.items() if "%" in header and column in PERCENT_COLUMNS
+    }
+    in_percent = "engagement_rate" in percent_columns or _rates_in_percent(
         (record.get("engagement_rate") for _, _, record in records),
         decimal_comma="engagement_rate" in comma_columns,
     )
@@ -799,6 +821,9 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
         **_PARSERS,
         "engagement_rate": partial(_engagement_rate, in_percent=in_percent),
     }
+    for column in percent_columns - {"engagement_rate"}:
+        fraction_parser: Callable[..., object] = parsers[column]
+        parsers[column] = partial(fraction_parser, in_percent=True)
     for column in comma_columns:
         number_parser: Callable[..., object] = parsers[column]
         parsers[column] = partial(number_parser, decimal_comma=True)

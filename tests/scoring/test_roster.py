@@ -506,6 +506,38 @@ def test_an_engagement_column_has_one_unit(cells: list[str], likes: list[float])
     assert engagement_likes(cells) == pytest.approx(likes)
 
 
+@settings(max_examples=100, deadline=None)
+@given(hundredths=st.integers(min_value=0, max_value=10_000))
+def test_a_percent_header_reads_its_cells_as_percentages(hundredths: int) -> None:
+    # "Engagement Rate (%)" of 0.8 once read as 80%, and "Growth %" of 5 as 500% (a spike).
+    percent = Decimal(hundredths) / 100  # 0 to 100, as the column writes it
+    roster = write(
+        Path("export.csv"),
+        "Handle,Platform,Followers,Engagement Rate (%),Sponsored (%),30d Growth %\n"
+        f"@a,instagram,10000,{percent},{percent},{percent}\n"
+        f"@b,instagram,10000,{percent}%,{percent}%,-{percent}\n",
+    )
+    a, b = load_roster(roster)
+    fraction = float(percent / 100)  # exactly as written: 50 is the 0.5 that is not flagged
+    assert (a.sponsored_ratio, a.follower_growth_30d) == (fraction, fraction)
+    assert (b.sponsored_ratio, b.follower_growth_30d) == (fraction, -fraction)
+    assert a.avg_likes == b.avg_likes == pytest.approx(10_000 * fraction)
+
+
+def test_a_percent_header_names_its_unit_when_a_cell_is_out_of_range() -> None:
+    roster = write(
+        Path("export.csv"),
+        "Handle,Platform,Followers,Sponsored (%),Growth %\n@a,tiktok,10,150,-120\n",
+    )
+    assert problems(roster) == [
+        "export.csv:2: sponsored_ratio: must be a percentage from 0 to 100 (the header says %), "
+        'got "150"',
+        "export.csv:2: follower_growth_30d: must be a percentage of at least -100 (the header "
+        'says %), got "-120"',
+        "export.csv: 2 problems; nothing was imported",
+    ]
+
+
 def test_a_count_under_an_engagement_rate_header_is_rejected_not_read_as_a_rate() -> None:
     roster = write(
         Path("export.csv"),
