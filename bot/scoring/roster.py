@@ -794,7 +794,10 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
             # A short row is as suspect as a long one: a truncated file must not half-import.
             if len(row) != len(headers):
                 message = f"row: has {len(row)} cells but the header has {len(headers)}"
-                if len(row) > len(headers):
+                extra = row[len(headers) :]
+                if extra and not any(cell.strip() for cell in extra):
+                    message += " (the extra cells are empty: a separator ends the line)"
+                elif extra:
                     message += f"; {_QUOTE_HINTS[_delimiter(text)[0]]}"
                 problems.append((line, f"{name}:{line}: {message}"))
                 continue

@@ -139,6 +139,14 @@ def test_bad_files_are_rejected_with_exact_lines(content: str | bytes, expected:
         assert found == [*expected, f"roster.csv: {len(expected)} problems; nothing was imported"]
 
 
+def test_a_row_with_a_separator_at_its_end_says_so_not_to_quote_a_cell() -> None:
+    roster = write(Path("roster.csv"), "handle,platform,followers\n@a,instagram,10,\n")
+    assert problems(roster) == [
+        "roster.csv:2: row: has 4 cells but the header has 3 (the extra cells are empty: a "
+        "separator ends the line); nothing was imported"
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "separator"),
     [
