@@ -50,7 +50,9 @@ def _money(value: float | None) -> str:
         return "-"
     if 0 < value < 0.01:
         return f"${value:.2g}"  # a fraction of a cent is not $0.00
-    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
+    # Whole dollars above $10 drop the cents; other amounts keep them, or a budget of
+    # $99.99 would read "$100" beside a $100 creator it cannot afford.
+    return f"${value:,.0f}" if value >= 10 and value == round(value) else f"${value:,.2f}"
 
 
 def _cards_table(cards: list[ScoreCard], title: str) -> None:

@@ -143,6 +143,23 @@ def test_a_plan_shows_a_fraction_of_a_cent_as_it_is() -> None:
     assert "$0.00 " not in stdout
 
 
+def test_a_plan_shows_cents_it_would_otherwise_round_away() -> None:
+    # A $99.99 budget read "within $100" and "none ... affordable within $100" beside a
+    # $100 creator; $109.50 read "$110".
+    roster = (
+        "handle,platform,niches,followers,avg_likes,rate_usd\n"
+        "@hundred,instagram,fitness,20000,900,100\n"
+        "@cheap,instagram,fitness,20000,100,65.01\n"
+    )
+    stdout = " ".join(on_roster(roster, "plan", "--niche", "fitness", "--budget", "99.99").split())
+    assert "within $99.99" in stdout and "$100 " not in stdout
+    assert "for $65.01; $34.98 left over" in stdout
+    stdout = " ".join(on_roster(roster, "plan", "--niche", "fitness", "--budget", "60").split())
+    assert "affordable within $60." in stdout
+    stdout = " ".join(on_roster(roster, "plan", "--niche", "fitness", "--budget", "1e3").split())
+    assert "for $165.01; $834.99 left over" in stdout and "$100 " in stdout
+
+
 def test_roster_text_and_briefs_print_as_text_not_rich_markup() -> None:
     # "[/bold]" in a name once crashed `scout score` with rich's MarkupError, and
     # "[b]" vanished into bold.
