@@ -233,7 +233,9 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
             except ScoutError:
                 continue  # dropped from the roster since; shown as such
         return build_shortlist_message(campaign, items, cards)
-    campaign, handles = split_campaign_and_handles(args[1:], deps.scout.handles())
+    campaign, typed = split_campaign_and_handles(args[1:], deps.scout.handles())
+    # A handle given twice ("@a @A") is one creator: added or removed once, reported once.
+    handles = list(dict.fromkeys(typed))
     if not handles:
         raise UsageError(f"`shortlist {action}` needs at least one handle.")
     # Look every handle up before writing, so one unknown handle leaves the shortlist as it was.

@@ -302,3 +302,12 @@ def test_compare_for_a_niche_scores_niche_fit(app: ServedApp) -> None:
     expected = app.deps.scout.compare(pair, "vegan fitness")
     assert f"score *{expected[0].score:.0f}*/100" in _text(reply)
     assert _shown_handles(reply, [c.handle for c in expected]) == [c.handle for c in expected]
+
+
+def test_a_handle_given_twice_is_one_creator(app: ServedApp, handles: list[str]) -> None:
+    twice = f"{handles[0]} {handles[0].upper()}"
+    added = _run(app, f"shortlist add twice {twice}", key="sl-twice-add")
+    assert _text(added) == f"Added *twice*: {handles[0]}"
+    removed = _run(app, f"shortlist remove twice {twice}", key="sl-twice-remove")
+    assert _text(removed) == f"Removed from *twice*: {handles[0]}"
+    assert app.deps.shortlists.entries("T111", "twice") == []
