@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
@@ -35,8 +37,9 @@ class ChangeRecord(BaseModel):
 
 
 def normalise_campaign(campaign: str) -> str:
-    """Campaign names compare case- and space-insensitively ("Spring Launch" == "spring launch")."""
-    return " ".join(campaign.split()).lower()
+    """Campaign names compare case- and space-insensitively ("Spring Launch" == "spring launch"),
+    and an accent typed as its own character ("e" + U+0301) is the accented letter ("é")."""
+    return unicodedata.normalize("NFC", " ".join(campaign.split()).lower())
 
 
 class ShortlistStore:

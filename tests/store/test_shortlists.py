@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy.engine import Engine
 
 from bot.store.shortlists import ShortlistStore
@@ -33,3 +35,15 @@ def test_workspaces_never_see_each_other(engine: Engine) -> None:
     assert store.changes_since("T2", "launch", 0) == []
     assert not store.remove("T2", "launch", "@a", "U9")
     assert store.campaigns("T1") == ["launch"]
+
+
+def test_a_name_typed_with_combining_accents_is_the_same_campaign(engine: Engine) -> None:
+    composed, decomposed = "Café Ünïcode", unicodedata.normalize("NFD", "CAFÉ ÜNÏCODE")
+    assert composed.lower() != decomposed.lower()  # they look alike, code points differ
+    store = ShortlistStore(engine)
+    assert store.add("T1", composed, "@a", "U1")
+    assert not store.add("T1", decomposed, "@a", "U2")
+    assert [i.handle for i in store.entries("T1", decomposed)] == ["@a"]
+    assert store.campaigns("T1") == ["café ünïcode"]
+    assert store.remove("T1", decomposed, "@a", "U2")
+    assert [c.kind for c in store.changes_since("T1", composed, 0)] == ["added", "removed"]
