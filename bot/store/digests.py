@@ -204,6 +204,14 @@ class DigestStore:
                 row.active = True
                 row.active_since = now
                 row.last_change_id = start
+            elif (row.frequency, row.at_time, row.timezone) != (
+                schedule.frequency,
+                schedule.at_time,
+                schedule.timezone,
+            ):
+                # The new schedule starts now: a slot it would have had earlier (last Monday,
+                # for daily turned weekly on a Friday) was never promised, so none is due at once.
+                row.active_since = now
             row.frequency = schedule.frequency
             row.at_time = schedule.at_time
             row.timezone = schedule.timezone

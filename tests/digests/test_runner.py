@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -407,6 +407,35 @@ def test_resubscribing_updates_and_does_not_replay_old_changes(
     runner.run(manual=True)
     [digest] = digests(slack)
     assert "@chen" in digest and "@bruno" not in digest.split("Top")[0]
+
+
+def test_a_changed_schedule_posts_on_its_own_next_slot_not_at_once(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    clock.now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday
+    subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    clock.now = datetime(2026, 11, 23, 9, 1, tzinfo=UTC)  # Monday's daily slot
+    assert [o.period_key for o in runner.run()] == ["2026-11-23"]
+
+    clock.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # Friday: switch to weekly
+    subscribe(engine, clock, "launch", frequency="weekly")
+    shortlists.add(TEAM, "launch", "@chen", "U1")
+    clock.advance(minutes=1)
+    assert runner.run() == []  # was a "weekly" digest on Friday, keyed to Monday's week
+    clock.now = datetime(2026, 11, 30, 9, 1, tzinfo=UTC)  # the next Monday
+    assert [(o.period_key, o.changes) for o in runner.run()] == [("2026-W49", 1)]
+
+    clock.now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)  # Sunday 10:00: daily at 17:00
+    subscribe(engine, clock, "launch", at_time="17:00")
+    shortlists.remove(TEAM, "launch", "@chen", "U1")
+    clock.advance(minutes=1)
+    assert runner.run() == []  # not at once for this morning's 09:00 slot
+    clock.now = datetime(2026, 12, 6, 17, 1, tzinfo=UTC)
+    assert [(o.period_key, o.changes) for o in runner.run()] == [("2026-12-06", 1)]
+    assert len(digests(slack)) == 3
 
 
 def test_pending_post_times_out_of_a_lease_only_once(
