@@ -51,11 +51,13 @@ def _score(value: float | None) -> str:
 
 def _change_line(change: ChangeRecord) -> str:
     if change.kind == "score_move":
-        delta = (change.new_score or 0.0) - (change.old_score or 0.0)
-        arrow = "📈" if delta > 0 else "📉"
+        old, new = change.old_score or 0.0, change.new_score or 0.0
+        arrow = "📈" if new > old else "📉"
+        # The difference of the scores as shown, so "85 → 61" reads (-24), not (-25).
+        shown_delta = round(new) - round(old)
         return (
             f"{arrow} *{_escape(change.handle)}* {_score(change.old_score)} → "
-            f"{_score(change.new_score)} ({delta:+.0f}) · {_who(change.actor)}, "
+            f"{_score(change.new_score)} ({shown_delta:+d}) · {_who(change.actor)}, "
             f"{_when(change.created_at)}"
         )
     score = change.new_score if change.kind == "added" else change.old_score

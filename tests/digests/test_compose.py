@@ -48,6 +48,17 @@ def test_sections_per_kind_with_actor_scores_and_top_list() -> None:
     assert "since the last digest" in blocks[1]["elements"][0]["text"]
 
 
+def test_a_score_move_reads_as_the_difference_of_the_scores_shown() -> None:
+    moves = [
+        change(1, "@a", "score_move", old=85.37, new=60.53),
+        change(2, "@b", "score_move", old=60.4, new=66.6),
+    ]
+    message = build_digest("launch", moves, [], shortlist_size=0, since=None)
+    lines = message["blocks"][2]["text"]["text"].splitlines()[1:]
+    assert lines[0].startswith("• 📉 *@a* 85 → 61 (-24) ·")  # was (-25): 85.37 - 60.53
+    assert lines[1].startswith("• 📈 *@b* 60 → 67 (+7) ·")  # was (+6)
+
+
 def test_long_change_lists_are_summarised() -> None:
     changes = [change(i, f"@creator{i}", "added") for i in range(40)]
     message = build_digest("launch", changes, [], shortlist_size=0, since=None)
