@@ -125,7 +125,8 @@ def build_digest(
     if top:
         heading = f"*Top {min(len(top), TOP_N)} of {_plural(shortlist_size, 'creator')} now*"
         ranked = [
-            f"{rank}. *{_escape(entry.handle)}* — {_score(entry.score)}"
+            f"{rank}. *{_escape(entry.handle)}* — "
+            + (_score(entry.score) if entry.score is not None else "no longer in the roster")
             for rank, entry in enumerate(top[:TOP_N], start=1)
         ]
         text = f"{heading} (score 0–100)\n" + "\n".join(ranked)

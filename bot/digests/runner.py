@@ -163,11 +163,10 @@ class DigestRunner:
                 return self._outcome(claim, "recovered", len(changes), message_ts=found), None
         entries = self.shortlists.entries(sub.team_id, sub.campaign)
         cards = {e.handle: self.cards(e.handle) for e in entries}
-        now_on_list = []
-        for entry in entries:
-            card = cards[entry.handle]
-            score = card.score if card is not None else entry.last_score
-            now_on_list.append(TopEntry(handle=entry.handle, score=score))
+        now_on_list = [
+            TopEntry(handle=e.handle, score=card.score if (card := cards[e.handle]) else None)
+            for e in entries
+        ]
         message = build_digest(
             sub.campaign,
             changes,
@@ -317,7 +316,7 @@ def roster_cards(deps: Deps) -> CardLookup:
         try:
             return loaded[0].card(handle)
         except ScoutError:
-            return None  # no longer on the roster: the digest falls back to its last score
+            return None  # no longer in the roster: the digest says so
 
     return card
 

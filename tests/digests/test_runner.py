@@ -70,14 +70,15 @@ def test_top_list_ranks_by_current_score(
     engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
 ) -> None:
     shortlists = ShortlistStore(engine)
-    shortlists.add(TEAM, "launch", "@zed", "U1", score=12)
+    shortlists.add(TEAM, "launch", "@zed", "U1", score=99)
     subscribe(engine, clock, "launch")
     for handle in ("@dee", "@alba", "@chen"):
         shortlists.add(TEAM, "launch", handle, "U1")
     runner.run(manual=True)
     top = slack.calls_to("chat.postMessage")[0].body["blocks"][-1]["text"]["text"]
     assert top.index("@alba") < top.index("@chen") < top.index("@dee") < top.index("@zed")
-    assert "1. *@alba* — 81" in top and "4. *@zed* — 12" in top  # @zed: not in the roster
+    # @zed left the roster: said so, ranked last, not first on the 99 it had when added.
+    assert "1. *@alba* — 81" in top and "4. *@zed* — no longer in the roster" in top
 
 
 def test_concurrent_runners_post_each_change_once(
