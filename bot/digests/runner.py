@@ -162,19 +162,21 @@ class DigestRunner:
                 logger.info("digest post %s was already in the channel", claim.post_id)
                 return self._outcome(claim, "recovered", len(changes), message_ts=found), None
         entries = self.shortlists.entries(sub.team_id, sub.campaign)
-        cards = {e.handle: self.cards(e.handle) for e in entries}
-        now_on_list = [
-            TopEntry(handle=e.handle, score=card.score if (card := cards[e.handle]) else None)
-            for e in entries
-        ]
-        message = build_digest(
-            sub.campaign,
-            changes,
-            rank_top(now_on_list),
-            shortlist_size=len(entries),
-            since=sub.last_posted_at,
-        )
         try:
+            # A roster that cannot be read fails this attempt like a refused post: released
+            # with its reason, not left holding the claim until the lease runs out.
+            cards = {e.handle: self.cards(e.handle) for e in entries}
+            now_on_list = [
+                TopEntry(handle=e.handle, score=card.score if (card := cards[e.handle]) else None)
+                for e in entries
+            ]
+            message = build_digest(
+                sub.campaign,
+                changes,
+                rank_top(now_on_list),
+                shortlist_size=len(entries),
+                since=sub.last_posted_at,
+            )
             response = self.client.chat_postMessage(
                 channel=sub.channel_id,
                 text=message["text"],

@@ -119,6 +119,30 @@ def test_a_post_backing_off_is_reported_not_nothing_changed(
     engine.dispose()
 
 
+def test_an_unreadable_roster_fails_the_run_and_a_rerun_posts_once_fixed(
+    db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    engine = on_shortlist(db_url, slack, monkeypatch, "launch")
+    assert cli("digest", "subscribe", "launch", "--channel", "C9").exit_code == 0
+    ShortlistStore(engine).add("T111", "launch", "@bruno", "U1")
+    broken = tmp_path / "broken.csv"
+    broken.write_text("garbage\n", encoding="utf-8")
+    monkeypatch.setenv("SCOUT_ROSTER", str(broken))
+
+    failed = cli("digest", "run", "--now")
+    # Was exit 0 with a traceback, and the claim held for five minutes ("still pending").
+    assert failed.exit_code == 1 and isinstance(failed.exception, ScoutError)
+    assert "broken.csv" in str(failed.exception) and "launch -> C9" in str(failed.exception)
+    assert slack.calls_to("chat.postMessage") == []
+
+    monkeypatch.delenv("SCOUT_ROSTER")
+    fixed = cli("digest", "run", "--now")
+    assert fixed.exit_code == 0, fixed.output
+    assert "posted" in fixed.stdout and len(slack.calls_to("chat.postMessage")) == 1
+    assert "Nothing changed" in cli("digest", "run", "--now").stdout
+    engine.dispose()
+
+
 def test_missing_token_is_one_line_on_stderr(tmp_path: Path) -> None:
     no_token = scout("digest", "run", env=scout_env(f"sqlite:///{tmp_path / 'scout.db'}"))
     assert no_token.returncode == 1
