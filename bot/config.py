@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     scout_knowledge_dir: Path = PROJECT_DIR / "knowledge"
     scout_prompts_dir: Path = PROJECT_DIR / "prompts"
     scout_scoring_config: Path | None = None
-    scout_team_id: str = "local"
+    # The width of the team_id columns: PostgreSQL refuses a longer one.
+    scout_team_id: Annotated[str, Field(max_length=32)] = "local"
     # A shortlisted creator's score must move by more than this (0-100 points) to be reported.
     scout_digest_score_threshold: Annotated[float, Field(ge=0, le=100)] = 5.0
     database_url: str | None = None

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import typer
 
 from bot.errors import NotReadyError
 
@@ -18,6 +21,24 @@ def settings() -> Settings:
     from bot.config import load_settings
 
     return load_settings()
+
+
+# The database columns' widths (bot/store/): PostgreSQL refuses a longer value with a
+# traceback, where SQLite would quietly store it.
+TEAM_ID_WIDTH = 32
+CHANNEL_ID_WIDTH = 32
+ACTOR_WIDTH = 64
+
+
+def at_most(width: int) -> Callable[[str | None], str | None]:
+    """An option callback refusing a value longer than the column it is stored in."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and len(value) > width:
+            raise typer.BadParameter(f"{len(value)} characters is too long (at most {width})")
+        return value
+
+    return check
 
 
 def _finite(value: Any) -> Any:

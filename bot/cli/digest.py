@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.common import print_json, settings
+from bot.cli.common import (
+    ACTOR_WIDTH,
+    CHANNEL_ID_WIDTH,
+    TEAM_ID_WIDTH,
+    at_most,
+    print_json,
+    settings,
+)
 
 digest_app = typer.Typer(help="Channel digests of shortlist changes.", no_args_is_help=True)
 
@@ -83,12 +90,27 @@ def clock(
 @digest_app.command("subscribe")
 def subscribe(
     campaign: str = typer.Argument(..., help="The campaign whose shortlist to follow."),
-    channel: str = typer.Option(..., "--channel", help="Slack channel id, e.g. C0123ABCD."),
+    channel: str = typer.Option(
+        ...,
+        "--channel",
+        help="Slack channel id, e.g. C0123ABCD.",
+        callback=at_most(CHANNEL_ID_WIDTH),
+    ),
     frequency: str = typer.Option("daily", "--frequency", "-f", help="daily or weekly (Mondays)."),
     at: str = typer.Option("09:00", "--at", help="Local time of day, HH:MM."),
     tz: str = typer.Option("UTC", "--tz", help="IANA time zone, e.g. Europe/Berlin."),
-    team: str | None = typer.Option(None, "--team", help="Workspace id (default SCOUT_TEAM_ID)."),
-    by: str = typer.Option("cli", "--by", help="Who subscribed (a Slack user id or a name)."),
+    team: str | None = typer.Option(
+        None,
+        "--team",
+        help="Workspace id (default SCOUT_TEAM_ID).",
+        callback=at_most(TEAM_ID_WIDTH),
+    ),
+    by: str = typer.Option(
+        "cli",
+        "--by",
+        help="Who subscribed (a Slack user id or a name).",
+        callback=at_most(ACTOR_WIDTH),
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the subscription as JSON."),
 ) -> None:
     """Subscribe a channel to a campaign's shortlist digest."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from bot.cli.common import print_json, settings
+from bot.cli.common import TEAM_ID_WIDTH, at_most, print_json, settings
 from bot.errors import ScoutError
 
 shortlist_app = typer.Typer(help="Manage campaign shortlists.", no_args_is_help=True)
@@ -19,7 +19,9 @@ ACTOR = "cli"
 def add(
     campaign: str = typer.Argument(..., help="The campaign name."),
     handles: list[str] = typer.Argument(..., help="One or more handles to add."),
-    team: str | None = typer.Option(None, "--team", help=TEAM_HELP),
+    team: str | None = typer.Option(
+        None, "--team", help=TEAM_HELP, callback=at_most(TEAM_ID_WIDTH)
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print what changed as JSON."),
 ) -> None:
     """Add creators to a campaign's shortlist (each must be in the roster)."""

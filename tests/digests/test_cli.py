@@ -256,3 +256,38 @@ def test_subscribe_refuses_a_blank_channel(channel: str) -> None:
     assert isinstance(refused.exception, ScoutError)
     assert str(refused.exception) == "--channel is empty: give a Slack channel id, e.g. C0123ABCD"
     assert json.loads(cli("digest", "list", "--json").stdout) == {"subscriptions": []}
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--channel", "#spring-launch-campaign-team-2026-q1"),
+        ("--by", "Jane Doe, Head of Influencer Partnerships, Brand Co (EMEA region)"),
+        ("--team", "T" * 33),
+    ],
+)
+def test_subscribe_refuses_a_value_wider_than_its_column(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, option: str, value: str
+) -> None:
+    # PostgreSQL refused these with a DataError traceback; SQLite stored them.
+    engine = open_database(db_url)
+    ShortlistStore(engine).add("T111", "x", "@alba", "U1")
+    for key, setting in scout_env(db_url).items():
+        monkeypatch.setenv(key, setting)
+    args = {"--channel": "C1", "--by": "cli", option: value}
+    refused = cli("digest", "subscribe", "x", *(word for pair in args.items() for word in pair))
+    assert refused.exit_code == 2
+    assert f"Invalid value for '{option}'" in refused.output and "at most" in refused.output
+    assert DigestStore(engine).subscriptions("T111") == []
+    engine.dispose()
+
+
+def test_shortlist_add_refuses_a_team_wider_than_its_column(db_url: str) -> None:
+    refused = scout(
+        "shortlist", "add", "x", "@greenrunner", "--team", "T" * 33, env=scout_env(db_url)
+    )
+    assert refused.returncode == 2
+    [line] = refused.stderr.strip().splitlines()
+    assert (
+        "shortlist add: Invalid value for '--team': 33 characters is too long (at most 32)" in line
+    )
