@@ -88,10 +88,10 @@ def list_(
     creators: list[dict[str, Any]] = []
     for item in items:
         row = item.model_dump(mode="json")
-        if scout is not None and item.handle in on_roster:
+        # False: dropped from the roster since it was added (no score card then).
+        row["in_roster"] = scout is not None and item.handle in on_roster
+        if scout is not None and row["in_roster"]:
             row.update(scout.card(item.handle).model_dump(mode="json"))
-        else:
-            row["in_roster"] = False  # dropped from the roster since it was added
         creators.append(row)
     if as_json:
         print_json({"campaign": name, "creators": creators})

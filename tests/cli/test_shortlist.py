@@ -157,3 +157,19 @@ def test_list_with_an_unreadable_roster_says_so_instead_of_not_in_roster(
     assert result.exit_code != 0
     assert "broken.csv:2: followers: must not be negative" in str(result.exception)
     assert result.stdout == ""
+
+
+def test_list_json_says_for_every_creator_whether_it_is_in_the_roster(
+    handles: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = handles
+    _json("shortlist", "add", "spring", first, second)
+    kept = Path("kept.csv")
+    kept.write_text(f"handle,platform,followers\n{first},instagram,20000\n", encoding="utf-8")
+    monkeypatch.setenv("SCOUT_ROSTER", str(kept))
+    creators = _json("shortlist", "list", "spring")["creators"]
+    # Was only on the dropped one: a script reading creator["in_roster"] failed on the others.
+    assert [(c["handle"], c["in_roster"], "score" in c) for c in creators] == [
+        (first, True, True),
+        (second, False, False),
+    ]
