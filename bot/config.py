@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         if url.host is not None and "@" in url.host:
             # A raw "@" in the password ends it early; the rest would be reported as the host.
             raise ValueError("has an @ after the password: write an @ in the password as %40")
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            # SQLite would open an in-memory database: every write "succeeds" and is gone
+            # when the command ends (e.g. sqlite:///$DB_PATH with DB_PATH unset).
+            raise ValueError(
+                "names no database file: write sqlite:////path/to/scout.db, or unset it "
+                "for SQLite in SCOUT_DATA_DIR"
+            )
         return value
 
     @field_validator(

@@ -83,6 +83,10 @@ def test_scout_roster_beats_everything(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("CHROMA_HOST", "http://chroma.internal:8000"),  # was dialled as ...:8000:8000
         ("CHROMA_HOST", "chroma.internal/"),
         ("SCOUT_TEAM_ID", "T" * 33),  # PostgreSQL's team_id columns refused it with a traceback
+        # In-memory SQLite: every shortlist add said "added" and was gone when the command ended.
+        ("DATABASE_URL", "sqlite:///"),
+        ("DATABASE_URL", "sqlite://"),
+        ("DATABASE_URL", "sqlite:///:memory:"),
     ],
 )
 def test_bad_value_names_the_variable(
