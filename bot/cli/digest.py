@@ -60,7 +60,10 @@ def run(
                     "No digest was due." if not now else "Nothing changed since the last digests."
                 )
         for o in outcomes:
-            detail = f"{o.changes} changes" if o.status != "failed" else f"failed: {o.error}"
+            detail = {
+                "failed": f"failed: {o.error}",
+                "quiet": "nothing posted: what changed was undone (added, then removed)",
+            }.get(o.status, f"{o.changes} changes")
             console.print(
                 escape(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
             )

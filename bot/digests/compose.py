@@ -76,6 +76,29 @@ def _section(title: str, lines: list[str]) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": body}}
 
 
+def net_changes(changes: list[ChangeRecord]) -> list[ChangeRecord]:
+    """What changed between the list before `changes` and after them: a creator added and
+    removed again (or removed and added back) in between is no change, and the score moves
+    of a creator who left are moot. Otherwise the last add or remove stands, in log order."""
+    membership: dict[str, list[ChangeRecord]] = {}
+    for change in changes:
+        if change.kind in {"added", "removed"}:
+            membership.setdefault(change.handle, []).append(change)
+    kept = []
+    for change in changes:
+        events = membership.get(change.handle)
+        if not events:
+            kept.append(change)
+            continue
+        was_on, is_on = events[0].kind == "removed", events[-1].kind == "added"
+        if change.kind == "score_move":
+            if is_on and change.id > (events[-1].id if not was_on else 0):
+                kept.append(change)
+        elif was_on != is_on and change is events[-1]:
+            kept.append(change)
+    return kept
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
-from bot.digests.compose import TopEntry, build_digest, rank_top
+from bot.digests.compose import TopEntry, build_digest, net_changes, rank_top
 from bot.digests.schedule import as_utc
 from bot.store.digests import Claim, DigestStore
 from bot.store.schema import utcnow
@@ -66,7 +66,7 @@ class DigestOutcome(BaseModel):
     channel_id: str
     campaign: str
     period_key: str
-    status: Literal["posted", "recovered", "failed"]
+    status: Literal["posted", "recovered", "failed", "quiet"]  # quiet: the changes cancelled out
     changes: int
     attempt: int
     message_ts: str | None = None
@@ -150,11 +150,19 @@ class DigestRunner:
     def _attempt(self, claim: Claim) -> tuple[DigestOutcome, float | None]:
         """One attempt; returns the outcome and, after a transient failure, how long to wait."""
         sub = claim.subscription
-        changes = [
-            c
-            for c in self.shortlists.changes_since(sub.team_id, sub.campaign, claim.from_change_id)
-            if c.id <= claim.to_change_id
-        ]
+        changes = net_changes(
+            [
+                c
+                for c in self.shortlists.changes_since(
+                    sub.team_id, sub.campaign, claim.from_change_id
+                )
+                if c.id <= claim.to_change_id
+            ]
+        )
+        if not changes:
+            # Added and removed again since the last digest: the list is as it was.
+            self.store.confirm(claim, None, self.clock())
+            return self._outcome(claim, "quiet", 0), None
         if claim.is_retry:
             found = self._find_posted(claim)
             if found is not None:
@@ -254,7 +262,7 @@ class DigestRunner:
     @staticmethod
     def _outcome(
         claim: Claim,
-        status: Literal["posted", "recovered", "failed"],
+        status: Literal["posted", "recovered", "failed", "quiet"],
         changes: int,
         *,
         message_ts: str | None = None,

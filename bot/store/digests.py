@@ -385,8 +385,10 @@ class DigestStore:
             post_created_at=as_utc(post.created_at),
         )
 
-    def confirm(self, claim: Claim, message_ts: str, now: datetime) -> bool:
+    def confirm(self, claim: Claim, message_ts: str | None, now: datetime) -> bool:
         """Record the post as made and move the subscription past its changes, atomically.
+        Without a `message_ts` the changes cancelled out: the post is recorded as skipped
+        and the last digest stays the last one posted.
 
         False if this attempt no longer holds the claim (its lease ran out and
         another runner took over, or the channel unsubscribed meanwhile).
@@ -402,13 +404,14 @@ class DigestStore:
             ).one()
             if post.status != "pending" or post.attempts != claim.attempt:
                 return False
-            post.status = "posted"
+            post.status = "posted" if message_ts else "skipped"
             post.message_ts = message_ts
             post.posted_at = now
             post.lease_until = None
             post.last_error = None
             sub.last_change_id = max(sub.last_change_id, post.to_change_id)
-            sub.last_posted_at = now
+            if message_ts:
+                sub.last_posted_at = now
             return True
 
     def release(self, claim: Claim, error: str, retry_at: datetime) -> None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.digests.compose import MAX_LINES_PER_SECTION, TopEntry, build_digest, rank_top, summarise
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.digests.compose import (
+    MAX_LINES_PER_SECTION,
+    TopEntry,
+    build_digest,
+    net_changes,
+    rank_top,
+    summarise,
+)
 from bot.store.shortlists import ChangeRecord
 
 WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -87,3 +97,39 @@ def test_unscored_creators_rank_last_and_summary_counts() -> None:
     ]
     assert summarise(moves) == "2 score moves"
     assert summarise([]) == "no changes"
+
+
+def test_changes_undone_before_the_digest_cancel_out() -> None:
+    changes = [
+        change(1, "@a", "added", new=70),
+        change(2, "@a", "score_move", old=70, new=60),
+        change(3, "@b", "removed", old=50),
+        change(4, "@a", "removed", old=60),
+        change(5, "@b", "added", new=55),
+        change(6, "@c", "score_move", old=40, new=45),
+        change(7, "@d", "added", new=80),
+        change(8, "@d", "removed", old=80),
+        change(9, "@d", "added", new=81),
+        change(10, "@d", "score_move", old=81, new=83),
+    ]
+    # @a came and went, @b left and came back: neither is news; @d's last add and the
+    # move after it are.
+    assert [c.id for c in net_changes(changes)] == [6, 9, 10]
+
+
+@given(st.lists(st.sampled_from(["@a", "@b"]), max_size=8), st.sampled_from(["@a", "@b", None]))
+def test_net_changes_take_the_list_from_before_to_after(
+    toggles: list[str], first: str | None
+) -> None:
+    """Toggling creators on and off: the net changes turn the list before into the list after."""
+    before = {first} if first else set()
+    on, changes = set(before), []
+    for i, handle in enumerate(toggles, start=1):
+        kind = "removed" if handle in on else "added"
+        on ^= {handle}
+        changes.append(change(i, handle, kind))
+    after = set(before)
+    for c in net_changes(changes):
+        assert (c.handle in after) == (c.kind == "removed")
+        after ^= {c.handle}
+    assert after == on

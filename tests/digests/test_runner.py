@@ -66,6 +66,29 @@ def test_digest_names_new_creators_then_stays_quiet(
     assert "@dee" in second and "Removed" in second and "@chen" not in second.split("Top")[0]
 
 
+def test_a_change_undone_before_the_digest_posts_nothing_and_is_not_replayed(
+    engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
+) -> None:
+    shortlists = ShortlistStore(engine)
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+    subscribe(engine, clock, "launch")
+    shortlists.add(TEAM, "launch", "@bruno", "U1")
+    shortlists.remove(TEAM, "launch", "@bruno", "U2")
+    shortlists.remove(TEAM, "launch", "@alba", "U2")
+    shortlists.add(TEAM, "launch", "@alba", "U1")
+
+    assert [(o.status, o.changes) for o in runner.run(manual=True)] == [("quiet", 0)]
+    assert digests(slack) == []
+    assert runner.run(manual=True) == []
+
+    shortlists.add(TEAM, "launch", "@chen", "U1")
+    [outcome] = runner.run(manual=True)
+    assert (outcome.status, outcome.changes) == ("posted", 1)
+    [digest] = digests(slack)
+    assert "@chen" in digest and "@bruno" not in digest
+    assert "since subscribing" in digest  # the quiet run was no digest
+
+
 def test_top_list_ranks_by_current_score(
     engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
 ) -> None:
