@@ -55,6 +55,7 @@ class Metrics:
     benchmark: NDArray[np.intp]  # row in the benchmark table, -1 when none is like-for-like
     benchmark_ratio: NDArray[np.float64]  # NaN without a benchmark
     comments_per_like: NDArray[np.float64]  # NaN without likes
+    few_comments: NDArray[np.bool_]  # comments per like under the anomaly threshold
     flags: NDArray[np.uint8]
     engagement: NDArray[np.float64]
     authenticity: NDArray[np.float64]
@@ -111,9 +112,14 @@ def _compute_metrics(
     engagement = np.nan_to_num(engagement, nan=0.0)
 
     comments_per_like = _divide(table.avg_comments, table.avg_likes)
-    # Comments only count as a signal when the file reports them at all.
-    few_comments = (table.avg_comments > 0) & (
-        comments_per_like < config.flags.anomaly_comments_per_like
+    # Comments only count as a signal when the file reports them at all (in a roster with
+    # comments, 0 on 1,000 likes is the fewest there can be, not a blank), and on enough
+    # likes that the threshold expects at least one comment: 0 on 30 likes is no signal.
+    threshold = config.flags.anomaly_comments_per_like
+    few_comments = (
+        bool((table.avg_comments > 0).any())
+        & (table.avg_likes * threshold >= 1)
+        & (comments_per_like < threshold)
     )
 
     auth = config.authenticity
@@ -157,6 +163,7 @@ def _compute_metrics(
         benchmark=benchmark,
         benchmark_ratio=ratio,
         comments_per_like=comments_per_like,
+        few_comments=few_comments,
         flags=flags,
         engagement=engagement,
         authenticity=authenticity,
@@ -324,7 +331,7 @@ def components(
             f"in 30 days (-{deduction:.2f})"
         )
     cpl = metrics.comments_per_like[i]
-    if table.avg_comments[i] > 0 and cpl < config.flags.anomaly_comments_per_like:
+    if metrics.few_comments[i]:
         concerns.append(
             f"only {_cpl(cpl, config)} comments per like (-{auth.low_comments_penalty:.2f})"
         )

@@ -228,6 +228,27 @@ def test_flags(fields: dict[str, float], codes: list[str]) -> None:
     assert all(flag.reason for flag in flags)
 
 
+def test_no_comments_on_many_likes_is_a_signal_when_the_roster_reports_comments() -> None:
+    like_farm = {"handle": "@farm", "avg_likes": 2_300, "avg_comments": 0, "avg_shares": 0}
+    table, m = metrics_for(make_creator(), make_creator(**like_farm, avg_saves=0))
+    farm = table.handles.index("@farm")
+    assert [f.code for f in flag_list(m, table, farm, CONFIG)] == ["engagement_anomaly"]
+    assert "only 0.000 comments per like" in _components(table, m, farm)[1].reason
+    # A roster without comments at all: 0 is a blank, not a measurement.
+    no_comments = {"avg_comments": 0, "avg_shares": 0, "avg_saves": 0}
+    table, m = metrics_for(make_creator(**no_comments), make_creator(**like_farm, avg_saves=0))
+    assert flag_list(m, table, farm, CONFIG) == []
+    assert m.authenticity[farm] == 1.0
+
+
+def test_no_comments_on_a_few_likes_is_no_signal() -> None:
+    # 0.01 comments per like expects less than one comment on 30 likes.
+    small = make_creator(handle="@small", followers=1_000, avg_likes=30, avg_comments=0)
+    table, m = metrics_for(make_creator(), small)
+    assert not m.few_comments[table.handles.index("@small")]
+    assert m.authenticity[table.handles.index("@small")] == 1.0
+
+
 def _percent_after(prefix: str, text: str) -> float:
     found = re.search(re.escape(prefix) + r"([\d.]+)%", text)
     assert found, text
