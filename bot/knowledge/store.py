@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +45,7 @@ def open_client(settings: Settings) -> ClientAPI:
     An unreachable server is a ConfigError naming CHROMA_HOST/CHROMA_PORT."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
+    from chromadb.errors import ChromaError
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_server:
@@ -52,14 +54,22 @@ def open_client(settings: Settings) -> ClientAPI:
             return chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
-        except (ValueError, OSError) as exc:  # chromadb: "Could not connect to a Chroma server"
+        # chromadb: "Could not connect to a Chroma server", or whatever the port answered
+        # (a web page's HTML, a ChromaError such as "Unauthorized").
+        except (ValueError, OSError, ChromaError) as exc:
             raise ConfigError(
                 f"cannot reach the Chroma server at {settings.chroma_host}:"
-                f"{settings.chroma_port} (CHROMA_HOST/CHROMA_PORT): {exc}"
+                f"{settings.chroma_port} (CHROMA_HOST/CHROMA_PORT): {_one_line(exc)}"
             ) from None
     path = settings.scout_data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _one_line(exc: Exception, limit: int = 160) -> str:
+    """The gist of an error whose text may be a whole web page: tags dropped, one line."""
+    text = " ".join(re.sub(r"<[^>]*>", " ", str(exc)).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @contextlib.contextmanager

@@ -177,6 +177,67 @@ def test_ingest_with_an_unreachable_chroma_server_is_one_line(
     assert "CHROMA_HOST/CHROMA_PORT" in line
 
 
+class _NotChroma(BaseHTTPRequestHandler):
+    """Answers every request with an error: a web server's HTML page, or a Chroma server
+    that wants a token."""
+
+    REPLIES: ClassVar[dict[str, tuple[int, str, str]]] = {
+        "web page": (
+            404,
+            "text/html",
+            "<!DOCTYPE HTML>\n<html>\n  <head><title>Error response</title></head>\n"
+            "  <body>\n    <h1>Error response</h1>\n    <p>Error code: 404</p>\n"
+            "  </body>\n</html>\n",
+        ),
+        "auth": (
+            403,
+            "application/json",
+            json.dumps({"error": "AuthorizationError", "message": "Unauthorized"}),
+        ),
+    }
+    reply: ClassVar[str] = "web page"
+
+    def do_GET(self) -> None:
+        status, content_type, text = self.REPLIES[self.reply]
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("reply", "gist"),
+    [("web page", "Error response Error response Error code: 404"), ("auth", "Unauthorized")],
+)
+def test_a_port_that_answers_but_not_as_chroma_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, reply: str, gist: str
+) -> None:
+    handler = type("Handler", (_NotChroma,), {"reply": reply})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+    try:
+        result = scout("search", "trust")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"scout: cannot reach the Chroma server at 127.0.0.1:{port} "
+        f"(CHROMA_HOST/CHROMA_PORT): {gist}"
+    ]
+
+
 class _ChromaThatDiesAfterHello(BaseHTTPRequestHandler):
     """Answers the HttpClient's start-up handshake, then hangs up on every other request:
     a Chroma server that goes away once a command is under way."""
