@@ -255,18 +255,22 @@ class Retriever:
         snap: _Snapshot, scores: np.ndarray, k: int, positive: np.ndarray | None = None
     ) -> list[Passage]:
         """The `k` best (only `positive` ones if given), skipping a passage that overlaps
-        a better one (chunks share a sentence at their seams): a repeat would waste a
+        a better one (chunks share a sentence at their seams) or repeats its text from
+        another file (a copy of a document, say as .md and .txt): a repeat would waste a
         slot the reader needs."""
         chosen: list[int] = []
+        texts: set[str] = set()  # whitespace-normalised: copies differ in spaces
         for i in (int(i) for i in np.argsort(-scores, kind="stable")):
             if positive is not None and not positive[i]:
                 break
             source, start, end = snap.spans[i]
-            if all(
+            text = " ".join(snap.passages[i].text.split())
+            if text not in texts and all(
                 snap.spans[j][0] != source or end <= snap.spans[j][1] or start >= snap.spans[j][2]
                 for j in chosen
             ):
                 chosen.append(i)
+                texts.add(text)
                 if len(chosen) == k:
                     break
         return [snap.passages[i].model_copy(update={"score": float(scores[i])}) for i in chosen]

@@ -157,6 +157,27 @@ def test_hits_are_verbatim_ranked_and_do_not_overlap(retriever: Retriever) -> No
 
 
 @pytest.mark.parametrize("method", ["bm25", "dense", "hybrid"])
+def test_a_document_indexed_twice_fills_no_slot_twice(
+    settings: Settings, wordllama: WordLlamaEmbedder, corpus: Path, method: Method
+) -> None:
+    original = corpus / "the-rise-of-micro-influencers-why-small-audiences-convert-big.md"
+    # A second copy of the article under another name, with a no-break space where the
+    # first has a plain one (as the source text of the knowledge/ files has).
+    copy = corpus / "copy.md"
+    text = original.read_text("utf-8")
+    copy.write_text(text.replace("that real connection", "that\u00a0real connection"), "utf-8")
+    ingest(open_client(settings), wordllama, load_documents([corpus]))
+
+    hits = open_retriever(settings, wordllama).search(
+        "does real connection matter more than follower count?", k=6, method=method
+    )
+
+    assert len(hits) == 6
+    texts = [" ".join(h.text.split()) for h in hits]
+    assert len(set(texts)) == len(texts)
+
+
+@pytest.mark.parametrize("method", ["bm25", "dense", "hybrid"])
 def test_each_method_returns_k_passages(retriever: Retriever, method: str) -> None:
     hits = retriever.search("cost of working with creators", k=3, method=method)  # type: ignore[arg-type]
     assert len(hits) == 3
