@@ -176,8 +176,9 @@ def read_document(path: Path, source: str) -> Document:
 
 
 def _folder_files(folder: Path, problems: list[Skipped]) -> Iterable[Path]:
-    """Every file under `folder` but hidden ones, sorted; an unreadable subfolder is a
-    problem to report (its files would otherwise vanish from the index unexplained)."""
+    """Every file under `folder` but hidden ones, sorted, through symlinked subfolders too;
+    an unreadable subfolder is a problem to report (its files would otherwise vanish from
+    the index unexplained)."""
 
     def unreadable(exc: OSError) -> None:
         problems.append(
@@ -185,7 +186,13 @@ def _folder_files(folder: Path, problems: list[Skipped]) -> Iterable[Path]:
         )
 
     found: list[Path] = []
-    for root, folders, files in os.walk(folder, onerror=unreadable):
+    seen: set[Path] = set()  # real paths walked: a link back up the tree is walked once
+    for root, folders, files in os.walk(folder, onerror=unreadable, followlinks=True):
+        real = Path(root).resolve()
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
         folders[:] = [f for f in folders if not f.startswith(".")]
         found.extend(Path(root) / f for f in files if not f.startswith("."))
     return sorted(found)

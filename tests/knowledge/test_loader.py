@@ -70,6 +70,24 @@ def test_subfolders_are_named_relative_to_the_folder_and_hidden_files_ignored(
     assert [d.source for d in load_documents([tmp_path])] == ["team/notes.md"]
 
 
+def test_a_symlinked_subfolder_is_read_and_a_link_back_up_is_walked_once(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "brief.md").write_text("Shared guidance.\n")
+    corpus = tmp_path / "knowledge"
+    corpus.mkdir()
+    (corpus / "own.md").write_text("Own guidance.\n")
+    (corpus / "team").symlink_to(shared)
+    (corpus / "loop").symlink_to(corpus)  # would walk forever if followed blindly
+
+    documents, skipped = read_corpus([corpus])
+
+    assert [d.source for d in documents] == ["own.md", "team/brief.md"]
+    assert skipped == []
+
+
 def test_bad_files_are_skipped_with_a_warning_naming_each(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
