@@ -6,6 +6,7 @@ Markdown-like text), so quotes can be checked against it verbatim.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
@@ -148,12 +149,14 @@ def read_document(path: Path, source: str) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"unreadable ({exc.strerror or exc})") from None
-    if b"\x00" in data:
+    # Windows' "Unicode" text is UTF-16 with a byte-order mark: NUL bytes, yet text.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data and not utf16:
         raise ValueError("binary content")
     try:
-        raw = data.decode("utf-8-sig")
+        raw = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
+        raise ValueError("not UTF-16 text" if utf16 else "not UTF-8 text") from None
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
 
     fmt = _format_of(path)

@@ -88,6 +88,16 @@ def test_a_symlinked_subfolder_is_read_and_a_link_back_up_is_walked_once(
     assert skipped == []
 
 
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # What Windows Notepad saves as "Unicode", CRLF line ends included.
+    (tmp_path / "notes.txt").write_bytes("Caf\u00e9 creators.\r\n".encode("utf-16"))
+
+    documents, skipped = read_corpus([tmp_path])
+
+    assert [d.text for d in documents] == ["Caf\u00e9 creators.\n"]
+    assert skipped == []
+
+
 def test_bad_files_are_skipped_with_a_warning_naming_each(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
