@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from bot.errors import ScoutError
 from bot.knowledge.chunking import Chunk, chunk_document
-from bot.knowledge.embedders import GuidanceEmbedder, passage_vectors
+from bot.knowledge.embedders import GuidanceEmbedder, WordsAndSentences, passage_vectors
 from bot.knowledge.loader import Document, Skipped
 from bot.knowledge.store import (
     COLLECTION_PREFIX,
@@ -153,8 +153,11 @@ def _ingest(
     old_ids = set(stored)
     report.rebuilt = state is not None and old is not None and state.embedder != embedder.name
     reusable = set() if report.rebuilt else old_ids & set(chunks)
-    # Same id means same source, heading and text, so the same vector; the title and
-    # the offsets may still have moved (front matter edited, text inserted above).
+    if isinstance(embedder, WordsAndSentences):
+        # MiniLM reads the title too (Chunk.index_text): a new title needs a new vector.
+        reusable = {cid for cid in reusable if stored[cid].get("title") == chunks[cid].title}
+    # Same id means same source, heading and text, so the same WordLlama vector; the
+    # title and the offsets may still have moved (front matter edited, text inserted above).
     refreshed = {cid for cid in reusable if stored[cid] != _metadata(chunks[cid])}
 
     _count_changes(report, stored, chunks, reusable, refreshed)
@@ -224,7 +227,7 @@ def _count_changes(
         elif not existed:
             report.files_added.append(source)
         elif (
-            any(cid not in stored for cid in after)
+            any(cid not in reusable for cid in after)
             or source in gone_by_source
             or source in refreshed_sources
             or report.rebuilt

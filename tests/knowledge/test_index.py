@@ -11,6 +11,7 @@ import pytest
 import bot.knowledge.index as index_module
 from bot.config import Settings, load_settings
 from bot.errors import NotReadyError
+from bot.knowledge.embedders import WordsAndSentences
 from bot.knowledge.index import IndexChangedError, NothingToIndexError, ingest
 from bot.knowledge.loader import read_corpus
 from bot.knowledge.retriever import Retriever, open_retriever
@@ -267,6 +268,39 @@ def test_a_new_title_refreshes_kept_chunks_without_re_embedding(
     assert live_rows(settings) == fresh_rows(tmp_path, counting, small_corpus)
     hits = open_retriever(settings, counting).search("product seeding parcel", k=1)
     assert hits[0].title == "Product Seeding"
+
+
+def test_a_new_title_re_embeds_the_sentence_vectors_that_read_it(
+    settings: Settings, counting: CountingEmbedder, small_corpus: Path, tmp_path: Path
+) -> None:
+    # SCOUT_EMBEDDINGS=minilm: MiniLM reads each passage with its title, WordLlama without.
+    from bot.knowledge.minilm import MiniLMEmbedder
+
+    minilm = MiniLMEmbedder()
+    embedder = WordsAndSentences(counting, CountingEmbedder(minilm))
+    ingest(open_client(settings), embedder, read_corpus([small_corpus])[0])
+    doc = small_corpus / "gifting.md"
+    doc.write_text(GIFTING.replace("Gifting Guide", "Product Seeding"), encoding="utf-8")
+
+    report = ingest(open_client(settings), embedder, read_corpus([small_corpus])[0])
+
+    assert report.files_updated == ["gifting.md"] and report.files_unchanged == 1
+    assert report.embedded == report.chunks_added == report.chunks_removed > 0
+    fresh = load_settings(scout_data_dir=tmp_path / "fresh-build")
+    fresh_embedder = WordsAndSentences(counting.inner, minilm)
+    ingest(open_client(fresh), fresh_embedder, read_corpus([small_corpus])[0])
+    live, rebuilt = live_vectors(settings), live_vectors(fresh)
+    assert live.keys() == rebuilt.keys()
+    for cid, vector in live.items():
+        np.testing.assert_allclose(vector, rebuilt[cid], atol=1e-5)
+
+
+def live_vectors(settings: Settings) -> dict[str, np.ndarray]:
+    client = open_client(settings)
+    state = live_state(client)
+    assert state is not None
+    got = client.get_collection(state.collection).get(include=["embeddings"])
+    return dict(zip(got["ids"], np.asarray(got["embeddings"]), strict=True))
 
 
 def test_text_inserted_above_shifts_the_offsets_of_kept_chunks(
