@@ -92,6 +92,10 @@ class _HtmlToText(HTMLParser):
         self._prefix = ""
         self._skip_depth = 0
         self._in_title = False
+        # A <header> inside <article> or <main> is the article's own (its title and
+        # byline); only the page's header is chrome. Per open <header>: is it chrome?
+        self._article_depth = 0
+        self._headers: list[bool] = []
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self._current)).strip()
@@ -101,6 +105,13 @@ class _HtmlToText(HTMLParser):
         self._prefix = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("article", "main"):
+            self._article_depth += 1
+        if tag == "header":
+            self._headers.append(not self._article_depth)
+            if not self._headers[-1]:
+                self._flush()
+                return
         if tag in self._SKIP:
             self._skip_depth += 1
         elif tag == "title":
@@ -115,6 +126,11 @@ class _HtmlToText(HTMLParser):
             self._flush()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("article", "main"):
+            self._article_depth = max(0, self._article_depth - 1)
+        if tag == "header" and not (self._headers.pop() if self._headers else True):
+            self._flush()
+            return
         if tag in self._SKIP:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":

@@ -59,6 +59,20 @@ def test_html_keeps_article_text_and_drops_page_chrome(tmp_path: Path) -> None:
     )
 
 
+def test_html_keeps_the_article_header_and_drops_the_page_header(tmp_path: Path) -> None:
+    # A blog theme's page: the site's header is chrome, the article's header its title.
+    (tmp_path / "post.html").write_text(
+        "<body><header><nav>Home</nav><p>Subscribe</p></header><main><article>"
+        "<header><h1>Seeding kits</h1><p>By Jo</p></header><p>Send the kit first.</p>"
+        "</article></main><footer>Copyright</footer></body>"
+    )
+
+    [document] = load_documents([tmp_path])
+
+    assert document.title == "Seeding kits"
+    assert document.text == "# Seeding kits\n\nBy Jo\n\nSend the kit first.\n"
+
+
 def test_subfolders_are_named_relative_to_the_folder_and_hidden_files_ignored(
     tmp_path: Path,
 ) -> None:
