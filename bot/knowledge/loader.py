@@ -124,6 +124,8 @@ class _HtmlToText(HTMLParser):
             self._prefix = "- "
         elif tag in self._BLOCKS:
             self._flush()
+        elif tag in ("td", "th"):
+            self._current.append(" ")  # a row reads as one line, its cells apart
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("article", "main"):

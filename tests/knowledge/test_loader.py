@@ -73,6 +73,17 @@ def test_html_keeps_the_article_header_and_drops_the_page_header(tmp_path: Path)
     assert document.text == "# Seeding kits\n\nBy Jo\n\nSend the kit first.\n"
 
 
+def test_html_table_cells_stay_apart(tmp_path: Path) -> None:
+    (tmp_path / "rates.html").write_text(
+        "<p>Typical rates:</p><table><tr><th>Tier</th><th>Followers</th></tr>"
+        "<tr><td>Nano</td><td>1k-10k</td></tr><tr><td>Micro</td><td>10k-100k</td></tr></table>"
+    )
+
+    [document] = load_documents([tmp_path])
+
+    assert document.text == ("Typical rates:\n\nTier Followers\n\nNano 1k-10k\n\nMicro 10k-100k\n")
+
+
 def test_subfolders_are_named_relative_to_the_folder_and_hidden_files_ignored(
     tmp_path: Path,
 ) -> None:
