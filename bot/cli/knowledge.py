@@ -38,7 +38,8 @@ def ingest(
     sources = list(paths) if paths else [config.scout_knowledge_dir]
     for path in sources:
         if not path.exists():
-            raise ScoutError(f"no such file or folder: {path}")
+            setting = "" if paths else " (SCOUT_KNOWLEDGE_DIR)"
+            raise ScoutError(f"no such file or folder: {path}{setting}")
     err = Console(stderr=True)
 
     def progress(stage: str, done: int, total: int) -> None:

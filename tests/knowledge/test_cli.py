@@ -114,6 +114,19 @@ def test_ingest_of_a_missing_path_names_it(runner: CliRunner, tmp_path: Path) ->
     assert "nope" in str(result.exception)
 
 
+def test_ingest_of_a_missing_knowledge_dir_names_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCOUT_KNOWLEDGE_DIR", str(tmp_path / "nope"))
+
+    result = scout("ingest")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"scout: no such file or folder: {tmp_path / 'nope'} (SCOUT_KNOWLEDGE_DIR)"
+    ]
+
+
 def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
