@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from bot.config import Settings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, ScoutError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -42,7 +42,8 @@ class IndexState(BaseModel):
 
 def open_client(settings: Settings) -> ClientAPI:
     """A Chroma server when CHROMA_HOST is set, else the embedded store in the data dir.
-    An unreachable server is a ConfigError naming CHROMA_HOST/CHROMA_PORT."""
+    An unreachable server is a ConfigError naming CHROMA_HOST/CHROMA_PORT; a store that
+    cannot be opened, a ScoutError naming its folder."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
     from chromadb.errors import ChromaError
@@ -63,7 +64,13 @@ def open_client(settings: Settings) -> ClientAPI:
             ) from None
     path = settings.scout_data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except ChromaError as exc:  # e.g. "file is not a database": a damaged or foreign store
+        raise ScoutError(
+            f"cannot open the knowledge index in {path} (SCOUT_DATA_DIR): {_one_line(exc)}; "
+            "move that folder aside and run `scout ingest`"
+        ) from None
 
 
 def _one_line(exc: Exception, limit: int = 160) -> str:

@@ -127,6 +127,22 @@ def test_ingest_of_a_missing_knowledge_dir_names_the_setting(
     ]
 
 
+@pytest.mark.parametrize("command", [["ingest"], ["search", "trust"]])
+def test_a_damaged_embedded_index_is_one_line_naming_its_folder(
+    isolated_env: Path, command: list[str]
+) -> None:
+    store = isolated_env / "chroma"
+    store.mkdir(parents=True)
+    (store / "chroma.sqlite3").write_text("not a database\n")
+
+    result = scout(*command)
+
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"scout: cannot open the knowledge index in {store} (SCOUT_DATA_DIR): ")
+    assert line.endswith("move that folder aside and run `scout ingest`")
+
+
 def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
