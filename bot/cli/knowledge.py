@@ -74,7 +74,8 @@ def ingest(
     if as_json:
         print_json(report)
         return
-    out = Console()
+    # No wrapping: a long file name must stay whole on its line, to copy or grep.
+    out = Console(soft_wrap=True)
     if report.rebuilt:
         out.print(f"Embedder changed to {report.embedder}: rebuilt every vector.")
     out.print(

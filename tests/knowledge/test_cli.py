@@ -143,6 +143,19 @@ def test_a_damaged_embedded_index_is_one_line_naming_its_folder(
     assert line.endswith("move that folder aside and run `scout ingest`")
 
 
+def test_ingest_prints_a_long_file_name_whole_on_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "docs" / "a-rather-deeply-nested-folder" / "and-another-level-below"
+    folder.mkdir(parents=True)
+    name = "the-file-with-a-long-name-about-creators-and-budgets.md"
+    (folder / name).write_text("# Budgets\n\nPay per post, not per follower.\n")
+
+    result = scout("ingest", str(tmp_path / "docs"))
+
+    assert result.returncode == 0, result.stderr
+    source = f"a-rather-deeply-nested-folder/and-another-level-below/{name}"
+    assert f"added: 1 file(s): {source}" in result.stdout.splitlines()
+
+
 def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
