@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -161,7 +162,11 @@ def _format_of(path: Path) -> Format:
 def read_document(path: Path, source: str) -> Document:
     """Load one file; raises ValueError with the reason when it cannot be used."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device (a link to /dev/zero) would block or never end a read.
+            raise ValueError("not a regular file")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise ValueError(f"too large ({size:,} bytes, limit {MAX_FILE_BYTES:,})")
         data = path.read_bytes()

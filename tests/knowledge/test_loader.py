@@ -148,6 +148,20 @@ def test_bad_files_are_skipped_with_a_warning_naming_each(
         assert name in caplog.text
 
 
+def test_a_pipe_or_device_named_like_a_document_is_skipped_not_read(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text("Real guidance.\n")
+    os.mkfifo(tmp_path / "pipe.md")  # reading it would wait for a writer forever
+    (tmp_path / "zeros.md").symlink_to("/dev/zero")  # reading it would never end
+
+    documents, skipped = read_corpus([tmp_path])
+
+    assert [d.source for d in documents] == ["good.md"]
+    assert {Path(s.path).name: s.reason for s in skipped} == {
+        "pipe.md": "not a regular file",
+        "zeros.md": "not a regular file",
+    }
+
+
 def test_an_explicit_file_of_an_unsupported_type_is_skipped(tmp_path: Path) -> None:
     sheet = tmp_path / "rates.xlsx"
     sheet.write_bytes(b"PK")
