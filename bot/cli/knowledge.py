@@ -16,9 +16,20 @@ from bot.errors import ScoutError
 SERVER_ORPHAN_MIN_AGE_S = 6 * 3600.0
 
 
+def _path(text: str) -> Path:
+    """A PATH argument; an empty one (an unset shell variable) is refused, not read as
+    the current folder, which would replace the index with whatever is there."""
+    if not text.strip():
+        raise typer.BadParameter("an empty path: name a file or folder")
+    return Path(text)
+
+
 def ingest(
     paths: list[Path] = typer.Argument(
-        None, help="Files or folders to index (default: knowledge/). The index mirrors them."
+        None,
+        parser=_path,
+        metavar="PATH",
+        help="Files or folders to index (default: knowledge/). The index mirrors them.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON document."),
 ) -> None:

@@ -156,6 +156,22 @@ def test_ingest_prints_a_long_file_name_whole_on_its_line(tmp_path: Path) -> Non
     assert f"added: 1 file(s): {source}" in result.stdout.splitlines()
 
 
+@pytest.mark.parametrize("paths", [[""], ["knowledge", " "]])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    corpus: Path, paths: list[str]
+) -> None:
+    # `scout ingest "$DIR"` with DIR unset: "" would mean the current folder (the test's
+    # tmp dir, which holds knowledge/ and stray files), replacing the index with it.
+    (corpus.parent / "stray.md").write_text("# Stray\n\nA note left in the folder.\n")
+
+    result = scout("ingest", *paths)
+
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "ingest: Invalid value for 'PATH': an empty path: name a file or folder" in line
+    assert not (corpus.parent / ".scout").exists()  # nothing was indexed
+
+
 def test_search_on_an_empty_index_raises_not_ready(runner: CliRunner, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
