@@ -24,6 +24,7 @@ MIN_CHARS = 400
 LIST_ITEM_WEIGHT = 0.25  # a list item is short: four of them read like one sentence
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^(```|~~~)")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)])[ \t]+")
 # A sentence ends at . ! or ? (maybe closed by a quote or bracket) before a new sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -113,6 +114,7 @@ def _sections(document: Document) -> list[_Section]:
     sections = [_Section("", [])]
     block = 0
     paragraph: tuple[int, int] | None = None  # (start, end) of the paragraph being read
+    fence = ""  # the ``` or ~~~ that opened the code block we are in, if any
 
     def close_paragraph() -> None:
         nonlocal paragraph, block
@@ -129,7 +131,11 @@ def _sections(document: Document) -> list[_Section]:
         start, position = position, position + len(line)
         stripped = line.strip()
         end = start + len(line.rstrip())
-        heading = _HEADING.match(stripped)
+        opens = _FENCE.match(stripped)
+        if opens and (not fence or stripped.startswith(fence)):
+            fence = "" if fence else opens[1]
+        # A "# comment" in a code block is code, not a heading.
+        heading = None if fence or opens else _HEADING.match(stripped)
         if not stripped:
             close_paragraph()
         elif heading:

@@ -48,6 +48,17 @@ def test_heading_paths_follow_the_document_outline() -> None:
     ]
 
 
+def test_a_comment_in_a_code_block_is_not_a_heading() -> None:
+    text = (
+        "# Guide\n\nTrack each link.\n\n```bash\n# tag the link\nutm add --source tiktok\n"
+        "```\n\n~~~\n## not a heading either\n~~~\n\n## Pricing\n\nRates vary.\n"
+    )
+
+    headings = [c.heading for c in chunk_document(doc(text))]
+
+    assert set(headings) == {"", "Pricing"}
+
+
 def test_a_lead_in_line_stays_with_its_list() -> None:
     text = "## Perks\n\nBrands enjoy:\n\n- Lower fees\n- Better ROI\n\nA closing paragraph here.\n"
     [first, *_] = chunk_document(doc(text))
