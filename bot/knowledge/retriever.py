@@ -30,7 +30,14 @@ from bot.knowledge.analysis import (
 from bot.knowledge.chunking import index_text
 from bot.knowledge.embedders import GuidanceEmbedder, WordsAndSentences, query_vectors
 from bot.knowledge.models import Passage
-from bot.knowledge.store import live_collection, live_state, lost_server, open_client
+from bot.knowledge.store import (
+    failed_server,
+    http_status,
+    live_collection,
+    live_state,
+    lost_server,
+    open_client,
+)
 
 if TYPE_CHECKING:
     import bm25s
@@ -153,6 +160,11 @@ class Retriever:
             if self._server is None:
                 raise
             raise lost_server(self._server, exc) from None
+        except Exception as exc:
+            status = http_status(exc)
+            if self._server is None or status is None:
+                raise
+            raise failed_server(self._server, status) from None
 
     def _search_live(self, query: str, k: int, method: Method) -> list[Passage]:
         snapshot = self._current()  # a missing index says so, whatever the query

@@ -91,6 +91,11 @@ def server_connection(settings: Settings) -> Iterator[None]:
         if not settings.chroma_server:
             raise
         raise lost_server(f"{settings.chroma_host}:{settings.chroma_port}", exc) from None
+    except Exception as exc:
+        status = http_status(exc)
+        if not settings.chroma_server or status is None:
+            raise
+        raise failed_server(f"{settings.chroma_host}:{settings.chroma_port}", status) from None
 
 
 def lost_server(address: str, exc: Exception) -> ConfigError:
@@ -98,6 +103,24 @@ def lost_server(address: str, exc: Exception) -> ConfigError:
     return ConfigError(
         f"lost the Chroma server at {address} (CHROMA_HOST/CHROMA_PORT): "
         f"{exc or type(exc).__name__}"
+    )
+
+
+def http_status(exc: BaseException) -> str | None:
+    """The HTTP status ("502 Bad Gateway") when chromadb raised a bare Exception for an
+    HTTP error it has no type for (its text: a proxy's HTML page), else None."""
+    import httpx
+
+    cause = exc.__context__
+    if type(exc) is not Exception or not isinstance(cause, httpx.HTTPStatusError):
+        return None
+    return f"{cause.response.status_code} {cause.response.reason_phrase}".strip()
+
+
+def failed_server(address: str, status: str) -> ConfigError:
+    """The one line for a Chroma server at `address` that answered with an HTTP error."""
+    return ConfigError(
+        f"the Chroma server at {address} (CHROMA_HOST/CHROMA_PORT) answered HTTP {status}"
     )
 
 

@@ -364,6 +364,46 @@ def test_a_chroma_server_lost_mid_command_is_one_line(
     assert "(CHROMA_HOST/CHROMA_PORT)" in line
 
 
+class _ChromaBehindABrokenProxy(_ChromaThatDiesAfterHello):
+    """Answers the handshake, then a proxy's 502 page: the Chroma behind it went down."""
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] in self.HELLO:
+            super().do_GET()
+            return
+        body = b"<html>\n<body>\n<h1>502 Bad Gateway</h1>\n</body>\n</html>\n"
+        self.send_response(502)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["search", "burnout"]])
+def test_an_http_error_from_the_chroma_server_is_one_line(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChromaBehindABrokenProxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+    try:
+        result = scout(*command, *([str(corpus)] if command == ["ingest"] else []))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"scout: the Chroma server at 127.0.0.1:{port} (CHROMA_HOST/CHROMA_PORT) "
+        "answered HTTP 502 Bad Gateway"
+    )
+    assert "Traceback" not in result.stderr
+
+
 def test_ask_on_a_lost_chroma_server_still_ranks_creators(monkeypatch: pytest.MonkeyPatch) -> None:
     port, result = _scout_on_lost_chroma(
         monkeypatch, "ask", "who should we partner with for vegan fitness?", "--json"
