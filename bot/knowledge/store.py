@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 POINTER = "scout-live-pointer"
 COLLECTION_PREFIX = "scout-guidance-"
 LOCK_FILE = "ingest.lock"
+# How long a Chroma server may take to answer its heartbeat before commands give up on it.
+SERVER_ANSWER_TIMEOUT_S = 10.0
 
 
 class IndexState(BaseModel):
@@ -51,6 +53,7 @@ def open_client(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_server:
         assert settings.chroma_host is not None
+        _answers_in_time(settings.chroma_host, settings.chroma_port)
         try:
             return chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
@@ -71,6 +74,22 @@ def open_client(settings: Settings) -> ClientAPI:
             f"cannot open the knowledge index in {path} (SCOUT_DATA_DIR): {_one_line(exc)}; "
             "move that folder aside and run `scout ingest`"
         ) from None
+
+
+def _answers_in_time(host: str, port: int) -> None:
+    """Refuse a server that takes the connection but never answers: chromadb's own client
+    waits without a timeout, so every command would hang. Other failures are left to it."""
+    import httpx
+
+    try:
+        httpx.get(f"http://{host}:{port}/api/v2/heartbeat", timeout=SERVER_ANSWER_TIMEOUT_S)
+    except httpx.TimeoutException:
+        raise ConfigError(
+            f"the Chroma server at {host}:{port} (CHROMA_HOST/CHROMA_PORT) did not answer "
+            f"within {SERVER_ANSWER_TIMEOUT_S:g} s"
+        ) from None
+    except httpx.HTTPError:
+        pass
 
 
 def _one_line(exc: Exception, limit: int = 160) -> str:

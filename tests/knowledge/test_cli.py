@@ -491,3 +491,24 @@ def test_an_empty_search_query_is_an_error(runner: CliRunner, corpus: Path, quer
         "the query is empty: say what to look for, e.g. scout search 'trust'"
     )
     assert result.stdout == ""
+
+
+def test_a_chroma_server_that_never_answers_is_refused_not_waited_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.config import load_settings
+    from bot.errors import ConfigError
+    from bot.knowledge import store
+
+    monkeypatch.setattr(store, "SERVER_ANSWER_TIMEOUT_S", 0.5)
+    with socket.socket() as silent:  # the kernel takes the connection; nobody answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        settings = load_settings(scout_data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=port)
+        with pytest.raises(ConfigError) as refused:
+            store.open_client(settings)
+    assert str(refused.value) == (
+        f"the Chroma server at 127.0.0.1:{port} (CHROMA_HOST/CHROMA_PORT) did not answer "
+        "within 0.5 s"
+    )
