@@ -159,6 +159,9 @@ def _format_of(path: Path) -> Format:
     return "text" if suffix in TEXT_SUFFIXES else "markdown"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def read_document(path: Path, source: str) -> Document:
     """Load one file; raises ValueError with the reason when it cannot be used."""
     try:
@@ -181,6 +184,9 @@ def read_document(path: Path, source: str) -> Document:
     except UnicodeDecodeError:
         raise ValueError("not UTF-16 text" if utf16 else "not UTF-8 text") from None
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters (a terminal escape, a form feed) are no text to quote, and an
+    # escape sequence would reach the terminal of whoever reads the passage.
+    raw = _CONTROL.sub("", raw)
 
     fmt = _format_of(path)
     fields, body = split_front_matter(raw)

@@ -123,6 +123,16 @@ def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert skipped == []
 
 
+def test_control_characters_never_reach_the_text(tmp_path: Path) -> None:
+    # A terminal escape in a document would otherwise clear the screen of whoever searches.
+    (tmp_path / "e.md").write_text("# E\n\nransom \x1b[2Jtext\f and\ttabs\x7f.\n")
+
+    documents, skipped = read_corpus([tmp_path])
+
+    assert [d.text for d in documents] == ["# E\n\nransom [2Jtext and\ttabs.\n"]
+    assert skipped == []
+
+
 def test_bad_files_are_skipped_with_a_warning_naming_each(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
