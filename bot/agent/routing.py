@@ -270,8 +270,6 @@ _NEGATION = re.compile(
     r"\b(?:without|no|not|zero|free of|clean of|excluding|exclude|except|minus|aren't|isn't"
     r"|never|none|(?:don't|dont|do not) want)\W+(?:\w+\W+){0,2}$"
 )
-# Asking what a warning sign is, why it matters or how common it is, or asking about
-# creators in general rather than the roster's, is a guidance question.
 # Questions about the follower tiers themselves: "what tier is 120k followers?", "nano vs
 # micro?", "what counts as a micro-influencer?". Not "why micro over macro?" (guidance).
 _TIER = r"(?:nano|micro|mid|macro|mega)"
@@ -288,6 +286,8 @@ _TIERS = re.compile(
 )
 _NOT_TIERS = re.compile(r"\b(?:better|best|worth|why|outperform|effective|should)\b")
 _FOLLOWER_COUNT = re.compile(_COUNT + _FOLLOWERS)
+# Asking what a warning sign is, why it matters or how common it is, or asking about
+# creators in general rather than the roster's, is a guidance question.
 _EXPLAIN = re.compile(
     r"^(?:why|how(?! many))\b|\blook for\b|\bwhat makes\b"
     r"|\bwhat(?:'s| is| are| does| do| counts? as)\s(?:a\s|an\s|the\s)?"
