@@ -278,16 +278,7 @@ def test_a_port_that_answers_but_not_as_chroma_is_one_line(
     monkeypatch: pytest.MonkeyPatch, reply: str, gist: str
 ) -> None:
     handler = type("Handler", (_NotChroma,), {"reply": reply})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
-    monkeypatch.setenv("CHROMA_PORT", str(port))
-    try:
-        result = scout("search", "trust")
-    finally:
-        server.shutdown()
-        server.server_close()
+    port, result = _scout_against(handler, monkeypatch, "search", "trust")
 
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
@@ -333,12 +324,12 @@ class _ChromaThatDiesAfterHello(BaseHTTPRequestHandler):
         pass
 
 
-def _scout_on_lost_chroma(
-    monkeypatch: pytest.MonkeyPatch, *args: str
+def _scout_against(
+    handler: type[BaseHTTPRequestHandler], monkeypatch: pytest.MonkeyPatch, *args: str
 ) -> tuple[int, subprocess.CompletedProcess[str]]:
-    """Run `scout *args` against a Chroma server that hangs up once under way: its port
-    and the result."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChromaThatDiesAfterHello)
+    """Run `scout *args` with CHROMA_HOST/CHROMA_PORT on a loopback server that answers
+    with `handler`: its port and the result."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
@@ -355,7 +346,7 @@ def test_a_chroma_server_lost_mid_command_is_one_line(
     corpus: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
     args = [*command, str(corpus)] if command == ["ingest"] else command
-    port, result = _scout_on_lost_chroma(monkeypatch, *args)
+    port, result = _scout_against(_ChromaThatDiesAfterHello, monkeypatch, *args)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -385,16 +376,8 @@ class _ChromaBehindABrokenProxy(_ChromaThatDiesAfterHello):
 def test_an_http_error_from_the_chroma_server_is_one_line(
     corpus: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChromaBehindABrokenProxy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
-    monkeypatch.setenv("CHROMA_PORT", str(port))
-    try:
-        result = scout(*command, *([str(corpus)] if command == ["ingest"] else []))
-    finally:
-        server.shutdown()
-        server.server_close()
+    args = [*command, str(corpus)] if command == ["ingest"] else command
+    port, result = _scout_against(_ChromaBehindABrokenProxy, monkeypatch, *args)
 
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
@@ -405,8 +388,12 @@ def test_an_http_error_from_the_chroma_server_is_one_line(
 
 
 def test_ask_on_a_lost_chroma_server_still_ranks_creators(monkeypatch: pytest.MonkeyPatch) -> None:
-    port, result = _scout_on_lost_chroma(
-        monkeypatch, "ask", "who should we partner with for vegan fitness?", "--json"
+    port, result = _scout_against(
+        _ChromaThatDiesAfterHello,
+        monkeypatch,
+        "ask",
+        "who should we partner with for vegan fitness?",
+        "--json",
     )
 
     assert result.returncode == 0, result.stderr
