@@ -55,19 +55,28 @@ def _money(value: float | None) -> str:
     return f"${value:,.0f}" if value >= 10 and value == round(value) else f"${value:,.2f}"
 
 
+# Below this terminal width the "why" column would be squeezed to a word per line, so
+# the reasons go under the table instead, one line per creator.
+_WHY_COLUMN_MIN_WIDTH = 110
+
+
 def _cards_table(cards: list[ScoreCard], title: str) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    console = Console()
+    why_column = console.width >= _WHY_COLUMN_MIN_WIDTH
     table = Table(title=escape(title), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("handle", no_wrap=True)
     table.add_column("tier")
     for column in ("followers", "ER", "score"):
         table.add_column(column, justify="right")
-    table.add_column("why", ratio=1)
-    for place, card in enumerate(cards, start=1):
+    if why_column:
+        table.add_column("why", ratio=1)
+    whys = [f"[red]{escape(c.why)}[/red]" if c.flags else escape(c.why) for c in cards]
+    for place, (card, why) in enumerate(zip(cards, whys, strict=True), start=1):
         table.add_row(
             str(place),
             card.handle,
@@ -75,9 +84,12 @@ def _cards_table(cards: list[ScoreCard], title: str) -> None:
             f"{card.followers:,}",
             _rate_by_followers(card),
             f"{card.score:.1f}",
-            f"[red]{escape(card.why)}[/red]" if card.flags else escape(card.why),
+            *([why] if why_column else []),
         )
-    Console().print(table)
+    console.print(table)
+    if not why_column:
+        for place, (card, why) in enumerate(zip(cards, whys, strict=True), start=1):
+            console.print(f"{place}. [bold]{card.handle}[/bold]: {why}", highlight=False)
 
 
 def _side_by_side(cards: list[ScoreCard]) -> None:

@@ -189,6 +189,23 @@ def test_people_get_tables() -> None:
     assert "over_sponsored" in result.stdout
 
 
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_rank_keeps_each_reason_readable_at_any_width(columns: str) -> None:
+    # At 80 columns a "why" column got 12 characters: one word per line. Narrow
+    # terminals now get the reasons under the table, one line per creator.
+    result = CliRunner().invoke(
+        app, ["rank", "--niche", "vegan fitness", "-n", "3"], env={"COLUMNS": columns}
+    )
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "tags match vegan, fitness" in text
+    assert max(len(line) for line in result.stdout.splitlines()) <= int(columns)
+    header = next(line for line in result.stdout.splitlines() if "handle" in line)
+    assert ("why" in header) == (columns == "160")
+    if columns == "80":
+        assert "1. @greenrunner: ER " in result.stdout
+
+
 def test_unknown_handle_exits_non_zero_with_one_line_naming_it() -> None:
     result = scout("score", "@nobody")
     assert result.returncode != 0
