@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from bot.digests.compose import TopEntry, build_digest, net_changes, rank_top
 from bot.digests.schedule import as_utc
+from bot.digests.score_moves import ROSTER_UPDATE_ACTOR, record_score_moves
 from bot.store.digests import Claim, DigestStore
 from bot.store.schema import utcnow
 from bot.store.shortlists import ShortlistStore
@@ -110,6 +111,8 @@ class DigestRunner:
     client: WebClient
     cards: CardLookup
     chart: ChartPoster | None = None
+    # Logs score moves from the roster as it is now, before any digest is claimed.
+    record_moves: Callable[[], object] | None = None
     # Longer than any single post can take, so a live runner never loses its claim.
     lease: timedelta = timedelta(minutes=5)
     attempts_per_run: int = 3
@@ -121,8 +124,15 @@ class DigestRunner:
 
     def run(self, *, manual: bool = False) -> list[DigestOutcome]:
         """Post every due digest (`manual`: every subscription with news is due)."""
+        subscription_ids = self.store.active_subscription_ids()
+        if subscription_ids and self.record_moves is not None:
+            try:
+                self.record_moves()
+            except Exception as exc:
+                # An unreadable roster fails each digest that needs it, with its reason.
+                logger.warning("could not check the roster for score moves: %s", exc)
         outcomes = []
-        for subscription_id in self.store.active_subscription_ids():
+        for subscription_id in subscription_ids:
             try:
                 outcome = self.run_subscription(subscription_id, manual=manual)
             except Exception:
@@ -331,13 +341,30 @@ def roster_cards(deps: Deps) -> CardLookup:
     return card
 
 
+def roster_score_moves(deps: Deps, cards: CardLookup) -> Callable[[], object]:
+    """Logs the score moves of shortlisted creators on the roster as `cards` reads it."""
+
+    def score_of(handle: str) -> float | None:
+        card = cards(handle)
+        return None if card is None else card.score
+
+    return lambda: record_score_moves(
+        deps.engine,
+        score_of,
+        threshold=deps.settings.scout_digest_score_threshold,
+        actor=ROSTER_UPDATE_ACTOR,
+    )
+
+
 def build_runner(deps: Deps) -> DigestRunner:
     """A runner on the configured database, Slack workspace and roster."""
     client = slack_client(deps)
+    cards = roster_cards(deps)
     return DigestRunner(
         store=DigestStore(deps.engine),
         shortlists=ShortlistStore(deps.engine),
         client=client,
-        cards=roster_cards(deps),
+        cards=cards,
         chart=slack_chart_poster(client),
+        record_moves=roster_score_moves(deps, cards),
     )

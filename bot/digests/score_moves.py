@@ -1,4 +1,8 @@
-"""Score moves after a roster re-import: log each shortlisted creator whose score moved enough."""
+"""Score moves: log each shortlisted creator whose score moved enough since the channel heard.
+
+Checked after `scout roster import` and before every digest run, so a roster file
+replaced in place (say a nightly export written to SCOUT_ROSTER) is reported too.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ if TYPE_CHECKING:
     from bot.deps import Deps
 
 ROSTER_IMPORT_ACTOR = "roster import"
+ROSTER_UPDATE_ACTOR = "roster update"  # the file changed without `scout roster import`
 
 
 def record_score_moves(

@@ -143,3 +143,41 @@ def test_time_zone_falls_back_to_utc_and_bad_input_gets_usage(served: ServedApp)
     assert "Which campaign" in command(served, "digest subscribe weekly", "nocamp")["text"]
     misspelt = command(served, "digest subscribe launch hourly", "hourly")["text"]
     assert 'no shortlist called "launch hourly"' in misspelt and "[daily|weekly]" in misspelt
+
+
+def test_a_roster_file_replaced_in_place_reports_score_moves(db_url: str, tmp_path: Path) -> None:
+    # Before, score moves were only logged by `scout roster import`: a team whose
+    # SCOUT_ROSTER is overwritten by a nightly export never heard about them.
+    import csv
+
+    from bot.config import SAMPLE_ROSTER
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(SAMPLE_ROSTER.read_bytes())
+    with FakeSlack() as slack:
+        settings = app_settings(tmp_path / ".scout", slack.api_url, db_url).model_copy(
+            update={"scout_roster": roster}
+        )
+        with served_app(settings, slack) as served:
+            [handle] = roster_handles(served)[:1]
+            before = served.deps.scout.card(handle).score
+            command(served, f"shortlist add {CAMPAIGN} {handle}", "add")
+            command(served, f"digest subscribe {CAMPAIGN} daily", "sub")
+            assert run_now(served) == []  # the add came before the subscription
+
+            with roster.open(newline="") as source:
+                rows = list(csv.DictReader(source))
+            row = next(r for r in rows if r["handle"] == handle)
+            row["sponsored_ratio"] = "0.9"  # heavily sponsored and a tenth of the likes
+            row["avg_likes"] = str(int(float(row["avg_likes"]) // 10))
+            with roster.open("w", newline="") as target:
+                writer = csv.DictWriter(target, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+
+            [outcome] = run_now(served)
+            assert (outcome.status, outcome.changes) == ("posted", 1)
+            digest = digests(slack)[-1]
+            assert "Score moves" in digest and handle in digest and "roster update" in digest
+            assert f"{before:.0f} \\u2192" in digest
+            assert run_now(served) == []  # reported once
