@@ -182,6 +182,12 @@ _DECIMAL_COMMA_NUMBER = re.compile(r"[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d*)?")
 _NUMBER_CORE = re.compile(r"[\d.,]*\d[\d.,]*")
 _GROUPED_BY_COMMAS = re.compile(r"[1-9]\d{0,2}(,\d{3})+")
 _GROUPED_BY_POINTS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")
+# French and other locales group thousands with a space, which Excel and export tools
+# often write as a no-break or narrow no-break space: "12 500", "1 234,50".
+_SPACES_BETWEEN_THOUSANDS = re.compile(
+    r"([+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]\d{3})+)([.,]\d*)?"
+)
+_SPACE_BEFORE_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))")
 _CURRENCY = re.compile(r"^(?:usd|us\$|\$)\s*|\s*(?:usd|\$)$", re.IGNORECASE)
 # Export tools and spreadsheets abbreviate big counts: "12.5K" followers, "1.2M" views.
 _MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
@@ -290,6 +296,8 @@ def _written_number(
         cleaned, multiplier = cleaned[:-1].strip(), Decimal("0.01")
     elif cleaned[-1:].lower() in _MULTIPLIERS:
         cleaned, multiplier = cleaned[:-1].strip(), _MULTIPLIERS[cleaned[-1].lower()]
+    if spaced := _SPACES_BETWEEN_THOUSANDS.fullmatch(cleaned):
+        cleaned = _SPACE_BEFORE_THOUSANDS.sub("", spaced.group(1)) + (spaced.group(2) or "")
     if decimal_comma:
         if not _DECIMAL_COMMA_NUMBER.fullmatch(cleaned):
             raise _CellError(
@@ -392,7 +400,7 @@ def _decimal_mark(raw: object) -> str | None:
     "." ("3.5", "1,234.5"), or None ("12", and "12,500" or "1.200", which read either way)."""
     if not isinstance(raw, str):
         return None
-    found = _NUMBER_CORE.search(raw)
+    found = _NUMBER_CORE.search(_SPACE_BEFORE_THOUSANDS.sub("", raw))
     if not found:
         return None
     core = found.group(0)

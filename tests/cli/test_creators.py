@@ -91,7 +91,7 @@ def test_a_budget_that_is_not_an_amount_of_0_or_more_is_one_line_naming_it(budge
     assert f"'--budget': must be an amount in USD of 0 or more, got {budget!r}" in line
 
 
-@pytest.mark.parametrize("budget", ["$2,500", "2,500", "2.5k", "2500 USD", "2500.00"])
+@pytest.mark.parametrize("budget", ["$2,500", "2,500", "2 500", "2.5k", "2500 USD", "2500.00"])
 def test_a_budget_is_read_as_people_write_it(budget: str) -> None:
     assert run_json("plan", "--niche", "vegan fitness", "--budget", budget) == run_json(
         "plan", "--niche", "vegan fitness", "--budget", "2500"

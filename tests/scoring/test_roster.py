@@ -415,6 +415,29 @@ def test_a_rate_reads_with_its_currency_sign_on_either_side(cell: str) -> None:
     assert one_creator("followers,rate_usd", f'10,"{cell}"').rate_usd == 1500
 
 
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_thousands_grouped_by_spaces_are_read_in_full(space: str) -> None:
+    # French exports write "12 500" (often with a no-break space); it was rejected.
+    creator = one_creator(
+        "followers,avg_views,rate_usd", f"12{space}500,1{space}250{space}000,$1{space}200.50"
+    )
+    assert (creator.followers, creator.avg_views, creator.rate_usd) == (12_500, 1_250_000, 1200.5)
+    european = write(
+        Path("eu.csv"),
+        f"handle;platform;followers;rate_usd\n@a;tiktok;12{space}500;1{space}234,50\n",
+    )
+    [creator] = load_roster(european)
+    assert (creator.followers, creator.rate_usd) == (12_500, 1234.5)
+
+
+@pytest.mark.parametrize("cell", ["1 2", "1234 567", "12  500", "12 50"])
+def test_spaces_that_do_not_group_thousands_are_rejected(cell: str) -> None:
+    roster = write(Path("roster.csv"), f"handle,platform,followers\n@a,instagram,{cell}\n")
+    assert problems(roster) == [
+        f'roster.csv:2: followers: must be a whole number, got "{cell}"; nothing was imported'
+    ]
+
+
 def test_a_rate_in_another_currency_is_rejected_as_not_usd() -> None:
     roster = write(Path("roster.csv"), "handle,platform,followers,rate_usd\n@a,instagram,10,€900\n")
     assert problems(roster) == [
