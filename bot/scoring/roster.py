@@ -86,6 +86,8 @@ HEADER_ALIASES: dict[str, str] = {
     "niche": "niches",
     "category": "niches",
     "categories": "niches",
+    "maincategory": "niches",
+    "primarycategory": "niches",
     "topics": "niches",
     "tags": "niches",
     "follower": "followers",
@@ -110,6 +112,8 @@ HEADER_ALIASES: dict[str, str] = {
     "avgreelsplays": "avg_views",
     "avgreelplays": "avg_views",
     "avgvideoviews": "avg_views",
+    "avgreelviews": "avg_views",
+    "avgreelsviews": "avg_views",
     # "Avg. Likes per Post", "Likes per post", ...
     **{
         f"{prefix}{part}perpost": f"avg_{part}"
@@ -136,13 +140,20 @@ HEADER_ALIASES: dict[str, str] = {
     "country": "audience_top_country",
     "topcountry": "audience_top_country",
     "audiencecountry": "audience_top_country",
-    "growth": "follower_growth_30d",
-    "followergrowth": "follower_growth_30d",
-    "growth30d": "follower_growth_30d",
-    "growth30days": "follower_growth_30d",
-    "followergrowth30days": "follower_growth_30d",
-    "30dgrowth": "follower_growth_30d",
-    "30daygrowth": "follower_growth_30d",
+    "topaudiencecountry": "audience_top_country",
+    # "Growth", "Follower Growth (30d)", "30-day Followers Growth", ...
+    **{
+        f"{before}{who}growth{after}": "follower_growth_30d"
+        for who in ("", "follower", "followers")
+        for before, after in (
+            ("", ""),
+            ("", "30d"),
+            ("", "30days"),
+            ("30d", ""),
+            ("30day", ""),
+            ("30days", ""),
+        )
+    },
     "description": "bio",
     "about": "bio",
     "biography": "bio",
@@ -602,6 +613,34 @@ def _parse_row(
         return None, problems
 
 
+def _column_of(header: str) -> tuple[str | None, str | None]:
+    """The canonical column a header names, and the network it names, if any.
+
+    Single-network exports put the network in their headers ("Instagram Followers",
+    "YouTube Subscribers", "Followers (TikTok)", "Handle on Instagram"): a network word
+    at either end is read past when the rest names a column.
+    """
+    key = _header_key(header)
+    if key in HEADER_ALIASES:
+        network = next((p for a, p in PLATFORM_ALIASES.items() if key.startswith(a)), None)
+        return HEADER_ALIASES[key], network if HEADER_ALIASES[key] == "handle" else None
+    words = re.findall(r"[a-z0-9]+", header.lower())
+    if len(words) < 2:
+        return None, None
+    if words[0] in PLATFORM_ALIASES:
+        network, rest = words[0], words[1:]
+    elif words[-1] in PLATFORM_ALIASES:
+        network, rest = words[-1], words[:-1]
+        if len(rest) > 1 and rest[-1] in ("on", "in"):
+            rest = rest[:-1]
+    else:
+        return None, None
+    column = HEADER_ALIASES.get("".join(rest))
+    if column is None or column == "platform":
+        return None, None
+    return column, PLATFORM_ALIASES[network]
+
+
 def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[str], str | None]:
     """Header -> canonical column, the ignored headers, and the platform every row is on
     when there is no platform column but the handle's header names one ("TikTok
@@ -613,8 +652,9 @@ def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[s
     ignored: list[str] = []
     taken: dict[str, str] = {}
     problems: list[str] = []
+    networks: dict[str, str] = {}  # column -> the network its header names
     for number, header in enumerate(headers, start=1):
-        column = HEADER_ALIASES.get(_header_key(header))
+        column, network = _column_of(header)
         if column is None:
             ignored.append(header.strip() or f"unnamed column {number}")
         elif column in taken:
@@ -624,10 +664,13 @@ def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[s
         else:
             taken[column] = header
             mapping[header] = column
+            if network:
+                networks[column] = network
     implied = None
-    if "platform" not in taken and "handle" in taken:
-        key = _header_key(taken["handle"])
-        implied = next((p for a, p in PLATFORM_ALIASES.items() if key.startswith(a)), None)
+    if "platform" not in taken:
+        # The handle's header decides; else the network every other header names, if one.
+        named = set(networks.values())
+        implied = networks.get("handle") or (named.pop() if len(named) == 1 else None)
     missing = [
         column
         for column in REQUIRED_COLUMNS

@@ -255,6 +255,43 @@ def test_a_single_network_export_takes_its_platform_from_the_handle_header() -> 
     ]
 
 
+def test_headers_that_name_the_network_map_and_give_the_platform() -> None:
+    # "Instagram Followers" was ignored, so the file was rejected for missing followers.
+    roster = write(
+        Path("export.csv"),
+        "Username,Instagram Followers,Avg. Likes,Avg Reel Views,Price (USD),"
+        "Top Audience Country,Followers Growth (30d),Main Category\n"
+        '@a,"12,500",400,9000,$300,US,2%,Vegan\n',
+    )
+    report = import_roster(roster, load_settings())
+    assert report.ignored_columns == []
+    [creator] = load_roster(Path(report.stored_at))
+    assert (creator.platform, creator.followers, creator.avg_views) == ("instagram", 12_500, 9000)
+    assert (creator.audience_top_country, creator.follower_growth_30d) == ("US", 0.02)
+    assert creator.niches == ["vegan"]
+    youtube = write(Path("yt.csv"), "Handle,Platform,YouTube Subscribers\n@b,youtube,800\n")
+    assert [c.followers for c in load_roster(youtube)] == [800]
+    for header in ("Followers on TikTok", "Followers (TikTok)"):
+        tiktok = write(Path("tt.csv"), f"Handle,{header}\n@c,5000\n")
+        assert [(c.platform, c.followers) for c in load_roster(tiktok)] == [("tiktok", 5000)]
+
+
+def test_headers_naming_two_networks_give_no_platform_and_clash_on_one_column() -> None:
+    mixed = write(Path("mixed.csv"), "Username,Instagram Followers,TikTok Avg Views\n@a,1,2\n")
+    assert problems(mixed) == [
+        "mixed.csv:1: missing column(s): platform (found: Username, Instagram Followers, "
+        "TikTok Avg Views); nothing was imported"
+    ]
+    both = write(Path("both.csv"), "Username,Platform,Instagram Followers,TikTok Followers\n")
+    assert problems(both) == [
+        "both.csv:1: TikTok Followers: maps to followers, like column 'Instagram Followers' "
+        "does; nothing was imported"
+    ]
+    # A word that merely starts like a network is no network: "TikToker" is ignored.
+    named = write(Path("named.csv"), "Handle,Platform,Followers,TikToker\n@a,tiktok,5,x\n")
+    assert import_roster(named, load_settings()).ignored_columns == ["TikToker"]
+
+
 def test_an_engagement_per_post_header_is_a_count_and_an_avg_rate_header_a_rate() -> None:
     roster = write(
         Path("export.csv"),
