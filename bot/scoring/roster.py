@@ -200,6 +200,9 @@ _SPACES_BETWEEN_THOUSANDS = re.compile(
 )
 _SPACE_BEFORE_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))")
 _CURRENCY = re.compile(r"^(?:usd|us\$|\$)\s*|\s*(?:usd|\$)$", re.IGNORECASE)
+# What exports and spreadsheets write in a number cell with nothing to report (Excel's
+# #N/A from a lookup that found nothing included): read like an empty cell.
+_NOT_AVAILABLE = frozenset({"n/a", "na", "#n/a", "-", "\u2013", "\u2014"})
 # Export tools and spreadsheets abbreviate big counts: "12.5K" followers, "1.2M" views.
 _MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
 
@@ -295,9 +298,9 @@ def _number(
 def _written_number(
     raw: object, *, percent_ok: bool, money: bool, decimal_comma: bool
 ) -> Decimal | None:
-    """A text cell as the decimal it says, with its %, K, M or B applied; None when empty."""
+    """A text cell as the decimal it says, with its %, K, M or B applied; None when empty or N/A."""
     text = str(raw).strip()
-    if not text:
+    if not text or text.lower() in _NOT_AVAILABLE:
         return None
     cleaned = text.replace("_", "")
     if money:

@@ -467,6 +467,19 @@ def test_thousands_grouped_by_spaces_are_read_in_full(space: str) -> None:
     assert (creator.followers, creator.rate_usd) == (12_500, 1234.5)
 
 
+@pytest.mark.parametrize("cell", ["N/A", "n/a", "NA", "#N/A", "-", " \u2014 ", "\u2013"])
+def test_a_not_available_number_reads_like_an_empty_cell(cell: str) -> None:
+    # Exports write N/A where a tool has no figure; the whole file was rejected for it.
+    header = "followers,avg_likes,avg_views,rate_usd,sponsored_ratio,follower_growth_30d"
+    creator = one_creator(header, f"{cell},{cell},{cell},{cell},{cell},{cell}")
+    assert (creator.followers, creator.avg_likes, creator.rate_usd) == (0, 0, 0)
+    assert creator.avg_views is None  # unknown, as an empty cell leaves it
+    assert (creator.sponsored_ratio, creator.follower_growth_30d) == (0, 0)
+    assert one_creator("followers,avg_views", f"1000,{cell}") == one_creator(
+        "followers,avg_views", "1000,"
+    )
+
+
 @pytest.mark.parametrize("cell", ["1 2", "1234 567", "12  500", "12 50"])
 def test_spaces_that_do_not_group_thousands_are_rejected(cell: str) -> None:
     roster = write(Path("roster.csv"), f"handle,platform,followers\n@a,instagram,{cell}\n")
