@@ -691,12 +691,22 @@ def _map_headers(headers: list[str], where: str) -> tuple[dict[str, str], list[s
 _SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
+# Other files that get renamed or exported as ".csv" by mistake, by how they start.
+_NOT_A_ROSTER_MAGIC = {
+    b"%PDF-": "a PDF document, not CSV or JSON; export the roster from its source as CSV",
+    b"\x1f\x8b": "a gzip-compressed file, not CSV or JSON; decompress it first",
+}
+
+
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(_SPREADSHEET_MAGIC):
         # Its bytes are not text: "not UTF-8" would send people hunting for an encoding.
         raise RosterError(
             [f"{name}: a spreadsheet workbook, not CSV or JSON; save or export it as CSV"]
         )
+    for magic, what in _NOT_A_ROSTER_MAGIC.items():
+        if data.lstrip(b"\xef\xbb\xbf").startswith(magic):
+            raise RosterError([f"{name}: {what}"])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import zipfile
@@ -740,6 +741,26 @@ def test_roster_in_use_prefers_scout_roster_then_the_import_then_the_sample(
 def test_closest_handle_suggests_only_a_near_miss(typed: str, expected: str | None) -> None:
     handles = ["@greenrunner", "@tofu.tempo", "@alex.beautybench", "@alex.bookpile"]
     assert closest_handle(typed, handles) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+            "a PDF document, not CSV or JSON; export the roster from its source as CSV",
+        ),
+        (
+            gzip.compress(b"handle,platform,followers\n@a,instagram,10\n"),
+            "a gzip-compressed file, not CSV or JSON; decompress it first",
+        ),
+    ],
+)
+def test_a_pdf_or_gzip_renamed_csv_is_named_as_such_not_as_bad_utf8(data: bytes, what: str) -> None:
+    # A PDF read "roster.csv:2: not UTF-8 text (byte 0xe2); save the file as UTF-8".
+    assert problems(write(Path("roster.csv"), data)) == [
+        f"roster.csv: {what}; nothing was imported"
+    ]
 
 
 @pytest.mark.parametrize("name", ["creators.xlsx", "creators.xls", "creators.csv"])
