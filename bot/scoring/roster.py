@@ -7,6 +7,7 @@ so a marketer can fix them all in one pass. A single problem is a single line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -707,6 +708,14 @@ def _decode(data: bytes, name: str) -> str:
     for magic, what in _NOT_A_ROSTER_MAGIC.items():
         if data.lstrip(b"\xef\xbb\xbf").startswith(magic):
             raise RosterError([f"{name}: {what}"])
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" (tab-separated) is UTF-16 with a byte order mark.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RosterError(
+                [f"{name}: not valid UTF-16 text after its byte order mark; save it as UTF-8"]
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -741,6 +742,20 @@ def test_roster_in_use_prefers_scout_roster_then_the_import_then_the_sample(
 def test_closest_handle_suggests_only_a_near_miss(typed: str, expected: str | None) -> None:
     handles = ["@greenrunner", "@tofu.tempo", "@alex.beautybench", "@alex.bookpile"]
     assert closest_handle(typed, handles) == expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_utf16_with_a_bom_is_read(encoding: str) -> None:
+    # Excel's "Unicode Text" export; it was rejected as "not UTF-8 text (byte 0xff)".
+    text = "Handle\tPlatform\tFollowers\tBio\r\n@zo\tinstagram\t1 200\tZo\u00eb \u2615\r\n"
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    [creator] = load_roster(write(Path("roster.txt"), bom + text.encode(encoding)))
+    assert (creator.handle, creator.followers, creator.bio) == ("@zo", 1200, "Zo\u00eb \u2615")
+    broken = codecs.BOM_UTF16_LE + "handle".encode("utf-16-le") + b"\x00\xdc"
+    assert problems(write(Path("roster.csv"), broken)) == [
+        "roster.csv: not valid UTF-16 text after its byte order mark; save it as UTF-8; "
+        "nothing was imported"
+    ]
 
 
 @pytest.mark.parametrize(
