@@ -785,18 +785,53 @@ def _json_items(text: str, name: str) -> list[tuple[int, object]]:
         raise RosterError([f"{name}:{exc.lineno}: not valid JSON: {exc.msg}"]) from None
     except RecursionError:
         raise RosterError([f"{name}: not a roster: lists or objects nested too deeply"]) from None
-    if not isinstance(items, list):
-        raise RosterError([f"{name}: expected a JSON list of creator objects"])
-    return list(zip(_item_lines(text), items, strict=True))
+    if isinstance(items, list):
+        return list(zip(_item_lines(text, text.index("[")), items, strict=True))
+    if isinstance(items, dict):
+        # APIs and some tools wrap the list: {"creators": [...]} or {"data": [...], "total": 3}.
+        lists = [
+            key
+            for key, value in items.items()
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+        ]
+        if len(lists) == 1:
+            [key] = lists
+            start = _member_start(text, key)
+            return list(zip(_item_lines(text, start), items[key], strict=True))
+        keys = ", ".join(json.dumps(key, ensure_ascii=False) for key in items) or "none"
+        raise RosterError(
+            [
+                f"{name}: expected a JSON list of creator objects (or an object with one such "
+                f"list), got an object with keys: {keys}"
+            ]
+        )
+    raise RosterError([f"{name}: expected a JSON list of creator objects, got {_shown(items)}"])
 
 
-def _item_lines(text: str) -> list[int]:
-    """The line each item of a valid JSON list starts on, read item by item with
-    `raw_decode` (json.loads keeps no positions)."""
+def _member_start(text: str, key: str) -> int:
+    """Where the value of `key` in a valid top-level JSON object starts (the last one, as
+    json.loads keeps the last of repeated keys)."""
+    decoder = json.JSONDecoder()
+    start = -1
+    index = _after_json_space(text, text.index("{") + 1)
+    while text[index] != "}":
+        member, index = decoder.raw_decode(text, index)
+        index = _after_json_space(text, _after_json_space(text, index) + 1)  # past ":"
+        if member == key:
+            start = index
+        index = _after_json_space(text, decoder.raw_decode(text, index)[1])
+        if text[index] == ",":
+            index = _after_json_space(text, index + 1)
+    return start
+
+
+def _item_lines(text: str, start: int) -> list[int]:
+    """The line each item of a valid JSON list, whose "[" is at `start`, starts on, read
+    item by item with `raw_decode` (json.loads keeps no positions)."""
     decoder = json.JSONDecoder()
     lines: list[int] = []
     line, counted = 1, 0
-    index = _after_json_space(text, text.index("[") + 1)
+    index = _after_json_space(text, start + 1)
     while text[index] != "]":
         line += text.count("\n", counted, index)
         counted = index
@@ -838,7 +873,7 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
     Raises RosterError listing every problem when any row is bad.
     """
     text = _decode(data, name)
-    is_json = name.lower().endswith(".json") or text.lstrip().startswith("[")
+    is_json = name.lower().endswith(".json") or text.lstrip().startswith(("[", "{"))
     # (position, where, record): position is the CSV line or JSON item number, and
     # `where` starts each of the row's problems.
     records: list[tuple[int, str, dict[str, object]]] = []

@@ -685,7 +685,12 @@ def test_json_rosters_name_each_bad_item_by_position_and_handle() -> None:
             '[{"handle": "@a", "followers": 1}]',
             "roster.json: missing column(s): platform (found: handle, followers)",
         ),
-        ('{"handle": "@a"}', "roster.json: expected a JSON list of creator objects"),
+        (
+            '{"handle": "@a"}',
+            "roster.json: expected a JSON list of creator objects (or an object with one "
+            'such list), got an object with keys: "handle"',
+        ),
+        ("3", "roster.json: expected a JSON list of creator objects, got 3"),
         (
             '[\n{"handle": "@a"},\n{"handle"}]',
             "roster.json:3: not valid JSON: Expecting ':' delimiter",
@@ -742,6 +747,22 @@ def test_roster_in_use_prefers_scout_roster_then_the_import_then_the_sample(
 def test_closest_handle_suggests_only_a_near_miss(typed: str, expected: str | None) -> None:
     handles = ["@greenrunner", "@tofu.tempo", "@alex.beautybench", "@alex.bookpile"]
     assert closest_handle(typed, handles) == expected
+
+
+@pytest.mark.parametrize("name", ["roster.json", "roster.csv"])
+def test_a_json_list_wrapped_in_an_object_is_read_with_its_lines(name: str) -> None:
+    # {"data": [...]} as APIs export it was "expected a JSON list of creator objects".
+    text = (
+        '{"total": 2, "pages": [1],\n "data": [\n'
+        '  {"handle": "@a", "platform": "instagram", "followers": 5},\n'
+        '  {"handle": "@b", "platform": "tiktok", "followers": 7}\n ]}'
+    )
+    roster = write(Path(name), text)
+    assert [(c.handle, c.followers) for c in load_roster(roster)] == [("@a", 5), ("@b", 7)]
+    write(roster, text.replace('"@b"', '"b"'))
+    assert problems(roster) == [
+        f'{name}:4: item 2: handle: must start with @, got "b" (write "@b"); nothing was imported'
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
