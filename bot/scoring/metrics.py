@@ -219,7 +219,11 @@ def _cpl(value: float, config: ScoringConfig) -> str:
     return _apart(value, config.flags.anomaly_comments_per_like, "{:.{}f}", places=3)
 
 
-def _money(value: float) -> str:
+def money(value: float) -> str:
+    """Dollars as a reason shows them; a fraction of a cent keeps two significant digits
+    ("$0.004 per engagement"), where "$0.00" would read as free."""
+    if 0 < value < 0.01:
+        return f"${value:.2g}"
     return f"${value:,.0f}" if value >= 100 or value == int(value) else f"${value:,.2f}"
 
 
@@ -349,12 +353,12 @@ def components(
     if table.rate_usd[i] <= 0:
         cost_reason = "no rate on file: neutral"
     elif np.isnan(cpe):
-        cost_reason = f"{_money(float(table.rate_usd[i]))} per post buys no recorded engagement"
+        cost_reason = f"{money(float(table.rate_usd[i]))} per post buys no recorded engagement"
     else:
         cost_reason = (
-            f"{_money(float(cpe))} per engagement ({_money(float(table.rate_usd[i]))} for "
+            f"{money(float(cpe))} per engagement ({money(float(table.rate_usd[i]))} for "
             f"{metrics.engagements[i]:,.0f} engagements per post; "
-            f"{_money(config.cost.reference_cpe_usd)} scores 0.5)"
+            f"{money(config.cost.reference_cpe_usd)} scores 0.5)"
         )
     return [
         Component(

@@ -23,6 +23,7 @@ from bot.scoring.metrics import (
     flag_counts,
     flag_list,
     flag_rules,
+    money,
     scores,
     tier_name,
 )
@@ -201,7 +202,7 @@ class Scout:
         if self.table.rate_usd[i] <= 0:
             parts.append("no rate on file")
         elif not np.isnan(cpe):
-            parts.append(f"${cpe:,.2f} per engagement")
+            parts.append(f"{money(float(cpe))} per engagement")
         return "; ".join(parts)
 
     def _scores(self, fit: NicheFit | None) -> NDArray[np.float64]:

@@ -84,6 +84,19 @@ def test_a_card_with_zero_followers_does_not_claim_a_measured_rate(
     assert "benchmark" not in card.why
 
 
+def test_a_cost_per_engagement_under_a_cent_does_not_read_as_free(
+    embedder: WordLlamaEmbedder,
+) -> None:
+    # $20 for 5,000 engagements is $0.004 each; the reason and why said "$0.00".
+    cheap = make_creator(rate_usd=20, avg_likes=4_900, avg_comments=100, avg_shares=0, avg_saves=0)
+    card = Scout.from_creators([cheap], embedder).card("@someone")
+    assert card.cost_per_engagement == pytest.approx(0.004)
+    [cost] = [part for part in card.breakdown if part.name == "cost_efficiency"]
+    assert cost.reason.startswith("$0.004 per engagement ($20 for 5,000 engagements per post")
+    assert card.why.endswith("; $0.004 per engagement")
+    assert "$0.00 " not in cost.reason + card.why
+
+
 def test_compare_names_every_unknown_handle(sample_scout: Scout) -> None:
     with pytest.raises(ScoutError) as caught:
         sample_scout.compare(["@nobody1", "@greenrunner", "@nobody2", "Nobody1"])
