@@ -736,7 +736,9 @@ def _delimiter(text: str) -> tuple[str, bool]:
     hint = _SEPARATOR_HINT.match(text)
     if hint:
         return hint.group(1), True
-    header_line = text.split("\n", 1)[0]
+    # The header is the first line with more than separators on it (see _csv_records).
+    lines = text.split("\n")
+    header_line = next((line for line in lines if line.strip(" \t\r,;")), "")
     return max(CSV_DELIMITERS, key=header_line.count), False  # a tie keeps the comma
 
 
@@ -755,7 +757,10 @@ def _csv_records(text: str, name: str) -> tuple[list[str], int, list[tuple[int, 
             header_line = start = 2
         for row in reader:
             if headers is None:
-                headers = [cell.strip() for cell in row]
+                # Blank lines (or a row of bare separators) above the header are no header.
+                if any(cell.strip() for cell in row):
+                    headers = [cell.strip() for cell in row]
+                    header_line = start
             elif any(cell.strip() for cell in row):
                 rows.append((start, row))
             start = reader.line_num + 1

@@ -303,6 +303,31 @@ def test_an_engagement_per_post_header_is_a_count_and_an_avg_rate_header_a_rate(
     assert [c.avg_likes for c in load_roster(roster)] == [300, 250]
 
 
+@pytest.mark.parametrize(
+    ("above", "sep"),
+    [("\n", ","), ("\r\n\r\n", ";"), (",,,\n", ","), (";;\n\n", ";"), ("  \n", "\t")],
+)
+def test_blank_lines_above_the_header_are_skipped_and_lines_still_count(
+    above: str, sep: str
+) -> None:
+    # A leading blank line was read as the header: "missing column(s) (found: nothing)".
+    lines = above.count("\n")
+    roster = write(
+        Path("roster.csv"), f"{above}handle{sep}platform{sep}followers\n@a{sep}tiktok{sep}1 000\n"
+    )
+    [creator] = load_roster(roster)
+    assert (creator.handle, creator.platform, creator.followers) == ("@a", "tiktok", 1000)
+    write(roster, f"{above}handle{sep}platform{sep}followers\n@a{sep}tiktok{sep}-1\n")
+    assert problems(roster) == [
+        f'roster.csv:{lines + 2}: followers: must not be negative, got "-1"; nothing was imported'
+    ]
+    write(roster, f"{above}handle{sep}followers\n@a{sep}5\n")
+    assert problems(roster) == [
+        f"roster.csv:{lines + 1}: missing column(s): platform (found: handle, followers); "
+        "nothing was imported"
+    ]
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_excels_separator_line_names_the_separator(newline: str) -> None:
     lines = [
