@@ -207,10 +207,13 @@ def _rate(value: float) -> str:
 def _apart(value: float, threshold: float, template: str = "{:.{}%}", places: int = 0) -> str:
     """`value` in `template` with the fewest decimals, from `places`, that keep it from
     reading as the `threshold` it is held against: a sponsored ratio of 0.504 is 50.4%,
-    not "50% (over 50%)", and a growth of 0.2499 is 24.99%, not the 25% that flags."""
+    not "50% (over 50%)", and a growth of 0.2499 is 24.99%, not the 25% that flags.
+    Nor may it read as 0 when it is not: 5 comments on 50,000 likes are 0.0001 per like,
+    not "0.000", which says there are none."""
     for shown in range(places, places + 7):
         text = template.format(value, shown)
-        if value == threshold or text != template.format(threshold, shown):
+        reads_as_zero = value != 0 and text == template.format(0.0, shown)
+        if not reads_as_zero and (value == threshold or text != template.format(threshold, shown)):
             break
     return text
 

@@ -285,6 +285,25 @@ def test_comments_per_like_just_under_the_anomaly_bound_read_under_it() -> None:
     assert "only 0.004 comments per like" in _components(table, m, 0)[1].reason
 
 
+def test_a_few_comments_on_many_likes_never_read_as_none() -> None:
+    # 5 comments on 50,000 likes read "0.000 comments per like", as if there were none.
+    table, m = metrics_for(make_creator(followers=1_000, avg_likes=50_000, avg_comments=5))
+    assert "only 0.0001 comments per like" in _components(table, m, 0)[1].reason
+    [flag] = flag_list(m, table, 0, CONFIG)
+    assert flag.code == "engagement_anomaly"
+    assert flag.reason.startswith("0.0001 comments per like with engagement")
+
+
+@settings(max_examples=100, deadline=None)
+@given(comments=st.integers(1, 50), likes=st.integers(10_000, 10**7))
+def test_comments_per_like_shown_is_never_zero_when_there_are_comments(
+    comments: int, likes: int
+) -> None:
+    table, m = metrics_for(make_creator(avg_likes=likes, avg_comments=comments))
+    shown = re.search(r"only ([\d.]+) comments per like", _components(table, m, 0)[1].reason)
+    assert shown is not None and float(shown.group(1)) > 0
+
+
 def test_flag_rules_name_each_code_with_its_configured_threshold() -> None:
     rules = flag_rules(CONFIG)
     assert rules == {
