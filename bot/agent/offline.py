@@ -17,7 +17,7 @@ from bot.agent.tools import MAX_CREATORS, ToolBox
 from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
 from bot.knowledge.models import Passage
-from bot.scoring.metrics import FLAG_CODES
+from bot.scoring.metrics import FLAG_CODES, sub_cent
 from bot.scoring.models import FlaggedCreators, PlanResult, ScoreCard
 from bot.scoring.roster import closest_handle
 
@@ -119,6 +119,8 @@ def percent(fraction: float) -> str:
 
 
 def usd(amount: float) -> str:
+    if 0 < amount < 0.01:
+        return sub_cent(amount)
     return f"${amount:,.2f}" if amount < 100 else f"${amount:,.0f}"
 
 

@@ -23,6 +23,11 @@ def settings() -> Settings:
     return load_settings()
 
 
+def plural(count: int, word: str) -> str:
+    """ "1 creator", "2 creators"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 # The database columns' widths (bot/store/): PostgreSQL refuses a longer value with a
 # traceback, where SQLite would quietly store it.
 TEAM_ID_WIDTH = 32

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import print_json, settings
+from bot.cli.common import plural, print_json, settings
 from bot.errors import ScoutError
 
 if TYPE_CHECKING:
@@ -49,7 +49,9 @@ def _money(value: float | None) -> str:
     if value is None:
         return "-"
     if 0 < value < 0.01:
-        return f"${value:.2g}"  # a fraction of a cent is not $0.00
+        from bot.scoring.metrics import sub_cent
+
+        return sub_cent(value)
     # Whole dollars above $10 drop the cents; other amounts keep them, or a budget of
     # $99.99 would read "$100" beside a $100 creator it cannot afford.
     return f"${value:,.0f}" if value >= 10 and value == round(value) else f"${value:,.2f}"
@@ -195,10 +197,15 @@ def _show_plan(result: PlanResult) -> None:
             )
         console.print(table)
         console.print(
-            f"{len(result.creators)} creators, {result.expected_engagements:,.0f} engagements "
-            f"per post for {_money(result.total_cost)}; {_money(result.remaining)} left over "
-            f"(chosen from {result.candidates} unflagged creators with a rate that fit the "
-            "niche)."
+            f"{plural(len(result.creators), 'creator')}, "
+            f"{result.expected_engagements:,.0f} engagements per post for "
+            f"{_money(result.total_cost)}; {_money(result.remaining)} left over (chosen from "
+            f"{plural(result.candidates, 'unflagged creator')} with a rate that fit the niche)."
+        )
+    elif result.candidates == 1:
+        console.print(
+            f'No plan: the one unflagged creator with a rate that fits "{niche}" is not '
+            f"affordable within {_money(result.budget)}."
         )
     elif result.candidates:
         console.print(
@@ -211,7 +218,8 @@ def _show_plan(result: PlanResult) -> None:
         shown = ", ".join(f"{s.handle} ({s.reason})" for s in result.skipped[:_MAX_SKIPPED_SHOWN])
         more = len(result.skipped) - _MAX_SKIPPED_SHOWN
         console.print(
-            f"Left out {len(result.skipped)} unflagged creators that fit: {shown}"
+            f"Left out {plural(len(result.skipped), 'unflagged creator')} that "
+            f"{'fits' if len(result.skipped) == 1 else 'fit'}: {shown}"
             + (f" and {more} more (see --json)." if more > 0 else ".")
         )
 
@@ -340,7 +348,8 @@ def roster_import(
     if as_json:
         print_json({**report.model_dump(mode="json"), "score_moves": len(moves)})
         return
-    typer.echo(f"Imported {report.creators} creators from {report.source} into {report.stored_at}")
+    creators = plural(report.creators, "creator")
+    typer.echo(f"Imported {creators} from {report.source} into {report.stored_at}")
     typer.echo("  " + ", ".join(f"{count} {name}" for name, count in report.platforms.items()))
     for header, column in report.mapped_headers.items():
         typer.echo(f"  read column {header!r} as {column}")

@@ -222,11 +222,17 @@ def _cpl(value: float, config: ScoringConfig) -> str:
     return _apart(value, config.flags.anomaly_comments_per_like, "{:.{}f}", places=3)
 
 
+def sub_cent(value: float) -> str:
+    """A fraction of a cent with two significant digits ("$0.004"), where "$0.00" would
+    read as free; never in exponent form (a freak roster row can make it tiny)."""
+    return f"${value:.2g}" if value >= 1e-4 else f"${value:.4f}"
+
+
 def money(value: float) -> str:
     """Dollars as a reason shows them; a fraction of a cent keeps two significant digits
-    ("$0.004 per engagement"), where "$0.00" would read as free."""
+    ("$0.004 per engagement")."""
     if 0 < value < 0.01:
-        return f"${value:.2g}"
+        return sub_cent(value)
     return f"${value:,.0f}" if value >= 100 or value == int(value) else f"${value:,.2f}"
 
 

@@ -299,7 +299,7 @@ def build_breakdown_block(card: ScoreCard) -> Block:
     ]
     extra = [f"rate ${card.rate_usd:,.0f}"]
     if card.cost_per_engagement is not None:
-        extra.append(f"${card.cost_per_engagement:.2f} per engagement")
+        extra.append(f"{usd(card.cost_per_engagement)} per engagement")
     if card.cpm is not None:
         extra.append(f"CPM ${card.cpm:.2f}")
     text = "\n".join([*lines, " · ".join(extra)])

@@ -75,9 +75,11 @@ def test_plan_says_whom_it_left_out_for_having_no_rate() -> None:
     )
     plan_args = ("plan", "--niche", "fitness", "--budget", "1e6")
     stdout = on_roster(roster, *plan_args)
-    assert "Left out 1 unflagged creators that fit: @unpriced (no rate on file)." in " ".join(
+    assert "Left out 1 unflagged creator that fits: @unpriced (no rate on file)." in " ".join(
         stdout.split()
     )
+    assert "1 creator, 900 engagements per post for $400" in " ".join(stdout.split())
+    assert "chosen from 1 unflagged creator with a rate" in " ".join(stdout.split())
     plan = json.loads(on_roster(roster, *plan_args, "--json"))
     assert [c["handle"] for c in plan["creators"]] == ["@priced"]
     assert plan["skipped"] == [{"handle": "@unpriced", "reason": "no rate on file"}]
@@ -306,7 +308,7 @@ def test_an_imported_roster_is_the_one_scored_next() -> None:
     )
     result = CliRunner().invoke(app, ["roster", "import", "mine.csv"])
     assert result.exit_code == 0, result.output
-    assert "Imported 1 creators" in result.stdout
+    assert "Imported 1 creator from" in result.stdout
     assert run_json("score", "newface")["rate_usd"] == 90
 
 

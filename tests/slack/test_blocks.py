@@ -158,6 +158,12 @@ def test_single_card_message_includes_the_breakdown() -> None:
     assert "niche_fit: 0.50 × 0.30 — Tags match vegan" in blocks[-1]["text"]["text"]
 
 
+def test_a_cost_per_engagement_under_a_cent_is_not_shown_as_free() -> None:
+    card = make_card().model_copy(update={"cost_per_engagement": 0.004})
+    blocks = build_cards_message([card], "Score card for @greenrunner")["blocks"]
+    assert "$0.004 per engagement" in blocks[-1]["text"]["text"]
+
+
 def test_plan_message_names_creators_left_out_and_why() -> None:
     plan = PlanResult(
         creators=[make_card()],
