@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import print_json, settings
+from bot.cli.common import CONVERSATION_KEY_WIDTH, at_most, print_json, settings
 
 if TYPE_CHECKING:
     from bot.agent.models import AskResult
+
+# The conversation key is "cli:" then the thread, stored in a 200-character column.
+_THREAD_PREFIX = "cli:"
 
 
 def ask(
@@ -18,7 +21,10 @@ def ask(
         ..., help='The question, e.g. "who should we partner with for vegan fitness?"'
     ),
     thread: str | None = typer.Option(
-        None, "--thread", help="A conversation key: reuse it to ask follow-up questions."
+        None,
+        "--thread",
+        help="A conversation key: reuse it to ask follow-up questions.",
+        callback=at_most(CONVERSATION_KEY_WIDTH - len(_THREAD_PREFIX)),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as one JSON document."),
 ) -> None:
@@ -29,7 +35,7 @@ def ask(
     deps = Deps(config)
     result = deps.answerer.ask(
         question,
-        conversation_key=f"cli:{thread}" if thread else None,
+        conversation_key=f"{_THREAD_PREFIX}{thread}" if thread else None,
         team_id=config.scout_team_id,
     )
     if as_json:

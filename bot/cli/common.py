@@ -33,6 +33,7 @@ def plural(count: int, word: str) -> str:
 TEAM_ID_WIDTH = 32
 CHANNEL_ID_WIDTH = 32
 ACTOR_WIDTH = 64
+CONVERSATION_KEY_WIDTH = 200
 
 
 def at_most(width: int) -> Callable[[str | None], str | None]:

@@ -72,6 +72,24 @@ def test_thread_continues_a_conversation(env: Path) -> None:
     assert "Which niche" in ask("and with a budget of 2000?")["answer"]
 
 
+@pytest.mark.postgres
+def test_a_thread_key_fits_the_history_column_or_is_refused(
+    env: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL enforces the conversation key's width: a longer key lost the history
+    # behind a traceback on stderr, while the answer still printed.
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    longest = "t" * 196
+    ask("who should we partner with for vegan fitness?", "--thread", longest)
+    follow_up = ask("and with a budget of 2000?", "--thread", longest)
+    assert "For vegan fitness within $2,000" in follow_up["answer"]
+
+    result = CliRunner().invoke(app, ["ask", "vegan fitness?", "--thread", longest + "t"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "197 characters is too long (at most 196)" in result.stderr
+
+
 def test_people_get_the_answer_a_table_and_sources(env: Path) -> None:
     result = CliRunner().invoke(app, ["ask", "who should we partner with for vegan fitness?"])
     assert result.exit_code == 0, result.output
