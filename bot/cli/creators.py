@@ -100,10 +100,12 @@ def _side_by_side(cards: list[ScoreCard]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    # Folded, not cut with "…": several creators overflow 80 columns, and a cut handle or
+    # number ("@plantpowere…", "6,…") cannot be read or copied.
     table = Table(title="Compared, best first", title_justify="left")
-    table.add_column("")
+    table.add_column("", overflow="fold")
     for card in cards:
-        table.add_column(card.handle, justify="right")
+        table.add_column(card.handle, justify="right", overflow="fold")
     rows: list[tuple[str, list[str]]] = [
         ("score", [f"[bold]{c.score:.1f}[/bold]" for c in cards]),
         ("platform, tier", [f"{c.platform} {c.tier}" for c in cards]),
@@ -180,10 +182,12 @@ def _show_plan(result: PlanResult) -> None:
     niche = escape(result.niche)  # a brief is text, never markup
     if result.creators:
         table = Table(title=f'Plan for "{niche}" within {_money(result.budget)}')
-        table.add_column("handle")
-        table.add_column("tier")
+        # A handle is what the reader copies into the next command: never cut with "…";
+        # narrow terminals fold the other cells instead.
+        table.add_column("handle", no_wrap=True)
+        table.add_column("tier", overflow="fold")
         for column in ("cost", "adds eng./post", "running cost", "score"):
-            table.add_column(column, justify="right")
+            table.add_column(column, justify="right", overflow="fold")
         running = 0.0
         for card, pick in zip(result.creators, result.picks, strict=True):
             running += pick.cost

@@ -208,6 +208,23 @@ def test_rank_keeps_each_reason_readable_at_any_width(columns: str) -> None:
         assert "1. @greenrunner: ER " in result.stdout
 
 
+def test_an_80_column_terminal_cuts_no_handle_or_number_with_an_ellipsis() -> None:
+    # The plan printed "@ava.mindfulmornin…", a handle nobody could score or shortlist, and
+    # compare's columns read "@plantpowere…" and "@lentils.and…".
+    width = {"COLUMNS": "80"}
+    result = CliRunner().invoke(app, ["plan", "--niche", "fitness", "--budget", "5k"], env=width)
+    assert result.exit_code == 0, result.output
+    assert "│ @ava.mindfulmornings │" in result.stdout
+    assert "…" not in result.stdout
+    handles = ["@plantpowered.lifts", "@greenrunner", "@tofu.tempo", "@lentils.and.lunges"]
+    result = CliRunner().invoke(app, ["compare", *handles], env=width)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    for number in ("38,400", "22,300", "61,000", "14,200", "$20.93", "$26.53"):
+        assert number in result.stdout
+
+
 def test_unknown_handle_exits_non_zero_with_one_line_naming_it() -> None:
     result = scout("score", "@nobody")
     assert result.returncode != 0
