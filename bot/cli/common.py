@@ -6,6 +6,7 @@ import json
 import math
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -45,6 +46,14 @@ def at_most(width: int) -> Callable[[str | None], str | None]:
         return value
 
     return check
+
+
+def path_argument(text: str) -> Path:
+    """A file or folder argument; an empty one (an unset shell variable, `"$FILE"`) is
+    refused, not read as the current folder."""
+    if not text.strip():
+        raise typer.BadParameter("an empty path: name a file or folder")
+    return Path(text)
 
 
 def _finite(value: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.common import plural, print_json, settings
+from bot.cli.common import path_argument, plural, print_json, settings
 from bot.errors import ScoutError
 
 if TYPE_CHECKING:
@@ -331,7 +331,9 @@ def plan(
 
 @roster_app.command("import")
 def roster_import(
-    file: Path = typer.Argument(..., help="A roster file, CSV or JSON."),
+    file: Path = typer.Argument(
+        ..., parser=path_argument, metavar="FILE", help="A roster file, CSV or JSON."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
     """Validate and load a roster; a file with any bad row is rejected whole."""

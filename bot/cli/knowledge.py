@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import print_json, settings
+from bot.cli.common import path_argument, print_json, settings
 from bot.errors import ScoutError
 
 # On a Chroma server, a collection that is not live counts as an abandoned build only
@@ -16,18 +16,11 @@ from bot.errors import ScoutError
 SERVER_ORPHAN_MIN_AGE_S = 6 * 3600.0
 
 
-def _path(text: str) -> Path:
-    """A PATH argument; an empty one (an unset shell variable) is refused, not read as
-    the current folder, which would replace the index with whatever is there."""
-    if not text.strip():
-        raise typer.BadParameter("an empty path: name a file or folder")
-    return Path(text)
-
-
 def ingest(
     paths: list[Path] = typer.Argument(
         None,
-        parser=_path,
+        # An empty PATH would index the current folder, replacing the index with it.
+        parser=path_argument,
         metavar="PATH",
         help="Files or folders to index (default: knowledge/). The index mirrors them.",
     ),
@@ -158,7 +151,10 @@ def search(
 
 def evaluate(
     eval_set: Path | None = typer.Option(
-        None, "--set", help="Questions with their answering passages (JSON)."
+        None,
+        "--set",
+        parser=path_argument,
+        help="Questions with their answering passages (JSON).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON document."),
 ) -> None:

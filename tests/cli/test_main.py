@@ -70,6 +70,10 @@ def test_bad_setting_is_one_line_naming_the_variable(monkeypatch: pytest.MonkeyP
         (["rank", "--niche", "vegan", "-n", "many"], "-n"),
         (["score"], "handle"),
         (["nosuch"], "nosuch"),
+        # "$FILE" with FILE unset: named as empty, not "./: Is a directory" or "no
+        # evaluation set at .".
+        (["roster", "import", ""], "'FILE': an empty path"),
+        (["eval", "--set", " "], "'--set': an empty path"),
     ],
 )
 def test_usage_errors_are_one_line(args: list[str], expected: str) -> None:
