@@ -28,7 +28,14 @@ def ask(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as one JSON document."),
 ) -> None:
-    """Answer a question with cited guidance and ranked creators."""
+    """Answer a question with cited guidance and ranked creators.
+
+    Examples:
+
+      scout ask "who should we partner with for vegan fitness?" --thread launch
+      scout ask 'and with a $2k budget?' --thread launch
+      scout ask "which creators have suspicious followers?" --json
+    """
     config = settings()
     from bot.deps import Deps
 

@@ -241,7 +241,13 @@ def score(
     niche: str | None = typer.Option(None, "--niche", help="Also score niche fit for a brief."),
     as_json: bool = typer.Option(False, "--json", help="Print the score card as JSON."),
 ) -> None:
-    """Show one creator's score card."""
+    """Show one creator's score card.
+
+    Examples:
+
+      scout score @plantpowered.lifts
+      scout score @plantpowered.lifts --niche "vegan fitness" --json
+    """
     config = settings()
     card = _scout(config).card(handle, _brief(niche))
     if as_json:
@@ -255,7 +261,13 @@ def compare(
     niche: str | None = typer.Option(None, "--niche", help="Also score niche fit for a brief."),
     as_json: bool = typer.Option(False, "--json", help="Print the score cards as JSON."),
 ) -> None:
-    """Compare creators side by side, best first."""
+    """Compare creators side by side, best first.
+
+    Examples:
+
+      scout compare @plantpowered.lifts @greenrunner
+      scout compare @greenrunner @tofu.tempo --niche "vegan fitness" --json
+    """
     from bot.scoring.roster import normalise_handle
 
     if len({normalise_handle(handle) for handle in handles}) < 2:
@@ -279,7 +291,13 @@ def rank(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the ranking as JSON."),
 ) -> None:
-    """Rank the best creators for a niche."""
+    """Rank the best creators for a niche.
+
+    Examples:
+
+      scout rank --niche "vegan fitness"
+      scout rank --niche skincare -n 20 --include-flagged --json
+    """
     config = settings()
     scout = _scout(config)
     cards = scout.rank(niche, n, include_flagged)
@@ -320,7 +338,13 @@ def plan(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
 ) -> None:
-    """Choose the set of creators that maximises engagement within a budget."""
+    """Choose the set of creators that maximises engagement within a budget.
+
+    Examples:
+
+      scout plan --niche "vegan fitness" --budget 5000
+      scout plan --niche skincare --budget 2.5k --json
+    """
     config = settings()
     result = _scout(config).plan(niche, budget)
     if as_json:
@@ -336,7 +360,13 @@ def roster_import(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
-    """Validate and load a roster; a file with any bad row is rejected whole."""
+    """Validate and load a roster; a file with any bad row is rejected whole.
+
+    Examples:
+
+      scout roster import my_roster.csv
+      scout roster import export.json --json
+    """
     config = settings()
     from bot.deps import Deps
     from bot.digests.score_moves import record_roster_score_moves

@@ -21,7 +21,13 @@ def run(
     now: bool = typer.Option(False, "--now", help="Treat every subscription as due."),
     as_json: bool = typer.Option(False, "--json", help="Print what was posted as JSON."),
 ) -> None:
-    """Post every due digest (safe to run from cron and from several places)."""
+    """Post every due digest (safe to run from cron and from several places).
+
+    Examples:
+
+      scout digest run
+      scout digest run --now --json
+    """
     from rich.console import Console
     from rich.markup import escape
 
@@ -79,7 +85,12 @@ def run(
 def clock(
     interval: float = typer.Option(60.0, "--interval", min=1, help="Seconds between runs."),
 ) -> None:
-    """Run due digests on time, every minute, until stopped (the Procfile `clock` process)."""
+    """Run due digests on time, every minute, until stopped (the Procfile `clock` process).
+
+    Example:
+
+      scout digest clock
+    """
     import logging
 
     from bot.deps import Deps
@@ -116,7 +127,13 @@ def subscribe(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the subscription as JSON."),
 ) -> None:
-    """Subscribe a channel to a campaign's shortlist digest."""
+    """Subscribe a channel to a campaign's shortlist digest.
+
+    Examples:
+
+      scout digest subscribe spring-launch --channel C0123ABCD
+      scout digest subscribe spring-launch --channel C0123ABCD -f weekly --at 9:30
+    """
     from zoneinfo import available_timezones
 
     from bot.deps import Deps
@@ -152,7 +169,12 @@ def unsubscribe(
     channel: str = typer.Option(..., "--channel", help="Slack channel id."),
     team: str | None = typer.Option(None, "--team", help="Workspace id (default SCOUT_TEAM_ID)."),
 ) -> None:
-    """Stop a channel's digest for a campaign."""
+    """Stop a channel's digest for a campaign.
+
+    Example:
+
+      scout digest unsubscribe spring-launch --channel C0123ABCD
+    """
     from bot.deps import Deps
     from bot.errors import ScoutError
     from bot.store.digests import DigestStore
@@ -170,7 +192,13 @@ def list_(
     channel: str | None = typer.Option(None, "--channel", help="Only this channel."),
     as_json: bool = typer.Option(False, "--json", help="Print the subscriptions as JSON."),
 ) -> None:
-    """List a workspace's digest subscriptions."""
+    """List a workspace's digest subscriptions.
+
+    Examples:
+
+      scout digest list
+      scout digest list --channel C0123ABCD --json
+    """
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -29,6 +29,11 @@ def ingest(
     """(Re)build the knowledge index: incremental and idempotent.
 
     One ingest at a time per data folder: a second one waits for the first to finish.
+
+    Examples:
+
+      scout ingest
+      scout ingest knowledge/ notes/briefs.md --json
     """
     config = settings()
     from rich.console import Console
@@ -115,7 +120,13 @@ def search(
     k: int = typer.Option(5, "-k", min=1, max=50, help="How many passages to return."),
     as_json: bool = typer.Option(False, "--json", help="Print the passages as one JSON document."),
 ) -> None:
-    """Show the top guidance passages for a query."""
+    """Show the top guidance passages for a query.
+
+    Examples:
+
+      scout search "how do we measure ROI?"
+      scout search "fake followers" -k 3 --json
+    """
     if not query.strip():
         # Like an empty --niche: a mistake to name, not "no passages match" with exit 0.
         raise ScoutError("the query is empty: say what to look for, e.g. scout search 'trust'")
@@ -158,7 +169,13 @@ def evaluate(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON document."),
 ) -> None:
-    """Recall@1, recall@5 and MRR of BM25, dense and hybrid search on the evaluation set."""
+    """Recall@1, recall@5 and MRR of BM25, dense and hybrid search on the evaluation set.
+
+    Examples:
+
+      scout eval
+      scout eval --set my_questions.json --json
+    """
     config = settings()
     from bot.deps import Deps
     from bot.knowledge.evaluation import DEFAULT_EVAL_SET, evaluate, load_eval_set

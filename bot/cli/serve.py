@@ -14,7 +14,13 @@ logger = logging.getLogger(__name__)
 def serve(
     host: str = typer.Option("0.0.0.0", "--host", help="Interface to listen on (HTTP mode)."),
 ) -> None:
-    """Run the Slack app: HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set."""
+    """Run the Slack app: HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set.
+
+    Examples:
+
+      scout serve
+      scout serve --host 127.0.0.1
+    """
     config = settings()
     logging.getLogger().setLevel(config.log_level)
     from bot.app import create_app

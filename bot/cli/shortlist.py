@@ -24,7 +24,13 @@ def add(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print what changed as JSON."),
 ) -> None:
-    """Add creators to a campaign's shortlist (each must be in the roster)."""
+    """Add creators to a campaign's shortlist (each must be in the roster).
+
+    Examples:
+
+      scout shortlist add spring-launch @plantpowered.lifts @greenrunner
+      scout shortlist add "spring launch" @tofu.tempo --json
+    """
     config = settings()
     from bot.deps import Deps
     from bot.slack.commands import normalise_handle, parse_campaign
@@ -50,7 +56,12 @@ def remove(
     team: str | None = typer.Option(None, "--team", help=TEAM_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print what changed as JSON."),
 ) -> None:
-    """Remove creators from a campaign's shortlist."""
+    """Remove creators from a campaign's shortlist.
+
+    Example:
+
+      scout shortlist remove spring-launch @greenrunner
+    """
     config = settings()
     from bot.deps import Deps
     from bot.slack.commands import normalise_handle, parse_campaign
@@ -74,7 +85,13 @@ def list_(
     team: str | None = typer.Option(None, "--team", help=TEAM_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the shortlist as JSON."),
 ) -> None:
-    """Show a campaign's shortlist with current scores."""
+    """Show a campaign's shortlist with current scores.
+
+    Examples:
+
+      scout shortlist list spring-launch
+      scout shortlist list spring-launch --json
+    """
     config = settings()
     from bot.deps import Deps
     from bot.slack.commands import parse_campaign

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -39,6 +41,52 @@ def test_each_command_has_help(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+def _leaf_commands() -> list[list[str]]:
+    """Every runnable command's path under `scout`, e.g. ["shortlist", "add"]."""
+    from typer.main import get_command
+
+    paths: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        children = getattr(command, "commands", None)
+        if children is None:
+            paths.append(path)
+        for name, child in (children or {}).items():
+            walk(child, [*path, name])
+
+    walk(get_command(app), [])
+    return paths
+
+
+def _parse(argv: list[str]) -> str:
+    """Parse a command line as `scout` would, converting every value, without running it."""
+    from typer.main import get_command
+
+    command: Any = get_command(app)
+    ctx = command.make_context("scout", argv)
+    while hasattr(command, "resolve_command"):
+        _, command, rest = command.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        ctx = command.make_context(command.name, rest, parent=ctx)
+    assert not ctx.args, f"left over: {ctx.args}"
+    return str(command.name)
+
+
+@pytest.mark.parametrize("path", _leaf_commands(), ids=" ".join)
+def test_each_commands_help_shows_examples_that_parse(path: list[str]) -> None:
+    # A user reading `scout rank --help` got the options but no example of a whole command.
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    examples = [
+        shlex.split(line.strip())
+        for line in result.stdout.split("Example", 1)[1].splitlines()
+        if line.strip().startswith("scout ")
+    ]
+    assert examples, result.stdout
+    for example in examples:
+        assert example[1 : 1 + len(path)] == path, example
+        assert _parse(example[1:]) == path[-1]
 
 
 def test_python_dash_m_bot_runs_the_cli() -> None:
