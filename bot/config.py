@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,6 +14,8 @@ from bot.errors import ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 SAMPLE_ROSTER = PACKAGE_DIR / "data" / "sample_roster.csv"
+
+logger = logging.getLogger(__name__)
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 # psycopg 3 is the only PostgreSQL driver installed: another "+driver" could not load.
@@ -172,7 +175,7 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning a validation failure into one line naming the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except UnicodeDecodeError as exc:
         # python-dotenv reads `.env` as UTF-8 and would end the command in a traceback.
         env_file = Settings.model_config.get("env_file")
@@ -183,3 +186,11 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         raise ConfigError(f"invalid setting {name}: {first['msg']}") from None
+    if settings.chroma_host is None and "chroma_port" in settings.model_fields_set:
+        # Only CHROMA_HOST selects a server: a port alone (a server on this machine, say)
+        # would otherwise be dropped without a word, and answers come from another index.
+        logger.warning(
+            "CHROMA_PORT is set but CHROMA_HOST is not, so the embedded index in "
+            "SCOUT_DATA_DIR is used; set CHROMA_HOST (e.g. localhost) for a Chroma server"
+        )
+    return settings

@@ -148,3 +148,20 @@ def test_a_home_folder_in_dotenv_paths_is_expanded(
     settings = load_settings()
     assert settings.scout_data_dir == tmp_path / "home" / ".scout"
     assert settings.roster_path == tmp_path / "home" / "roster.csv"
+
+
+def test_a_chroma_port_without_a_host_says_the_embedded_index_is_used(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A port alone used to be dropped without a word: searches came from the embedded index.
+    monkeypatch.setenv("CHROMA_PORT", "8001")
+    settings = load_settings()
+    assert not settings.chroma_server
+    assert "CHROMA_PORT is set but CHROMA_HOST is not" in caplog.text
+
+    caplog.clear()
+    monkeypatch.setenv("CHROMA_HOST", "localhost")
+    assert load_settings().chroma_server
+    monkeypatch.delenv("CHROMA_PORT")
+    assert load_settings().chroma_port == 8000
+    assert caplog.text == ""
