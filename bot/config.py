@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     port: Port = 3000
     log_level: str = "INFO"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, values: Any) -> Any:
+        # As an empty value is (env_ignore_empty): SCOUT_DATA_DIR=" " made a folder named
+        # " " wherever scout ran, and SCOUT_ROSTER=" " failed naming a file " ".
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return values
 
     @field_validator("database_url")
     @classmethod

@@ -36,12 +36,19 @@ def test_environment_beats_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert load_settings().port == 4200
 
 
-def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "")
-    monkeypatch.setenv("CHROMA_HOST", "")
+@pytest.mark.parametrize("empty", ["", " ", "\t "])
+def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch, empty: str) -> None:
+    # A blank value (" ") too: SCOUT_DATA_DIR=" " made a folder named " " in the current
+    # folder, SCOUT_ROSTER=" " failed naming a file " ", OPENAI_API_KEY=" " turned the
+    # LLM on with no key.
+    for name in ("OPENAI_API_KEY", "CHROMA_HOST", "SCOUT_DATA_DIR", "SCOUT_ROSTER", "PORT"):
+        monkeypatch.setenv(name, empty)
     settings = load_settings()
     assert not settings.llm_enabled
     assert not settings.chroma_server
+    assert settings.scout_data_dir == Path(".scout")
+    assert settings.roster_path == SAMPLE_ROSTER
+    assert settings.port == 3000
 
 
 @pytest.mark.parametrize(
