@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from bot.cli.common import CONVERSATION_KEY_WIDTH, at_most, print_json, settings
+from bot.errors import ScoutError
 
 if TYPE_CHECKING:
     from bot.agent.models import AskResult
@@ -36,6 +37,13 @@ def ask(
       scout ask 'and with a $2k budget?' --thread launch
       scout ask "which creators have suspicious followers?" --json
     """
+    if not question.strip():
+        # `scout ask "$QUESTION"` with QUESTION unset: a mistake to name (as for `scout
+        # search`), not a "not sure what you're asking" answer with exit 0.
+        raise ScoutError(
+            "the question is empty: ask one, e.g. scout ask 'who should we partner with "
+            "for vegan fitness?'"
+        )
     config = settings()
     from bot.deps import Deps
 

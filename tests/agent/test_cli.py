@@ -90,6 +90,18 @@ def test_a_thread_key_fits_the_history_column_or_is_refused(
     assert "197 characters is too long (at most 196)" in result.stderr
 
 
+@pytest.mark.parametrize("question", ["", "  \n"])
+def test_an_empty_question_is_an_error(env: Path, question: str) -> None:
+    # `scout ask "$QUESTION"` with QUESTION unset printed "I'm not sure what you're asking"
+    # and exited 0, a JSON answer to a question nobody asked.
+    from bot.errors import ScoutError
+
+    result = CliRunner().invoke(app, ["ask", question, "--json"])
+    assert isinstance(result.exception, ScoutError)
+    assert str(result.exception).startswith("the question is empty: ask one, e.g. scout ask")
+    assert result.stdout == ""
+
+
 def test_people_get_the_answer_a_table_and_sources(env: Path) -> None:
     result = CliRunner().invoke(app, ["ask", "who should we partner with for vegan fitness?"])
     assert result.exit_code == 0, result.output
