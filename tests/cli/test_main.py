@@ -176,3 +176,25 @@ def test_a_group_without_a_command_prints_its_help_once(args: list[str]) -> None
     )
     assert result.returncode == 0
     assert result.stdout.count("Usage") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["score", "@greenrunner", "--json"], ["compare", "@greenrunner", "@tofu.tempo"], ["--help"]],
+)
+def test_a_reader_that_goes_away_stops_the_command_quietly(args: list[str]) -> None:
+    # `scout rank ... | head`: JSON (through click) and tables (through rich) both stop
+    # quietly with status 1, with no traceback or "Exception ignored" line on stderr.
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (1, "")
