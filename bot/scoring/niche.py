@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from bot.embeddings import Embedder
     from bot.scoring.config import NicheConfig
 
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Letters of any alphabet: "végétalien" is one word, not "v", "g" and "talien".
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _EMBED_BATCH = 8192
 
 
@@ -49,7 +50,7 @@ class Vocabulary:
                 self._canonical[" ".join(phrase.lower().split())] = tag
         alternatives = sorted(self._canonical, key=len, reverse=True)
         self._phrases = re.compile(
-            r"(?<![a-z0-9-])(" + "|".join(map(re.escape, alternatives)) + r")(?![a-z0-9-])"
+            r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])"
         )
 
     def _words(self, text: str) -> list[Term]:

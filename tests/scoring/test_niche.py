@@ -21,6 +21,20 @@ def test_vocabulary_maps_synonyms_and_stems_and_drops_filler() -> None:
     assert "wellness" not in [t.key for t in vocabulary.terms("eat well")]
 
 
+def test_accented_words_stay_whole() -> None:
+    # "végétalien" was cut into "v", "g" and "talien", and the stray "g" counted as a
+    # niche term nobody matched: "végétalien fitness" then fitted no fitness creator.
+    vocabulary = Vocabulary(CONFIG)
+    assert [t.surface for t in vocabulary.terms("végétalien fitness")] == [
+        "végétalien",
+        "fitness",
+    ]
+    assert [t.key for t in vocabulary.terms("Café-au-lait, plant-based")] == [
+        "café-au-lait",
+        "vegan",
+    ]
+
+
 @pytest.fixture(scope="module")
 def index(embedder: WordLlamaEmbedder) -> NicheIndex:
     niches = [["vegan", "fitness"], ["fitness", "food"], ["gaming"], ["wellness"], []]
