@@ -301,19 +301,31 @@ def rank(
     config = settings()
     scout = _scout(config)
     cards = scout.rank(niche, n, include_flagged)
+    # Nobody fits the whole brief: who fits part of it ("eco fitness": fitness or eco).
+    closest = [] if cards else scout.closest(niche, n)
     if as_json:
-        print_json({"creators": [card.model_dump(mode="json") for card in cards]})
-    elif not cards:
-        # Creators who fit but carry a flag were left out, not missing from the roster.
-        flagged = 0 if include_flagged else scout.flagged(niche, n=1).total
-        typer.echo(
-            f'No unflagged creators on the roster fit "{niche}"; {flagged} that fit carry a '
-            "flag (--include-flagged lists them)."
-            if flagged
-            else f'No creators on the roster fit "{niche}".'
+        print_json(
+            {
+                "creators": [card.model_dump(mode="json") for card in cards],
+                "closest": [card.model_dump(mode="json") for card in closest],
+            }
         )
-    else:
+        return
+    if cards:
         _cards_table(cards, f'Best for "{niche}"')
+        return
+    # Creators who fit but carry a flag were left out, not missing from the roster.
+    flagged = 0 if include_flagged else scout.flagged(niche, n=1).total
+    typer.echo(
+        f'No unflagged creators on the roster fit "{niche}"; {flagged} that fit carry a '
+        "flag (--include-flagged lists them)."
+        if flagged
+        else f'No creator on the roster fits all of "{niche}".'
+        if closest
+        else f'No creators on the roster fit "{niche}".'
+    )
+    if closest:
+        _cards_table(closest, "Closest, fitting part of it")
 
 
 def _budget(text: str) -> float:

@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from bot.scoring.models import Creator
 
 _FIT_CACHE_SIZE = 64
+# A creator "closest" to a brief nobody fits matches at least this much of it: one of
+# its two niche words, say, where fitting takes min_fit (0.7 by default).
+CLOSEST_MIN_FIT = 0.4
 
 
 def _none_if_nan(value: float) -> float | None:
@@ -312,6 +315,22 @@ class Scout:
             platform=platform,
         )[:n]
         return [self._card(int(i), fit, float(all_scores[i])) for i in top]
+
+    def closest(self, niche: str, n: int = 10) -> list[ScoreCard]:
+        """For a brief no creator fits as a whole ("eco fitness" when nobody covers both):
+        the unflagged creators who fit part of it (at least CLOSEST_MIN_FIT), best fit
+        first, then best score. Empty when someone fits."""
+        if n < 1:
+            raise ScoutError(f"n must be at least 1, got {n}")
+        fit = self._fit(niche)
+        if bool((fit.value >= self.config.niche.min_fit).any()):
+            return []
+        scores = self._scores(fit)
+        fits = np.round(fit.value, 2)
+        positions = np.flatnonzero((fits >= CLOSEST_MIN_FIT) & (self.metrics.flags == 0))
+        rounded = np.round(scores[positions], 2)
+        order = positions[np.lexsort((positions, -rounded, -fits[positions]))][:n]
+        return [self._card(int(i), fit, float(scores[i])) for i in order]
 
     def flagged(
         self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10

@@ -183,6 +183,9 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         niche, n = parse_rank(rest)
         cards = deps.scout.rank(niche, n)
         title = f"Best for {clip(niche)}"
+        if not cards and (closest := deps.scout.closest(niche, n)):
+            # Nobody fits the whole brief: who fits part of it ("eco fitness": eco or fitness).
+            cards, title = closest, f"No creator fits all of {clip(niche)}; closest"
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
     if sub == "plan":
         if len(rest) < 2:

@@ -365,6 +365,25 @@ def test_a_rank_whose_fitting_creators_are_all_flagged_says_so() -> None:
     assert stdout == 'No creators on the roster fit "knitting".'
 
 
+def test_a_brief_nobody_fits_whole_lists_the_closest() -> None:
+    # "vegan gaming" with no vegan gamer said only 'No creators on the roster fit'.
+    roster = (
+        "handle,platform,niches,followers,avg_likes,sponsored_ratio\n"
+        "@gamer,instagram,gaming,5000,100,0\n"
+        "@vegan,instagram,vegan,5000,100,0\n"
+        "@knitter,instagram,knitting,5000,100,0\n"
+    )
+    stdout = on_roster(roster, "rank", "--niche", "vegan gaming")
+    assert stdout.startswith('No creator on the roster fits all of "vegan gaming".')
+    assert "Closest, fitting part of it" in stdout
+    assert "@gamer" in stdout and "@vegan" in stdout and "@knitter" not in stdout
+    ranked = json.loads(on_roster(roster, "rank", "--niche", "vegan gaming", "--json"))
+    assert ranked["creators"] == []
+    assert {c["handle"] for c in ranked["closest"]} == {"@gamer", "@vegan"}
+    ranked = json.loads(on_roster(roster, "rank", "--niche", "gaming", "--json"))
+    assert ([c["handle"] for c in ranked["creators"]], ranked["closest"]) == (["@gamer"], [])
+
+
 def test_roster_import_json_is_one_document_with_the_report() -> None:
     Path("mine.csv").write_text(
         "Username,Network,Followers,Avg. Likes,Price,Notes\n@NewFace,TikTok,5000,300,$90,hi\n",

@@ -113,6 +113,27 @@ def test_rank_keeps_flagged_creators_out_unless_asked(sample_scout: Scout) -> No
     assert any(card.flags for card in with_flagged)
 
 
+def test_a_brief_nobody_fits_whole_offers_those_who_fit_part(embedder: WordLlamaEmbedder) -> None:
+    # "eco fitness" when nobody covers both: rank is empty, and closest lists who fits a
+    # part, best fit first, flagged creators and strangers to the brief left out.
+    roster = [
+        make_creator(handle="@fit", bio="Home workouts."),
+        make_creator(handle="@eco", niches=["eco"], bio="Zero waste tips."),
+        make_creator(handle="@fit.flagged", sponsored_ratio=0.9),
+        make_creator(handle="@gamer", niches=["gaming"], bio="Speedruns."),
+    ]
+    scout = Scout.from_creators(roster, embedder)
+    assert scout.rank("eco fitness") == []
+    closest = [c.handle for c in scout.closest("eco fitness")]
+    assert set(closest) == {"@fit", "@eco"}
+    cards = [scout.card(h, niche="eco fitness") for h in closest]
+    fits = [next(p.value for p in c.breakdown if p.name == "niche_fit") for c in cards]
+    assert fits == sorted(fits, reverse=True) and all(0.4 <= f < 0.7 for f in fits)
+    assert scout.closest("fitness") == []  # someone fits it whole: rank has them
+    with pytest.raises(ScoutError, match="n must be at least 1"):
+        scout.closest("eco fitness", n=0)
+
+
 def test_rank_by_rate_is_cheapest_first_with_no_rate_last(embedder: WordLlamaEmbedder) -> None:
     roster = [
         make_creator(handle="@pricey", rate_usd=900),

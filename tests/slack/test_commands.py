@@ -115,6 +115,15 @@ def test_rank_attaches_a_chart(app: ServedApp) -> None:
     assert any(b["type"] == "image" for b in reply["blocks"])
 
 
+def test_rank_of_a_brief_nobody_fits_whole_shows_the_closest(app: ServedApp) -> None:
+    # It said "Best for eco fitness" over "No creators matched."
+    reply = _run(app, "rank eco fitness -n 3", key="rank-closest")
+    text = _text(reply)
+    assert "No creator fits all of eco fitness; closest" in text
+    assert "No creators matched" not in text
+    assert text.count("score *") == 3 and "@plantpowered.lifts" in text
+
+
 def test_plan_stays_within_the_budget(app: ServedApp) -> None:
     reply = _run(app, "plan vegan fitness $2,000", key="plan")
     title = _text(reply).splitlines()[0]
