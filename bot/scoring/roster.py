@@ -16,6 +16,7 @@ import math
 import os
 import re
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -234,7 +235,9 @@ class _CellError(ValueError):
 
 
 def normalise_handle(text: str) -> str:
-    """`GreenRunner`, `@GreenRunner` and ` @greenrunner ` all become `@greenrunner`."""
+    """`GreenRunner`, `@GreenRunner`, ` @greenrunner ` and the full-width `＠GreenRunner`
+    (a Japanese or Chinese keyboard's @) all become `@greenrunner`."""
+    text = unicodedata.normalize("NFKC", text)
     return "@" + text.strip().lstrip("@").strip().lower()
 
 

@@ -37,6 +37,8 @@ def test_the_sample_roster_covers_what_the_product_needs(sample_scout: Scout) ->
 def test_card_lookup_is_case_insensitive_and_at_optional(sample_scout: Scout) -> None:
     card = sample_scout.card("PlantPowered.Lifts")
     assert card.handle == "@plantpowered.lifts"
+    # A full-width ＠ (Japanese and Chinese keyboards) said "no creator @＠plantpowered.lifts".
+    assert sample_scout.card("＠PlantPowered.Lifts").handle == "@plantpowered.lifts"
     assert [c.name for c in card.breakdown] == ["engagement", "authenticity", "cost_efficiency"]
     with_niche = sample_scout.card("@plantpowered.lifts", niche="vegan fitness")
     assert "niche_fit" in [c.name for c in with_niche.breakdown]
