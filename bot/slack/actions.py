@@ -22,7 +22,13 @@ from bot.slack.blocks import (
     build_new_campaign_modal,
     escape,
 )
-from bot.slack.commands import MAX_CAMPAIGN_LENGTH, Invocation, run
+from bot.slack.commands import (
+    MAX_CAMPAIGN_LENGTH,
+    Invocation,
+    normalise_handle,
+    parse_campaign,
+    run,
+)
 from bot.slack.respond import RetryingRespond
 from bot.store.feedback import Vote
 from bot.store.shortlists import normalise_campaign
@@ -40,15 +46,31 @@ def team_of(body: dict[str, Any]) -> str:
     return str(team.get("id") or body.get("user", {}).get("team_id") or "")
 
 
+def picked_handle(action: dict[str, Any], deps: Deps) -> str:
+    """The roster handle a picker belongs to, from its block id (`creator:@handle`).
+
+    The block id and the option come back from Slack as we rendered them, but an answer
+    can outlive its creator (a roster import since) and a payload can be forged: only a
+    creator on the roster now is added, as `/scout shortlist add` and the CLI require.
+    """
+    block_id = str(action.get("block_id") or "")
+    if not block_id.startswith(CREATOR_BLOCK_PREFIX):
+        raise ScoutError("this picker belongs to no creator; ask again for a fresh answer")
+    return deps.scout.card(normalise_handle(block_id.removeprefix(CREATOR_BLOCK_PREFIX))).handle
+
+
 def add_to_shortlist(deps: Deps, team_id: str, campaign: str, handle: str, user_id: str) -> str:
-    """Add and say what happened, in one line for the clicking user."""
-    try:
-        score: float | None = deps.scout.card(handle).score
-    except ScoutError:
-        score = None
-    added = deps.shortlists.add(team_id, campaign, handle, user_id, score=score)
-    where, who = escape(normalise_campaign(campaign)), escape(handle)
+    """Add and say what happened, in one line for the clicking user. A campaign name or a
+    creator the slash command would refuse raises ScoutError and adds nothing."""
+    campaign = parse_campaign(campaign)
+    card = deps.scout.card(handle)
+    added = deps.shortlists.add(team_id, campaign, card.handle, user_id, score=card.score)
+    where, who = escape(campaign), escape(card.handle)
     return f"Added {who} to *{where}*." if added else f"{who} is already on *{where}*."
+
+
+def refusal(exc: ScoutError) -> str:
+    return f":warning: Nothing was added: {escape(str(exc))}"
 
 
 @contextmanager
@@ -86,22 +108,26 @@ def register(app: App, deps: Deps) -> None:
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         send_reply = RetryingRespond(respond)
-        handle = action["block_id"].removeprefix(CREATOR_BLOCK_PREFIX)
-        campaign = action["selected_option"]["value"]
         user_id = body["user"]["id"]
         with apology_on_failure(send_reply, "adding to a shortlist"):
-            if campaign == NEW_CAMPAIGN_VALUE:
-                context = {
-                    "channel_id": body.get("channel", {}).get("id", ""),
-                    "thread_ts": body.get("container", {}).get("thread_ts")
-                    or body.get("container", {}).get("message_ts", ""),
-                }
-                client.views_open(
-                    trigger_id=body["trigger_id"], view=build_new_campaign_modal(handle, context)
-                )
+            campaign = str((action.get("selected_option") or {}).get("value") or "")
+            try:
+                handle = picked_handle(action, deps)
+                if campaign != NEW_CAMPAIGN_VALUE:
+                    text = add_to_shortlist(deps, team_of(body), campaign, handle, user_id)
+                    send_reply(text=text, response_type="ephemeral", replace_original=False)
+                    return
+            except ScoutError as exc:
+                send_reply(text=refusal(exc), response_type="ephemeral", replace_original=False)
                 return
-            text = add_to_shortlist(deps, team_of(body), campaign, handle, user_id)
-            send_reply(text=text, response_type="ephemeral", replace_original=False)
+            context = {
+                "channel_id": body.get("channel", {}).get("id", ""),
+                "thread_ts": body.get("container", {}).get("thread_ts")
+                or body.get("container", {}).get("message_ts", ""),
+            }
+            client.views_open(
+                trigger_id=body["trigger_id"], view=build_new_campaign_modal(handle, context)
+            )
 
     def handle_new_campaign_submission(
         body: dict[str, Any], view: dict[str, Any], client: WebClient
@@ -112,7 +138,10 @@ def register(app: App, deps: Deps) -> None:
             return
         context = json.loads(view["private_metadata"])
         user_id = body["user"]["id"]
-        text = add_to_shortlist(deps, team_of(body), campaign, context["handle"], user_id)
+        try:
+            text = add_to_shortlist(deps, team_of(body), campaign, context["handle"], user_id)
+        except ScoutError as exc:  # the creator left the roster while the modal was open
+            text = refusal(exc)
         if context.get("channel_id"):
             client.chat_postEphemeral(
                 channel=context["channel_id"],

@@ -54,6 +54,52 @@ def test_picking_a_campaign_adds_the_creator(app: ServedApp, handle: str) -> Non
     assert change.kind == "added"
 
 
+def _pick(block_id: str, campaign: str) -> dict[str, Any]:
+    option = {"text": {"type": "plain_text", "text": "x"}, "value": campaign}
+    return {
+        "type": "static_select",
+        "action_id": "shortlist_add",
+        "block_id": block_id,
+        "selected_option": option,
+    }
+
+
+@pytest.mark.parametrize(
+    ("block_id", "campaign", "said"),
+    [
+        # An answer from before a roster import that dropped the creator.
+        ("creator:@left_the_roster", "stale picks", "no creator @left_the_roster on the roster"),
+        ("b", "stale picks", "belongs to no creator"),
+        ("creator:", "stale picks", "a handle is empty"),
+        ("creator:{handle}", "", "Campaign names are 1 to 80"),
+        ("creator:{handle}", "   ", "Campaign names are 1 to 80"),
+        ("creator:{handle}", "c" * 81, "Campaign names are 1 to 80"),
+    ],
+)
+def test_a_stale_or_malformed_pick_adds_nothing_and_says_why(
+    app: ServedApp, handle: str, block_id: str, campaign: str, said: str
+) -> None:
+    campaigns = app.deps.shortlists.campaigns(TEAM)
+    key = f"pick-bad-{abs(hash((block_id, campaign)))}"
+    _click(app, _pick(block_id.format(handle=handle), campaign), key=key)
+    [reply] = app.responses(key)
+    assert reply["text"].startswith(":warning: Nothing was added:")
+    assert said in reply["text"]
+    assert (reply["response_type"], reply["replace_original"]) == ("ephemeral", False)
+    assert app.deps.shortlists.campaigns(TEAM) == campaigns
+    assert app.deps.shortlists.entries(TEAM, "stale picks") == []
+
+
+def test_a_pick_adds_the_roster_handle_once_however_it_is_cased(
+    app: ServedApp, handle: str
+) -> None:
+    _click(app, _pick(f"creator:{handle}", "casing"), key="pick-case-1")
+    _click(app, _pick(f"creator:{handle.upper()}", "Casing"), key="pick-case-2")
+    assert app.responses("pick-case-1")[0]["text"] == f"Added {handle} to *casing*."
+    assert app.responses("pick-case-2")[0]["text"] == f"{handle} is already on *casing*."
+    assert [e.handle for e in app.deps.shortlists.entries(TEAM, "casing")] == [handle]
+
+
 def test_a_new_campaign_opens_a_modal_and_its_submission_adds(app: ServedApp, handle: str) -> None:
     action = {
         "type": "static_select",
@@ -186,3 +232,11 @@ def test_a_share_that_now_fails_tells_the_clicker_only(app: ServedApp) -> None:
     assert reply["replace_original"] is False
     assert "@left_the_roster" in reply["text"]
     assert "Shared by" not in json.dumps(reply)
+
+
+def test_a_new_campaign_for_a_creator_who_left_the_roster_adds_nothing(app: ServedApp) -> None:
+    before = len(app.slack.calls_to("chat.postEphemeral"))
+    assert app.send_action(_submission("@left_the_roster", "Gone Soon")).status_code == 200
+    [told] = app.slack.wait_for("chat.postEphemeral", count=before + 1)[before:]
+    assert told.body["text"].startswith(":warning: Nothing was added: no creator @left_the_roster")
+    assert app.deps.shortlists.entries(TEAM, "gone soon") == []
