@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _IN_WORD_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _APOSTROPHE_STAND_IN = "\ue000"  # private use: never typed, and not a quote to shlex
+# Any Unicode space: a browser-based composer can send a no-break space (U+00A0) where two
+# spaces were typed, and text pasted from documents carries them; shlex splits on ASCII only.
+_ANY_SPACE = re.compile(r"\s")
 MAX_CAMPAIGN_LENGTH = 80
 # Bare words between handles that join them rather than name a creator.
 _HANDLE_LIST_CONNECTORS = {"and", "&", "vs", "vs.", "versus", "or"}
@@ -69,8 +72,10 @@ class Reply:
 
 def split_args(text: str) -> list[str]:
     """Words of the command; quotes group words ("spring launch"), Slack's smart quotes too.
-    An apostrophe inside a word ("women's fitness") is part of it, not a quote."""
-    text = _IN_WORD_APOSTROPHE.sub(_APOSTROPHE_STAND_IN, text.translate(_SMART_QUOTES))
+    An apostrophe inside a word ("women's fitness") is part of it, not a quote. Words are
+    separated by any space, a no-break space included."""
+    text = _ANY_SPACE.sub(" ", text.translate(_SMART_QUOTES))
+    text = _IN_WORD_APOSTROPHE.sub(_APOSTROPHE_STAND_IN, text)
     try:
         words = shlex.split(text)
     except ValueError:

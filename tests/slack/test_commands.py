@@ -261,6 +261,28 @@ def test_quotes_around_words_still_group_them() -> None:
         split_args('score "@a')
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "score\u00a0 {handle}",  # two spaces typed in Slack's composer
+        "score \u00a0{handle}",
+        "score\u00a0{handle}",
+        "score\u2009{handle}\u3000",  # thin and ideographic spaces, pasted
+    ],
+)
+def test_a_no_break_space_separates_words_like_a_space(
+    app: ServedApp, handles: list[str], text: str
+) -> None:
+    reply = _run(app, text.format(handle=handles[0]), key=f"nbsp-{abs(hash(text))}")
+    assert _text(reply).startswith(f"*Score card for {handles[0]}*")
+
+
+def test_a_no_break_space_inside_a_niche_reads_as_a_space(app: ServedApp) -> None:
+    reply = _run(app, "rank vegan\u00a0fitness\u00a0n=3", key="nbsp-niche")
+    assert _text(reply).startswith("*Best for vegan fitness*\n")
+    assert len(_shown_handles(reply, app.deps.scout.handles())) == 3
+
+
 def test_a_digest_for_a_campaign_with_apostrophes_subscribes_to_it(
     app: ServedApp, handles: list[str]
 ) -> None:
