@@ -359,7 +359,14 @@ def build_text_message(text: str) -> Block:
 
 
 def with_share_button(message: Block, command_text: str) -> Block:
-    """Append a "Share in channel" button that reposts the same command's answer."""
+    """Append a "Share in channel" button that reposts the same command's answer.
+
+    Sharing re-runs the command from the button's value, which holds at most 2,000
+    characters: a longer command (a pasted brief) gets no button, since the first 2,000
+    characters are another command (its budget or `n=` cut off).
+    """
+    if len(command_text) > MAX_BUTTON_VALUE:
+        return message
     blocks = list(message.get("blocks", []))[: MAX_BLOCKS - 1]
     blocks.append(
         {
@@ -370,7 +377,7 @@ def with_share_button(message: Block, command_text: str) -> Block:
                     "type": "button",
                     "action_id": ACTION_SHARE,
                     "text": _plain("Share in channel"),
-                    "value": command_text[:MAX_BUTTON_VALUE],
+                    "value": command_text,
                 }
             ],
         }

@@ -153,6 +153,13 @@ def test_share_button_carries_the_command_text() -> None:
     assert (button["action_id"], button["value"]) == (ACTION_SHARE, "score @a")
 
 
+def test_a_command_too_long_to_rerun_from_a_button_gets_no_share_button() -> None:
+    message = build_cards_message([make_card()], "Score card")
+    fits = "rank " + "x" * 1995
+    assert with_share_button(message, fits)["blocks"][-1]["elements"][0]["value"] == fits
+    assert with_share_button(message, fits + "!") == message
+
+
 def test_single_card_message_includes_the_breakdown() -> None:
     blocks = build_cards_message([make_card()], "Score card for @greenrunner")["blocks"]
     assert "niche_fit: 0.50 × 0.30 — Tags match vegan" in blocks[-1]["text"]["text"]

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bot.slack.commands import UsageError, parse_budget, split_args
-from tests.slack.conftest import ServedApp, assert_within_block_kit_limits
+from tests.slack.conftest import TEAM, ServedApp, assert_within_block_kit_limits
+from tests.support.slack_http import block_actions
 
 
 def _run(app: ServedApp, text: str, key: str, **extra: str) -> dict[str, Any]:
@@ -305,6 +306,27 @@ def test_a_pasted_brief_as_the_niche_stays_within_block_kit_limits(
     brief = "vegan fitness & wellness for busy parents " * 80  # ~3,400 characters
     reply = _run(app, f"{sub} {brief} $2000", key=f"long-brief-{sub}")
     assert _text(reply).startswith(("*Best for vegan fitness", "*Plan for vegan fitness"))
+    # A share button re-runs the command from its value (2,000 characters at most): cut,
+    # this one would lose its budget and share an error instead of this answer.
+    assert _share_button(reply) is None
+
+
+def test_a_shared_long_command_shares_the_same_answer(app: ServedApp) -> None:
+    brief = "vegan fitness & wellness for busy parents " * 46  # just under 2,000 characters
+    text = f"plan {brief.strip()} $2000"
+    assert len(text) <= 2000
+    reply = _run(app, text, key="long-share")
+    button = _share_button(reply)
+    assert button is not None and button["value"] == text
+    payload = block_actions(
+        {"type": "button", "action_id": "share_in_channel", "value": button["value"]},
+        team_id=TEAM,
+        response_url=app.slack.response_url("long-share-click"),
+    )
+    app.send_action(payload)
+    shared = app.responses("long-share-click")[0]
+    assert shared["response_type"] == "in_channel"
+    assert shared["text"] == reply["text"]
 
 
 def test_a_reply_slack_refuses_is_followed_by_an_apology(app: ServedApp) -> None:
