@@ -42,6 +42,8 @@ _APOSTROPHE_STAND_IN = "\ue000"  # private use: never typed, and not a quote to 
 # Any Unicode space: a browser-based composer can send a no-break space (U+00A0) where two
 # spaces were typed, and text pasted from documents carries them; shlex splits on ASCII only.
 _ANY_SPACE = re.compile(r"\s")
+# A link to a profile page, with or without its scheme: `instagram.com/name`, `https://x.com/name`.
+_PROFILE_LINK = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
 MAX_CAMPAIGN_LENGTH = 80
 # Bare words between handles that join them rather than name a creator.
 _HANDLE_LIST_CONNECTORS = {"and", "&", "vs", "vs.", "versus", "or"}
@@ -86,8 +88,14 @@ def split_args(text: str) -> list[str]:
 def normalise_handle(word: str) -> str:
     """`GreenRunner`, `@GreenRunner?` -> `@greenrunner` (no handle holds `,;:!?`): the
     roster's lookup, so a handle that `add` finds (`@@greenrunner`) is the one `remove`
-    takes off."""
-    return roster_handle(word.strip().strip(",;:!?"))
+    takes off. A pasted profile link (`https://www.tiktok.com/@greenrunner?lang=en`,
+    `instagram.com/greenrunner/`) is read as its handle, as a mention reads it."""
+    word = word.strip().strip(",;:!?")
+    if _PROFILE_LINK.match(word):
+        # No handle holds a "/": the last part of the path is the handle.
+        path = re.split(r"[?#]", word, maxsplit=1)[0]
+        word = next((part for part in reversed(path.split("/")) if part), word)
+    return roster_handle(word)
 
 
 def handle_words(words: list[str]) -> list[str]:

@@ -284,6 +284,33 @@ def test_a_no_break_space_inside_a_niche_reads_as_a_space(app: ServedApp) -> Non
     assert len(_shown_handles(reply, app.deps.scout.handles())) == 3
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://www.instagram.com/{name}/",
+        "instagram.com/{name}",
+        # Slack wraps a link it recognised: with a label, or the address alone.
+        "<https://www.instagram.com/{name}/|instagram.com/{name}>",
+        "<https://www.tiktok.com/@{name}?lang=en>",
+    ],
+)
+def test_a_pasted_profile_link_reads_as_its_handle(
+    app: ServedApp, handles: list[str], link: str
+) -> None:
+    first, second = (link.format(name=h.removeprefix("@")) for h in handles[:2])
+    reply = _run(app, f"score {first}", key=f"link-score-{abs(hash(link))}")
+    assert _text(reply).startswith(f"*Score card for {handles[0]}*")
+    reply = _run(app, f"compare {first} {second}", key=f"link-compare-{abs(hash(link))}")
+    assert sorted(_shown_handles(reply, handles)) == sorted(handles[:2])
+
+
+def test_shortlist_add_takes_a_profile_link(app: ServedApp, handles: list[str]) -> None:
+    link = f"https://www.instagram.com/{handles[0].removeprefix('@')}/"
+    reply = _run(app, f"shortlist add link launch {link}", key="link-add")
+    assert _text(reply) == f"Added *link launch*: {handles[0]}"
+    assert [e.handle for e in app.deps.shortlists.entries(TEAM, "link launch")] == handles[:1]
+
+
 def test_a_digest_for_a_campaign_with_apostrophes_subscribes_to_it(
     app: ServedApp, handles: list[str]
 ) -> None:
