@@ -72,7 +72,7 @@ def answer_event(
         # The database is unreachable: Slack will not redeliver an acked event, so this
         # apology is the only reply the question can get; silence would look like a hang.
         logger.exception("claiming event %s failed", event_id)
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
+        _apologise(client, channel, thread_ts, event_id)
         return
     if not claimed:
         logger.info("event %s already answered (retry or another replica)", event_id)
@@ -101,12 +101,49 @@ def answer_event(
             blocks=message.get("blocks"),
             unfurl_links=False,
         )
-    except Exception:
-        # Block Kit can still be refused (e.g. an odd character count); say sorry in plain text.
-        logger.exception("posting the answer to event %s failed", event_id)
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
+    except Exception as exc:
+        remedy = cannot_post_here(exc)
+        if remedy:
+            # An apology would be refused the same way: say once what to fix, and stop.
+            logger.error("cannot answer event %s in %s: %s", event_id, channel, remedy)
+        else:
+            # Block Kit can still be refused (e.g. an odd character count): say sorry.
+            logger.exception("posting the answer to event %s failed", event_id)
+            _apologise(client, channel, thread_ts, event_id)
     finally:
         _react(client, "reactions_remove", channel, ts)
+
+
+# Refusals about the conversation or the token, not the message: no retry or apology there
+# gets through until someone acts on them.
+_UNPOSTABLE = {
+    "channel_not_found": "the channel is gone, or private without the app in it",
+    "not_in_channel": "the app is not in the channel: /invite @Creator Scout",
+    "is_archived": "the channel is archived",
+    "restricted_action": "the workspace does not let the app post in that channel",
+    "invalid_auth": "Slack refused SLACK_BOT_TOKEN: check it, or reinstall the app",
+    "not_authed": "Slack refused SLACK_BOT_TOKEN: check it, or reinstall the app",
+    "token_revoked": "SLACK_BOT_TOKEN was revoked: reinstall the app and set the new token",
+    "account_inactive": "SLACK_BOT_TOKEN belongs to a deleted app or user: reinstall the app",
+}
+
+
+def cannot_post_here(exc: Exception) -> str | None:
+    """What to fix when Slack refused a post for a reason no retry or apology can get past."""
+    from slack_sdk.errors import SlackApiError
+
+    if not isinstance(exc, SlackApiError):
+        return None
+    data = exc.response.data
+    error = str(data.get("error", "")) if isinstance(data, dict) else ""
+    return f"Slack said {error}: {_UNPOSTABLE[error]}" if error in _UNPOSTABLE else None
+
+
+def _apologise(client: WebClient, channel: str, thread_ts: str, event_id: str) -> None:
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
+    except Exception as exc:
+        logger.error("the apology for event %s was refused too: %s", event_id, exc)
 
 
 def _react(client: WebClient, method: str, channel: str, ts: str) -> None:

@@ -44,6 +44,37 @@ def test_429_with_retry_after_then_500_delivers_the_answer_once(app: ServedApp) 
     assert attempts[-1].get("blocks") and not str(attempts[0].get("text", "")).startswith("Sorry")
 
 
+@pytest.mark.parametrize(
+    ("error", "remedy"),
+    [
+        ("channel_not_found", "the channel is gone, or private without the app in it"),
+        ("not_in_channel", "/invite @Creator Scout"),
+        ("invalid_auth", "Slack refused SLACK_BOT_TOKEN"),
+    ],
+)
+def test_a_post_refused_for_the_channel_or_token_logs_the_remedy_once(
+    app: ServedApp, caplog: pytest.LogCaptureFixture, error: str, remedy: str
+) -> None:
+    ts = f"962.{len(error):04d}"
+    app.slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": error})
+    with caplog.at_level(logging.INFO):
+        app.send_event(mention_event(QUESTION, ts=ts), event_id=f"EvRefused-{error}")
+        deadline = time.monotonic() + 30
+        while not any(
+            c.body.get("timestamp") == ts for c in app.slack.calls_to("reactions.remove")
+        ):
+            assert time.monotonic() < deadline, "the working reaction was never cleared"
+            time.sleep(0.02)
+        time.sleep(0.3)  # an apology attempt would have been made by now
+    # One attempt: an apology in the same place would be refused for the same reason.
+    assert len(posts_in_thread(app.slack, "C111", ts)) == 1
+    [logged] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    message = logged.getMessage()
+    assert message.startswith(f"cannot answer event EvRefused-{error} in C111: Slack said {error}")
+    assert remedy in message
+    assert logged.exc_info is None, "one line, not a traceback"
+
+
 def test_slack_failing_throughout_is_logged_and_the_app_keeps_serving(
     app: ServedApp, caplog: pytest.LogCaptureFixture
 ) -> None:
