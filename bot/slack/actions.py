@@ -83,6 +83,21 @@ def apology_on_failure(respond: RetryingRespond, what: str) -> Iterator[None]:
         respond(text=APOLOGY, response_type="ephemeral", replace_original=False)
 
 
+def first_share(deps: Deps, who: Invocation, body: dict[str, Any]) -> bool:
+    """Claim the sharing of this reply, so a second click before the first share deletes it
+    (a chart takes seconds) posts nothing twice; False when it was claimed already."""
+    message_ts = str(body.get("container", {}).get("message_ts") or "")
+    if not message_ts:
+        return True
+    key = f"share:{who.team_id}:{who.channel_id}:{message_ts}"
+    try:
+        return deps.events.claim(who.team_id, key)
+    except Exception:
+        # A share posted twice beats a share lost to a database hiccup.
+        logger.exception("claiming the share of %s failed; sharing anyway", message_ts)
+        return True
+
+
 def ack_action(ack: Ack) -> None:
     ack()
 
@@ -182,6 +197,13 @@ def register(app: App, deps: Deps) -> None:
             # Re-run since the answer, it now fails (a creator left the roster, say): tell
             # the clicker alone, and keep the answer they clicked on.
             send_reply(response_type="ephemeral", replace_original=False, **reply.message)
+            return
+        if not first_share(deps, who, body):
+            send_reply(
+                text="This answer is already shared in the channel.",
+                response_type="ephemeral",
+                replace_original=False,
+            )
             return
         shared_by = {
             "type": "context",

@@ -215,6 +215,39 @@ def test_share_in_channel_reposts_publicly_with_the_chart(app: ServedApp) -> Non
     )
 
 
+def test_a_double_click_on_share_posts_the_answer_once(app: ServedApp) -> None:
+    first, second = app.deps.scout.handles()[2:4]
+    share = {
+        "type": "button",
+        "action_id": "share_in_channel",
+        "value": f"compare {first} {second}",
+    }
+    uploads = len(app.slack.calls_to("files.completeUploadExternal"))
+    for key in ("dbl-1", "dbl-2"):  # the second click lands while the first is charting
+        payload = block_actions(
+            share, team_id=TEAM, response_url=app.slack.response_url(key), message_ts="310.0001"
+        )
+        assert app.send_action(payload).status_code == 200
+    # Either click may win the race; the other is told, and posts nothing.
+    firsts = {key: app.responses(key)[0] for key in ("dbl-1", "dbl-2")}
+    [winner] = [key for key, reply in firsts.items() if reply["response_type"] == "in_channel"]
+    [loser] = [key for key in firsts if key != winner]
+    assert app.responses(winner, count=2)[1] == {"delete_original": True}
+    time.sleep(0.5)  # a second share would have been posted by now
+    assert app.responses(loser) == [
+        {
+            "text": "This answer is already shared in the channel.",
+            "response_type": "ephemeral",
+            "replace_original": False,
+        }
+    ]
+    shared = [
+        r for r in app.slack.calls_to("response_url") if r.body.get("response_type") == "in_channel"
+    ]
+    assert sum(first in json.dumps(r.body) for r in shared) == 1
+    assert len(app.slack.calls_to("files.completeUploadExternal")) == uploads + 1
+
+
 def test_a_share_that_now_fails_tells_the_clicker_only(app: ServedApp) -> None:
     # The roster changed since the answer: its creator is gone. The error must not be
     # posted to the channel as "Shared by", nor the clicker's own answer deleted.

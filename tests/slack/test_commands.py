@@ -349,6 +349,7 @@ def test_a_shared_long_command_shares_the_same_answer(app: ServedApp) -> None:
         {"type": "button", "action_id": "share_in_channel", "value": button["value"]},
         team_id=TEAM,
         response_url=app.slack.response_url("long-share-click"),
+        message_ts="320.0001",
     )
     app.send_action(payload)
     shared = app.responses("long-share-click")[0]
