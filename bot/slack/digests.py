@@ -147,6 +147,13 @@ def handle_digest_command(
     store = DigestStore(deps.engine)
     try:
         if action == "subscribe":
+            if channel_id.startswith("D"):
+                # A direct message between people is no place the app can post to, and
+                # the command cannot tell it from the app's own DM: ask for a channel.
+                return build_usage_message(
+                    "Digests go to a channel: run this in the channel that should get "
+                    "them (and `/invite @Creator Scout` there first)."
+                )
             campaign, frequency, at_time = parse_subscribe(rest)
             schedule = Schedule.model_validate(
                 {

@@ -130,6 +130,16 @@ def test_another_workspaces_campaign_cannot_be_subscribed(served: ServedApp) -> 
     assert "no digests" in command(served, "digest list", "list", team_id="T999")["text"]
 
 
+def test_a_direct_message_cannot_subscribe(served: ServedApp) -> None:
+    # It confirmed "This channel will now get a daily digest", then every run failed with
+    # channel_not_found: the app cannot post into a DM between people.
+    first, *_ = roster_handles(served)
+    command(served, f"shortlist add launch {first}", "add")
+    reply = command(served, "digest subscribe launch", "dm", channel_id="D999")
+    assert "Digests go to a channel" in reply["text"]
+    assert DigestStore(served.deps.engine).subscriptions("T111") == []
+
+
 def test_time_zone_falls_back_to_utc_and_bad_input_gets_usage(served: ServedApp) -> None:
     first, *_ = roster_handles(served)
     command(served, f"shortlist add launch {first}", "add")
