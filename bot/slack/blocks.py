@@ -24,6 +24,8 @@ MAX_OPTION_TEXT = 75
 MAX_OPTIONS = 100
 MAX_CREATORS = 10
 MAX_TITLE_TEXT = 200
+# An unknown subcommand is quoted back this long at most (a paste can be pages long).
+MAX_UNKNOWN_WORD = 60
 
 ACTION_SHORTLIST_ADD = "shortlist_add"
 ACTION_FEEDBACK_UP = "feedback_up"

@@ -16,6 +16,7 @@ from bot.scoring.roster import normalise_handle as roster_handle
 from bot.scoring.roster import read_usd
 from bot.slack.blocks import (
     APOLOGY,
+    MAX_UNKNOWN_WORD,
     USAGE,
     Block,
     build_cards_message,
@@ -223,7 +224,7 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
             deps=deps,
         )
         return Reply(message, shareable=False)
-    raise UsageError(f"I don't know `{args[0]}`.")
+    raise UsageError(f"I don't know `{clip(args[0], MAX_UNKNOWN_WORD)}`.")
 
 
 def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:

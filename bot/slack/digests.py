@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.digests.schedule import DEFAULT_AT, FREQUENCIES, Schedule, parse_at_time
 from bot.errors import ScoutError
-from bot.slack.blocks import escape
+from bot.slack.blocks import MAX_UNKNOWN_WORD, clip, escape
 from bot.store.digests import DigestStore, SubscribeResult, SubscriptionInfo
 from bot.store.shortlists import normalise_campaign
 
@@ -179,4 +179,4 @@ def handle_digest_command(
         return build_usage_message(str(exc))
     except ScoutError as exc:
         return _message(escape(str(exc)))
-    return build_usage_message(f"I don't know `digest {escape(action)}`.")
+    return build_usage_message(f"I don't know `digest {escape(clip(action, MAX_UNKNOWN_WORD))}`.")

@@ -51,6 +51,14 @@ def test_help_unknown_and_malformed_input_get_the_usage(app: ServedApp, text: st
     assert _share_button(reply) is None
 
 
+@pytest.mark.parametrize("text", ["x" * 5000, "digest " + "y" * 5000])
+def test_an_unknown_word_is_quoted_back_short(app: ServedApp, text: str) -> None:
+    # A 5,000-character word was quoted back whole, split across sections.
+    reply = _run(app, text, key=f"long-{text[:6]}")
+    assert "/scout" in _text(reply) and "…`" in _text(reply)
+    assert len(_text(reply)) < 3000
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
