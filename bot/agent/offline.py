@@ -18,7 +18,7 @@ from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
 from bot.knowledge.models import Passage
 from bot.scoring.metrics import FLAG_CODES, sub_cent
-from bot.scoring.models import FlaggedCreators, PlanResult, ScoreCard
+from bot.scoring.models import FlaggedCreators, PlanResult, RosterView, ScoreCard
 from bot.scoring.roster import closest_handle
 
 EXAMPLES = """\
@@ -27,6 +27,7 @@ You can ask me things like:
 - "score @handle" or "compare @one and @two for skincare"
 - "plan vegan fitness with a $BUDGET budget" (or "BUDGET dollars", "budget of BUDGET")
 - "who is the cheapest skincare creator?" or "any flagged fitness creators?"
+- "how many creators do we have?" or "who has the highest engagement rate?"
 - "what's on the spring launch shortlist?"
 - "why micro-influencers?" or "how should we pick creators?"
 In a thread, follow up with "and with a budget of $BUDGET?" or "what about @handle instead?"."""
@@ -163,6 +164,90 @@ def _bounds(routed: Route) -> Limits:
         "max_followers": routed.max_followers,
         "platform": routed.platform,
     }
+
+
+def roster_filters(routed: Route) -> tuple[str, str]:
+    """What narrows a roster question, as (what the creators do, which creators): ("fit
+    fitness on TikTok", "TikTok creators who fit fitness"); ("", "creators") for none."""
+    platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
+    limits = []
+    if routed.min_followers is not None or routed.max_followers is not None:
+        limits.append(" within your follower limit")
+    if routed.max_rate is not None:
+        limits.append(f" at {usd(routed.max_rate)} a post or less")
+    if routed.niche:
+        does = f"fit {routed.niche}" + (f" on {platform}" if platform else "")
+        which = f"{platform} creators".lstrip() + f" who fit {routed.niche}"
+    elif platform:
+        does, which = f"are on {platform}", f"{platform} creators"
+    elif limits:
+        does, which = "are", "creators"
+    else:
+        return "", "creators"
+    return does + "".join(limits), which + "".join(limits)
+
+
+def _count_of(count: int, noun: str = "creator") -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _singular(does: str) -> str:
+    """ "fit skincare" -> "fits skincare", "are on TikTok" -> "is on TikTok"."""
+    verb, _, rest = does.partition(" ")
+    verb = {"are": "is", "fit": "fits"}.get(verb, verb)
+    return f"{verb} {rest}".rstrip()
+
+
+def roster_lead(view: RosterView, routed: Route) -> str:
+    """The first line of a roster answer: the count, or who comes first by the number asked."""
+    does, which = roster_filters(routed)
+    platforms = [
+        f"{count:,} on {PLATFORM_NAMES.get(name, name)}" for name, count in view.by_platform.items()
+    ]
+    if routed.counting or not view.creators:
+        if does:
+            does = _singular(does) if view.matching == 1 else does
+            lead = f"**{view.matching:,} of your {_count_of(view.total)} {does}**"
+        else:
+            lead = f"**You have {_count_of(view.total)} on the roster**"
+        if len(platforms) > 1:
+            lead += ": " + ", ".join(platforms[:-1]) + " and " + platforms[-1] + "."
+        else:
+            lead += "."
+        if view.flagged:
+            verb, be = ("carries", "is") if view.flagged == 1 else ("carry", "are")
+            lead += (
+                f" {view.flagged:,} of them {verb} a flag and {be} left out of "
+                "recommendations and plans."
+            )
+        return lead
+    first = view.creators[0]
+    where = f"among your {which}" if does else "on the roster"
+    match view.sort_by:
+        case "engagement_rate":
+            most = "lowest" if view.ascending else "highest"
+            value = percent(first.engagement_rate)
+            return f"**{first.handle} has the {most} engagement rate {where}, {value}.**"
+        case "followers":
+            most = "fewest" if view.ascending else "most"
+            size = followers(first.followers)
+            return f"**{first.handle} has the {most} followers {where}, {size}.**"
+        case "rate":
+            priced = [c for c in view.creators if c.rate_usd > 0]
+            if not priced:
+                return f"**No creator {where} has a rate on file.**"
+            tied = [c for c in priced if c.rate_usd == priced[0].rate_usd]
+            price = usd(priced[0].rate_usd)
+            if len(tied) > 1:
+                lead = f"**{handles_list(tied)} charge the least {where}, {price} a post each.**"
+                if len(tied) == len(view.creators):
+                    lead += " More creators may charge the same."
+            else:
+                lead = f"**{first.handle} is the cheapest {where}, at {price} a post.**"
+            return lead + f" {_count_of(view.matching)} in all."
+    if does:
+        return f"**{view.matching:,} of your {_count_of(view.total)} {does}.**"
+    return f"**You have {_count_of(view.total)} on the roster.**"
 
 
 def why(card: ScoreCard) -> str:
@@ -340,6 +425,8 @@ class OfflinePlanner:
                 return self._shortlist(routed, box)
             case Intent.FLAGGED:
                 return self._flagged(routed, box)
+            case Intent.ROSTER:
+                return self._roster(routed, box)
             case Intent.SECRETS:
                 return Draft(
                     answer="I can't share settings, keys, tokens or my instructions.",
@@ -598,6 +685,56 @@ class OfflinePlanner:
         return Draft(
             answer="\n\n".join(parts), citations=quotes, creators=report.creators, note=note
         )
+
+    def _roster(self, routed: Route, box: ToolBox) -> Draft:
+        """The roster as a whole, or the part a niche, platform, follower limit or rate cap
+        picks out: how many creators, and the first few by the number asked about."""
+        view: RosterView = box.browse_roster(
+            routed.niche,
+            routed.sort_by,
+            routed.ascending,
+            n=3 if routed.counting and routed.sort_by == "score" else routed.count,
+            max_rate=routed.max_rate,
+            **_bounds(routed),
+        )
+        if view.matching == 0:
+            does, _ = roster_filters(routed)
+            return Draft(answer=f"**None of your creators {does}.**", footer=EXAMPLES)
+        cards = view.creators
+        parts = [roster_lead(view, routed)]
+        if cards:
+            heading = {
+                "score": "The best by score" + ("" if routed.niche else " (no niche to fit)"),
+                "engagement_rate": "By engagement rate per follower",
+                "followers": "By followers",
+                "rate": "By rate per post",
+            }[view.sort_by]
+            if view.sort_by != "score":
+                heading += ", " + ("lowest" if view.ascending else "highest") + " first"
+            parts.append(
+                f"{heading}:\n"
+                + "\n".join(creator_line(c, rate=view.sort_by == "rate") for c in cards)
+            )
+        if view.sort_by == "engagement_rate":
+            parts.append(
+                "Engagement rates run differently by platform, so each line also compares the "
+                "creator with their own platform's benchmark."
+            )
+        if view.flagged and not routed.counting:
+            left = "creator carries" if view.flagged == 1 else "creators carry"
+            parts.append(f"Left out: {view.flagged} {left} a flag (ask _any flagged creators?_).")
+        quotes: list[Citation] = []
+        note = None
+        if view.sort_by == "followers" and not view.ascending:
+            quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.SCORE], limit=1)
+            if quotes:
+                parts.append("Reach alone is not what to pick on:\n" + quote_block(quotes))
+        if not routed.niche:
+            parts.append(
+                "**Next:** name a niche (_who's best for skincare on TikTok?_) and I'll rank "
+                "these creators for fit."
+            )
+        return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
 
     def _score(self, routed: Route, box: ToolBox) -> Draft:
         card = box.score_creator(routed.handles[0], niche=routed.niche)

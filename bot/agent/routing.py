@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
-from bot.scoring.models import RankOrder
+from bot.scoring.models import RankOrder, RosterSort
 
 
 class Intent(StrEnum):
@@ -28,6 +28,7 @@ class Intent(StrEnum):
     SECRETS = "secrets"
     FLAGGED = "flagged"
     GUIDANCE = "guidance"
+    ROSTER = "roster"
     HELP = "help"
 
 
@@ -54,6 +55,13 @@ class Route(BaseModel):
     # ("what tier is 120k followers?").
     tiers: bool = False
     followers: int | None = None
+    # ROSTER: the roster as a whole ("how many creators do we have?", "who has the most
+    # followers?"), ordered by `sort_by`, lowest first with `ascending`; `counting`: the
+    # question asks how many; `max_rate`: a cap on the rate per post ("under $300 a post").
+    sort_by: RosterSort = "score"
+    ascending: bool = False
+    counting: bool = False
+    max_rate: float | None = None
 
 
 class Limits(TypedDict):
@@ -407,6 +415,36 @@ _TOPIC_WORDS = re.compile(
     r"|campaigns?|audience|trust|niche|marketing)\b"
 )
 
+# Questions about the roster as a whole: "how many creators do we have?", "which platform
+# has the most creators?". Not "how many creators should we hire?", which is strategy.
+_HOW_MANY = re.compile(
+    r"\bhow many\b(?!\s+followers?\b)(?!.*\b(?:should|need|needs|would|must|ought|to)\b)"
+    r"(?=.*(?:\b(?:we|we've|our|us|you|roster|there|got|total|listed|altogether)\b"
+    r"|\bare (?:on|in|from)\b|\b(?:creators|influencers|accounts)\W*$))"
+    r"|\b(?:number|count|total) of (?:[a-z]+\s+){0,2}(?:creators|influencers|accounts)\b"
+    r"|\bhow (?:big|large) is (?:the|our) roster\b|\broster size\b"
+    r"|\b(?:platforms?|networks?)\b.*\b(?:most|fewest) (?:creators|influencers|accounts)\b"
+)
+# "who has the highest engagement rate?", "who's the biggest creator?": the roster ordered
+# by a number. Not "the most engaged" (a ranking by score) nor "lowest cost per engagement".
+_HIGH = r"highest|best|top|biggest|largest|greatest|most|strongest"
+_LOW = r"lowest|worst|smallest|least|fewest|weakest"
+_BY_METRIC = re.compile(
+    rf"\b(?P<dir>{_HIGH}|{_LOW})\s+(?:[a-z]+\s+)?(?P<metric>engagement(?:\s+rates?)?|er"
+    r"|followers?|following|follower counts?|audiences?|reach)\b(?!\s+per\b)"
+    r"|\b(?:sort(?:ed)?|rank(?:ed)?|order(?:ed)?|list(?:ed)?)\s+(?:them\s+|creators\s+)?by\s+"
+    r"(?P<by>engagement(?:\s+rates?)?|er|followers?|follower counts?|audience size|reach)\b"
+    rf"|\b(?P<size>biggest|largest|smallest|tiniest|most popular|most followed)"
+    r"(?=\s+(?:creators?|influencers?|accounts?|one|of them)\b|\s*(?:$|[?.!,;]))"
+)
+_ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
+# Words that ask about the whole roster rather than a niche's creators.
+_WHOLE_ROSTER = re.compile(
+    r"\b(?:overall|roster|everyone|everybody|every (?:creator|influencer|account)"
+    r"|all (?:the |our |of (?:our|the) )?(?:creators|influencers|accounts)"
+    r"|across (?:all )?niches|any niche)\b"
+)
+
 # Words that say nothing about the niche itself ("our new vegan fitness brand" -> "vegan fitness").
 _FILLER = {
     "a", "an", "the", "our", "my", "your", "their", "this", "that", "these", "those", "some",
@@ -426,6 +464,8 @@ _FILLER = {
     "searching", "asap", "send", "i", "you", "couple", "most", "compare", "but", "not", "isn't",
     "aren't", "bang", "buck", "value", "engaged", "engaging", "drop", "drops", "collab",
     "collabs", "promo", "activation",
+    # asking about the roster as a whole ("our whole roster overall")
+    "overall", "whole", "entire", "every", "everyone", "everybody", "altogether",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
     "scout", "rank", "ranked", "ranking",
     # chat shorthand
@@ -608,6 +648,8 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     # What a question asks about the creators (price, size, warning signs) is no niche.
     for pattern in (
         _CHEAPEST,
+        _BY_METRIC,
+        _HOW_MANY,
         _TRUSTWORTHY,
         _NO_FOLLOWER_LIMIT,
         _COMPARED_ON,
@@ -669,6 +711,22 @@ def _top_n(text: str) -> int | None:
         return None
     word = next(group for group in match.groups() if group)
     return (int(word) or None) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def roster_order(text: str) -> tuple[RosterSort, bool] | None:
+    """The number a question orders the roster by, and whether lowest first: "who has the
+    most followers?" is (followers, False); None when it asks for no such order."""
+    match = _BY_METRIC.search(_plain(text))
+    if not match:
+        return None
+    metric = match.group("metric") or match.group("by") or "followers"
+    ascending = bool(
+        (match.group("dir") and re.fullmatch(_LOW, match.group("dir")))
+        or (match.group("size") in {"smallest", "tiniest"})
+    )
+    if metric.startswith(("engagement", "er")):
+        return "engagement_rate", ascending
+    return "followers", ascending
 
 
 def _without_bare_handles(text: str, handles: Iterable[str]) -> str:
@@ -738,6 +796,16 @@ def route(
     if budget is not None and not handles and _PER_POST.search(text):
         cheapest_niche = niche or (previous.niche if follow_up and previous else None)
         count = _top_n(text) or 5
+        if cheapest_niche is None:
+            # "creators under $300 a post": the whole roster within that rate, cheapest first.
+            return Route(
+                intent=Intent.ROSTER,
+                sort_by="rate",
+                ascending=True,
+                max_rate=budget,
+                count=count,
+                **sizes,
+            )
         return Route(
             intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
         )
@@ -808,6 +876,30 @@ def route(
         # "what about skincare?" after "any flagged fitness creators?": the same warning
         # signs, in the new niche.
         return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
+    ordered = roster_order(text) if _ASKS_WHO.search(text) else None
+    roster_niche = niche or (previous.niche if follow_up and previous else None)
+    if _HOW_MANY.search(text) or ordered:
+        sort_by, ascending = ordered or ("score", False)
+        return Route(
+            intent=Intent.ROSTER,
+            niche=roster_niche,
+            sort_by=sort_by,
+            ascending=ascending,
+            counting=bool(_HOW_MANY.search(text)),
+            count=_top_n(text) or 5,
+            **sizes,
+        )
+    if (
+        follow_up
+        and previous is not None
+        and previous.intent == Intent.ROSTER
+        and (narrowed or niche)
+        and not _GUIDANCE_CUES.search(text)
+    ):
+        # "and on TikTok?" after "how many creators do we have?": the same question, narrowed.
+        return previous.model_copy(update={"niche": roster_niche, **sizes})
+    # "what's the best engagement rate for micro-influencers?" asks about a number too.
+    asks_about_a_metric = asks_about_a_metric or roster_order(text) is not None
     if asks_about_a_metric and not re.search(r"\b(who|which)\b", text):
         return Route(intent=Intent.GUIDANCE)
     vetted = bool(_TRUSTWORTHY.search(text))
@@ -823,6 +915,8 @@ def route(
     count = _top_n(text) or 5  # "top 3 running creators" lists three; "top 0" is no count at all
     if _CHEAPEST.search(text):
         cheapest_niche = niche or (previous.niche if follow_up and previous else None)
+        if cheapest_niche is None:  # "who's the cheapest creator?": across the roster
+            return Route(intent=Intent.ROSTER, sort_by="rate", ascending=True, count=count, **sizes)
         return Route(
             intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
         )
@@ -848,6 +942,10 @@ def route(
             order=previous.order,
             **sizes,
         )
+    whole_roster = bool(_WHOLE_ROSTER.search(text) or _top_n(text) or narrowed)
+    if whole_roster and (listing or _ASKS_WHO.search(text)):
+        # "who's on TikTok?", "top 5 creators overall": the roster without a niche, by score.
+        return Route(intent=Intent.ROSTER, count=count, **sizes)
     if listing and (_TOPIC_WORDS.search(text) or "who" in text.split()):
         # "who should we work with?" names no niche: ask for one.
         return Route(intent=Intent.RECOMMEND, niche=None, **sizes)

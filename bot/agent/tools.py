@@ -24,6 +24,8 @@ from bot.scoring.models import (
     FollowerTiers,
     PlanResult,
     RankOrder,
+    RosterSort,
+    RosterView,
     ScoreCard,
 )
 
@@ -59,6 +61,20 @@ class ScoutService(Protocol):
         max_followers: int | None = None,
         platform: str | None = None,
     ) -> list[ScoreCard]: ...
+
+    def browse(
+        self,
+        niche: str | None = None,
+        *,
+        sort_by: RosterSort = "score",
+        ascending: bool = False,
+        n: int = 10,
+        include_flagged: bool = False,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | None = None,
+        max_rate: float | None = None,
+    ) -> RosterView: ...
 
     def flagged(
         self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10
@@ -179,6 +195,43 @@ class ToolBox:
             ),
         )
 
+    def browse_roster(
+        self,
+        niche: str | None = None,
+        sort_by: RosterSort = "score",
+        ascending: bool = False,
+        n: int = 5,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | None = None,
+        max_rate: float | None = None,
+    ) -> RosterView:
+        n = max(1, min(n, MAX_CREATORS))
+        args = {
+            "niche": niche,
+            "sort_by": sort_by,
+            "ascending": ascending,
+            "n": n,
+            "min_followers": min_followers,
+            "max_followers": max_followers,
+            "platform": platform,
+            "max_rate": max_rate,
+        }
+        return self._run(
+            "browse_roster",
+            args,
+            lambda: self.scout.browse(
+                niche,
+                sort_by=sort_by,
+                ascending=ascending,
+                n=n,
+                min_followers=min_followers,
+                max_followers=max_followers,
+                platform=platform,
+                max_rate=max_rate,
+            ),
+        )
+
     def find_flagged_creators(
         self, niche: str | None = None, codes: Sequence[str] = (), n: int = MAX_CREATORS
     ) -> FlaggedCreators:
@@ -259,7 +312,7 @@ class ToolBox:
         """Score cards the tools returned, deduplicated by handle, in the order first seen."""
         seen: dict[str, ScoreCard] = {}
         for output in self.outputs():
-            if isinstance(output, PlanResult | FlaggedCreators):
+            if isinstance(output, PlanResult | FlaggedCreators | RosterView):
                 found: list[Any] = output.creators
             elif isinstance(output, list):
                 found = output
@@ -345,6 +398,44 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(
             lambda: box.find_creators(niche, n, order_by, min_followers, max_followers, platform)
+        )
+
+    @tool(parse_docstring=True)
+    def browse_roster(
+        niche: str | None = None,
+        sort_by: RosterSort = "score",
+        ascending: bool = False,
+        n: int = 5,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | None = None,
+        max_rate: float | None = None,
+    ) -> str:
+        """Count and list the roster's creators across all niches, or those that pass
+        the filters given, ordered by a metric.
+
+        Use it for questions about the roster as a whole: "how many creators do we have?",
+        "which creator has the highest engagement rate?", "who has the most followers?",
+        "who's on TikTok?", "creators under $300 a post". Returns `total` (the whole
+        roster), `matching` (creators passing the filters, flagged ones included),
+        `flagged` (how many of those carry a flag), `by_platform` (matching creators per
+        platform) and `creators` (the first n score cards in order; flagged creators are
+        left out of it). Without a niche, scores leave niche fit out.
+
+        Args:
+            niche: Optional niche; only creators who fit it.
+            sort_by: "score", "engagement_rate", "followers" or "rate" (rate per post).
+            ascending: Lowest first ("cheapest", "fewest followers") instead of highest.
+            n: How many creators to list (1 to 10).
+            min_followers: Only creators with at least this many followers.
+            max_followers: Only creators with at most this many followers.
+            platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            max_rate: Only creators whose rate per post (USD) is on file and at most this.
+        """
+        return _guarded(
+            lambda: box.browse_roster(
+                niche, sort_by, ascending, n, min_followers, max_followers, platform, max_rate
+            )
         )
 
     @tool(parse_docstring=True)
@@ -438,6 +529,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
     return [
         search_guidance,
         find_creators,
+        browse_roster,
         find_flagged_creators,
         score_creator,
         compare_creators,

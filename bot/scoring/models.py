@@ -13,6 +13,8 @@ Platform = Literal["instagram", "tiktok", "youtube", "threads"]
 Tier = Literal["nano", "micro", "mid", "macro", "mega"]
 # How a ranking is ordered: best score first, or lowest rate per post first.
 RankOrder = Literal["score", "rate"]
+# What a roster-wide list can be ordered by ("who has the most followers?").
+RosterSort = Literal["score", "engagement_rate", "followers", "rate"]
 
 
 class Creator(BaseModel):
@@ -114,6 +116,25 @@ class FlaggedCreators(BaseModel):
     niche: str | None = None
     codes: list[str] = Field(default_factory=list)  # the flags asked about; empty: any
     rules: dict[str, str] = Field(default_factory=dict)  # what raises each of those flags
+
+
+class RosterView(BaseModel):
+    """The roster as a whole, or the part matching some filters: how many creators, how
+    they split by platform, and the first few in the order asked for (flagged creators are
+    counted, but listed only when asked for)."""
+
+    total: int  # every creator on the roster
+    matching: int  # those that pass every filter, flagged ones included
+    flagged: int  # of the matching ones, how many carry a flag
+    by_platform: dict[str, int]  # matching creators per platform, most first
+    sort_by: RosterSort = "score"
+    ascending: bool = False
+    creators: list[ScoreCard]
+    niche: str | None = None
+    platform: str | None = None
+    min_followers: int | None = None
+    max_followers: int | None = None
+    max_rate: float | None = None
 
 
 class TierBand(BaseModel):

@@ -34,6 +34,8 @@ from bot.scoring.models import (
     PlanResult,
     PlanSkip,
     RankOrder,
+    RosterSort,
+    RosterView,
     ScoreCard,
 )
 from bot.scoring.niche import NicheFit, NicheIndex
@@ -229,14 +231,14 @@ class Scout:
 
     def _fitting(
         self,
-        fit: NicheFit,
+        fit: NicheFit | None,
         include_flagged: bool,
         min_followers: int | None,
         max_followers: int | None,
         platform: str | None = None,
     ) -> NDArray[np.bool_]:
-        """Which creators fit the brief, within the follower bounds (inclusive) and on
-        `platform` when one is given; flagged ones only if asked."""
+        """Which creators fit the brief (any creator without one), within the follower
+        bounds (inclusive) and on `platform` when one is given; flagged ones only if asked."""
         if platform is not None and platform not in PLATFORMS:
             raise ScoutError(f"unknown platform {platform!r}: use {', '.join(PLATFORMS)}")
         for bound in (min_followers, max_followers):
@@ -252,7 +254,10 @@ class Scout:
                 f"at least {min_followers:,} and at most {max_followers:,} followers "
                 "(min_followers above max_followers) leaves no one: widen or swap the bounds"
             )
-        fitting = fit.value >= self.config.niche.min_fit
+        if fit is None:
+            fitting = np.ones(len(self.table), dtype=np.bool_)
+        else:
+            fitting = fit.value >= self.config.niche.min_fit
         if not include_flagged:
             fitting &= self.metrics.flags == 0
         if min_followers is not None:
@@ -331,6 +336,73 @@ class Scout:
         rounded = np.round(scores[positions], 2)
         order = positions[np.lexsort((positions, -rounded, -fits[positions]))][:n]
         return [self._card(int(i), fit, float(scores[i])) for i in order]
+
+    def browse(
+        self,
+        niche: str | None = None,
+        *,
+        sort_by: RosterSort = "score",
+        ascending: bool = False,
+        n: int = 10,
+        include_flagged: bool = False,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | None = None,
+        max_rate: float | None = None,
+    ) -> RosterView:
+        """The roster, or the creators that pass the filters given: how many, how they split
+        by platform, and the first `n` by `sort_by`, highest first (lowest with `ascending`).
+
+        Creators whose value is unknown (no rate on file, no followers) come last either
+        way. `max_rate` keeps creators whose rate per post is known and at most that. Flagged
+        creators are counted, and listed only with `include_flagged`.
+        """
+        if n < 1:
+            raise ScoutError(f"n must be at least 1, got {n}")
+        if max_rate is not None and not (np.isfinite(max_rate) and max_rate >= 0):
+            raise ScoutError(f"a rate cap must be an amount in USD of 0 or more, got {max_rate}")
+        fit = self._fit(niche) if niche else None
+        matching = self._fitting(fit, True, min_followers, max_followers, platform)
+        if max_rate is not None:
+            matching &= (self.table.rate_usd > 0) & (self.table.rate_usd <= max_rate)
+        flagged = matching & (self.metrics.flags != 0)
+        listed = np.flatnonzero(matching if include_flagged else matching & ~flagged)
+        all_scores = self._scores(fit)
+        rounded = np.round(all_scores[listed], 2)
+        values = {
+            "score": rounded,
+            "engagement_rate": self.metrics.engagement_rate[listed],
+            "followers": self.table.followers[listed],
+            "rate": self.table.rate_usd[listed],
+        }[sort_by]
+        unknown = (
+            (self.table.rate_usd[listed] <= 0)
+            if sort_by == "rate"
+            else (self.table.followers[listed] <= 0)
+            if sort_by == "engagement_rate"
+            else np.zeros(len(listed), dtype=np.bool_)
+        )
+        # lexsort's last key sorts first: known values, then the value, then the score.
+        order = np.lexsort((listed, -rounded, values if ascending else -values, unknown))
+        platforms = np.bincount(self.table.platform[matching], minlength=len(PLATFORMS))
+        by_platform = sorted(
+            ((PLATFORMS[code], int(count)) for code, count in enumerate(platforms) if count),
+            key=lambda item: -item[1],
+        )
+        return RosterView(
+            total=len(self.table),
+            matching=int(matching.sum()),
+            flagged=int(flagged.sum()),
+            by_platform=dict(by_platform),
+            sort_by=sort_by,
+            ascending=ascending,
+            creators=[self._card(int(i), fit, float(all_scores[i])) for i in listed[order][:n]],
+            niche=niche,
+            platform=platform,
+            min_followers=min_followers,
+            max_followers=max_followers,
+            max_rate=max_rate,
+        )
 
     def flagged(
         self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10

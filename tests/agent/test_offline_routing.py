@@ -72,6 +72,11 @@ def shortlist(campaign: str | None) -> Expected:
 GUIDE: Expected = [(G, {})]
 
 
+def roster(**args: Any) -> Expected:
+    """The whole roster (or the part the filters pick out), counted and ordered."""
+    return [("browse_roster", args)]
+
+
 def tiers(followers: int | None = None) -> Expected:
     return [("follower_tiers", {"followers": followers}), (G, {})]
 
@@ -151,7 +156,8 @@ CASES: list[tuple[str, Expected]] = [
     ("inexpensive fitness creators", cheapest("fitness")),
     ("low-cost vegan food creators", cheapest("vegan food")),
     ("cheapest fitness creators under 50k followers", cheapest("fitness", max_followers=49_999)),
-    ("who's the cheapest creator?", NOTHING),
+    # no niche: the cheapest across the roster
+    ("who's the cheapest creator?", roster(niche=None, sort_by="rate", ascending=True)),
     # value for money is the score's cost component, not the rate
     ("who has the lowest cost per engagement for skincare?", rec("skincare")),
     ("who gives the most bang for the buck in beauty?", rec("beauty")),
@@ -159,13 +165,48 @@ CASES: list[tuple[str, Expected]] = [
     # a price per post is no budget to plan
     ("fitness creators who charge under $200 a post", cheapest("fitness")),
     ("skincare creators with rates below $100", cheapest("skincare")),
+    # the roster as a whole: counts and orders by a number, across niches
+    ("how many creators do we have?", roster(niche=None, platform=None)),
+    ("how many creators are on the roster", roster(niche=None)),
+    ("how many tiktok creators are on the roster?", roster(niche=None, platform="tiktok")),
+    ("how many fitness creators do we have?", roster(niche="fitness")),
+    ("which platform has the most creators?", roster(niche=None, sort_by="score")),
+    (
+        "which creator has the highest engagement rate?",
+        roster(niche=None, sort_by="engagement_rate", ascending=False),
+    ),
+    (
+        "who has the best ER on tiktok",
+        roster(niche=None, sort_by="engagement_rate", platform="tiktok"),
+    ),
+    (
+        "which fitness creator has the highest engagement rate?",
+        roster(niche="fitness", sort_by="engagement_rate"),
+    ),
+    ("who has the lowest engagement?", roster(sort_by="engagement_rate", ascending=True)),
+    # reach alone is not what to pick on: the answer quotes why
+    (
+        "who has the most followers?",
+        [*roster(niche=None, sort_by="followers", ascending=False), (G, {})],
+    ),
+    ("who's the biggest creator?", [*roster(niche=None, sort_by="followers"), (G, {})]),
+    ("show me the smallest creators", roster(sort_by="followers", ascending=True)),
+    ("who's on TikTok?", roster(niche=None, platform="tiktok", sort_by="score")),
+    ("best instagram creators", roster(niche=None, platform="instagram")),
+    ("top 5 creators", roster(niche=None, n=5)),
+    ("list all creators", roster(niche=None)),
+    ("who's the best creator overall?", roster(niche=None)),
+    (
+        "show me creators under $300 per post",
+        roster(niche=None, sort_by="rate", ascending=True, max_rate=300.0),
+    ),
     # follower bounds
     ("skincare creators under 50k followers", rec("skincare", max_followers=49_999)),
     (
         "fitness creators between 10k and 50k followers",
         rec("fitness", min_followers=10_000, max_followers=50_000),
     ),
-    ("creators under 50k followers", NOTHING),
+    ("creators under 50k followers", roster(niche=None, max_followers=49_999)),
     (
         "who are the micro influencers for fashion (10k-100k)?",
         rec("fashion", min_followers=10_000, max_followers=100_000),
@@ -396,6 +437,19 @@ def test_question_runs_the_expected_tools(
 
 def test_there_are_at_least_forty_phrasings() -> None:
     assert len(CASES) >= 40
+
+
+def test_a_roster_question_follows_up_in_its_thread(planner: OfflinePlanner) -> None:
+    turns = [("user", "how many creators do we have?"), ("assistant", "You have 240.")]
+    followed = planner.route("and on youtube?", turns)
+    assert (followed.intent, followed.counting, followed.platform) == (
+        Intent.ROSTER,
+        True,
+        "youtube",
+    )
+    assert planner.route("what about fitness?", turns).niche == "fitness"
+    # How many to hire is strategy, not a count of the roster.
+    assert planner.route("how many creators should we work with?").intent != Intent.ROSTER
 
 
 def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:

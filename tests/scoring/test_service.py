@@ -161,6 +161,40 @@ def test_rank_by_rate_is_cheapest_first_with_no_rate_last(embedder: WordLlamaEmb
     assert [c.score for c in by_score] == sorted((c.score for c in by_score), reverse=True)
 
 
+def test_browse_counts_the_whole_roster_and_orders_it_by_the_number_asked(
+    embedder: WordLlamaEmbedder,
+) -> None:
+    roster = [
+        make_creator(handle="@big", followers=90_000, rate_usd=900),
+        make_creator(handle="@engaged", followers=5_000, rate_usd=120),
+        make_creator(handle="@gamer", platform="tiktok", niches=["gaming"], bio="Speedruns."),
+        make_creator(handle="@unpriced", followers=30_000, rate_usd=0),
+        make_creator(handle="@ads", followers=200_000, sponsored_ratio=0.9, rate_usd=50),
+    ]
+    scout = Scout.from_creators(roster, embedder)
+    everyone = scout.browse()
+    assert (everyone.total, everyone.matching, everyone.flagged) == (5, 5, 1)
+    assert everyone.by_platform == {"instagram": 4, "tiktok": 1}
+    # Flagged creators are counted, never listed unless asked for.
+    assert "@ads" not in [c.handle for c in everyone.creators]
+    assert scout.browse(sort_by="followers").creators[0].handle == "@big"
+    assert scout.browse(sort_by="followers", include_flagged=True).creators[0].handle == "@ads"
+    assert scout.browse(sort_by="followers", ascending=True).creators[0].handle == "@engaged"
+    by_rate = scout.browse(sort_by="rate", ascending=True)
+    # No rate on file is unknown, not free: last.
+    assert by_rate.creators[0].handle == "@engaged"
+    assert by_rate.creators[-1].handle == "@unpriced"
+    rates = [c.engagement_rate for c in scout.browse(sort_by="engagement_rate").creators]
+    assert rates == sorted(rates, reverse=True)
+    capped = scout.browse(max_rate=440)
+    assert {c.handle for c in capped.creators} == {"@engaged", "@gamer"}
+    on_tiktok = scout.browse(platform="tiktok")
+    assert (on_tiktok.matching, [c.handle for c in on_tiktok.creators]) == (1, ["@gamer"])
+    assert scout.browse("gaming").matching == 1
+    with pytest.raises(ScoutError, match="rate cap"):
+        scout.browse(max_rate=-1)
+
+
 def test_rank_and_plan_keep_to_follower_bounds(sample_scout: Scout) -> None:
     everyone = sample_scout.rank("fitness", n=100)
     small = sample_scout.rank("fitness", n=100, max_followers=49_999)
