@@ -133,6 +133,21 @@ PLATFORM_NAMES = {
 }
 
 
+# How answers name the audience countries questions can ask for (routing.COUNTRIES).
+COUNTRY_NAMES = {
+    "GB": "the UK", "US": "the US", "CA": "Canada", "AU": "Australia", "NZ": "New Zealand",
+    "IE": "Ireland", "FR": "France", "DE": "Germany", "ES": "Spain", "IT": "Italy",
+    "NL": "the Netherlands", "BR": "Brazil", "MX": "Mexico", "IN": "India", "JP": "Japan",
+}  # fmt: skip
+
+
+def audience_in(routed: Route) -> str:
+    """ " with audiences mostly in the UK" for a question about a country, else ""."""
+    if routed.country is None:
+        return ""
+    return f" with audiences mostly in {COUNTRY_NAMES.get(routed.country, routed.country)}"
+
+
 def handles_list(cards: Sequence[ScoreCard]) -> str:
     names = [c.handle for c in cards]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -154,7 +169,7 @@ def follower_limit(routed: Route) -> str:
     The limit's figures are the user's, not a tool's, so the answer does not repeat them."""
     bounded = routed.min_followers is not None or routed.max_followers is not None
     on = f" on {PLATFORM_NAMES.get(routed.platform, routed.platform)}" if routed.platform else ""
-    return on + (" (within your follower limit)" if bounded else "")
+    return on + audience_in(routed) + (" (within your follower limit)" if bounded else "")
 
 
 def _bounds(routed: Route) -> Limits:
@@ -163,6 +178,7 @@ def _bounds(routed: Route) -> Limits:
         "min_followers": routed.min_followers,
         "max_followers": routed.max_followers,
         "platform": routed.platform,
+        "country": routed.country,
     }
 
 
@@ -170,7 +186,7 @@ def roster_filters(routed: Route) -> tuple[str, str]:
     """What narrows a roster question, as (what the creators do, which creators): ("fit
     fitness on TikTok", "TikTok creators who fit fitness"); ("", "creators") for none."""
     platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
-    limits = []
+    limits = [audience_in(routed)] if routed.country else []
     if routed.min_followers is not None or routed.max_followers is not None:
         limits.append(" within your follower limit")
     if routed.max_rate is not None:
@@ -180,6 +196,10 @@ def roster_filters(routed: Route) -> tuple[str, str]:
         which = f"{platform} creators".lstrip() + f" who fit {routed.niche}"
     elif platform:
         does, which = f"are on {platform}", f"{platform} creators"
+    elif routed.country:
+        # "have audiences mostly in the UK", "creators with audiences mostly in the UK"
+        does = "have" + audience_in(routed).removeprefix(" with")
+        return does + "".join(limits[1:]), "creators" + "".join(limits)
     elif limits:
         does, which = "are", "creators"
     else:
@@ -194,7 +214,7 @@ def _count_of(count: int, noun: str = "creator") -> str:
 def _singular(does: str) -> str:
     """ "fit skincare" -> "fits skincare", "are on TikTok" -> "is on TikTok"."""
     verb, _, rest = does.partition(" ")
-    verb = {"are": "is", "fit": "fits"}.get(verb, verb)
+    verb = {"are": "is", "fit": "fits", "have": "has"}.get(verb, verb)
     return f"{verb} {rest}".rstrip()
 
 

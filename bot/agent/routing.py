@@ -46,6 +46,8 @@ class Route(BaseModel):
     min_followers: int | None = None  # inclusive follower bounds ("under 50k followers")
     max_followers: int | None = None
     platform: str | None = None  # "tiktok creators for skincare": only creators on TikTok
+    # "skincare creators in the UK": only creators whose audience is mostly there (ISO code)
+    country: str | None = None
     # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
     flags: list[str] = Field(default_factory=list)
     # The question is about warning signs: SCORE says whether the creator carries a flag
@@ -65,11 +67,13 @@ class Route(BaseModel):
 
 
 class Limits(TypedDict):
-    """What narrows a list or a plan besides the niche: follower bounds and a platform."""
+    """What narrows a list or a plan besides the niche: follower bounds, a platform and
+    the audience's country."""
 
     min_followers: int | None
     max_followers: int | None
     platform: str | None
+    country: str | None
 
 
 class Context(BaseModel):
@@ -331,6 +335,34 @@ _PLATFORM = re.compile(
     r"|\bon (threads)\b"
 )
 _PLATFORM_NAMES = {"insta": "instagram", "ig": "instagram", "yt": "youtube", "tik tok": "tiktok"}
+# A country named ("anyone in the UK?", "parenting creators in australia"): creators whose
+# audience is mostly there (the roster's audience_top_country). Country names only, not
+# adjectives ("french cooking" is a niche); "US" only in capitals, since "us" is a pronoun.
+COUNTRIES = {
+    "GB": r"uk|u\.k\.|united kingdom|great britain|britain|england|scotland|wales",
+    "US": r"usa|u\.s\.a\.|u\.s\.|united states|america|the states",
+    "CA": r"canada",
+    "AU": r"australia",
+    "NZ": r"new zealand",
+    "IE": r"ireland",
+    "FR": r"france",
+    "DE": r"germany",
+    "ES": r"spain",
+    "IT": r"italy",
+    "NL": r"netherlands|holland",
+    "BR": r"brazil",
+    "MX": r"mexico",
+    "IN": r"india",
+    "JP": r"japan",
+}
+_COUNTRY = re.compile(
+    r"(?:\b(?:in|from|based in|located in|audiences? in|followers in|for)\s+(?:the\s+)?)?"
+    r"(?<![\w.@])(" + "|".join(COUNTRIES.values()) + r")(?![\w])(?:[\s-]based\b)?"
+)
+_COUNTRY_US = re.compile(
+    r"(?:\b(?:in|from|based in|located in|audiences? in|followers in|for)\s+(?:the\s+)?)?"
+    r"(?<![\w.@])US\b(?:[\s-]based\b)?"
+)
 _HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_.-]{1,64})")
 _EMOJI = re.compile("[\u2190-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]")
 _HANDLE_GAP = " , "  # what a handle leaves behind when reading the niche: a phrase break
@@ -619,6 +651,26 @@ def find_platform(text: str) -> str | None:
     return None
 
 
+def find_country(text: str) -> str | None:
+    """The country (ISO code) a question asks for ("creators in the UK": "GB"), or None;
+    not a ruled-out one ("not in the US")."""
+    lowered = _plain(text)
+    found = [(m.start(), _country_code(m.group(1))) for m in _COUNTRY.finditer(lowered)]
+    found += [(m.start(), "US") for m in _COUNTRY_US.finditer(text)]
+    return next(
+        (code for start, code in sorted(found) if not _NEGATION.search(lowered[:start])), None
+    )
+
+
+def _country_code(name: str) -> str:
+    return next(code for code, names in COUNTRIES.items() if re.fullmatch(names, name))
+
+
+def _without_countries(text: str) -> str:
+    """The text with the countries it names blanked out, as a phrase break."""
+    return _COUNTRY_US.sub(_HANDLE_GAP, text)
+
+
 def _plain(text: str) -> str:
     """Lower case, with typographic apostrophes (Slack and phones send "what’s") made plain
     and emoji made spaces ("who's best for 🧘 yoga?" is about yoga)."""
@@ -641,8 +693,9 @@ def _clean_phrase(phrase: str) -> str | None:
 def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
     # A handle ends a phrase: "is $300 for @greenrunner reasonable?" has no niche "reasonable".
-    lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(text)))
+    lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(_without_countries(text))))
     lowered = _PLATFORM.sub(_HANDLE_GAP, lowered)
+    lowered = _COUNTRY.sub(_HANDLE_GAP, lowered)
     for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     # What a question asks about the creators (price, size, warning signs) is no niche.
@@ -769,8 +822,9 @@ def route(
     low, high = parse_follower_bounds(question)
     bounded = low is not None or high is not None
     platform = find_platform(question)
+    country = find_country(question)
     unlimited = bool(_NO_FOLLOWER_LIMIT.search(text))
-    narrowed = bounded or platform is not None or unlimited
+    narrowed = bounded or platform is not None or country is not None or unlimited
     if previous is not None and (
         niche is None or previous.niche is None or _FOLLOW_UP.search(text)
     ):
@@ -780,7 +834,13 @@ def route(
         if not bounded and not unlimited:
             low, high = previous.min_followers, previous.max_followers
         platform = platform or previous.platform
-    sizes: Limits = {"min_followers": low, "max_followers": high, "platform": platform}
+        country = country or previous.country
+    sizes: Limits = {
+        "min_followers": low,
+        "max_followers": high,
+        "platform": platform,
+        "country": country,
+    }
 
     if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):
         return Route(intent=Intent.SECRETS)
@@ -924,7 +984,7 @@ def route(
     # asks for a list.
     rules_out_flags = vetted or (flag_codes is None and _mentions_flags(text))
     listing = bool(_RECOMMEND_CUES.search(text)) or bounded or rules_out_flags
-    listing = listing or bool(niche and platform)
+    listing = listing or bool(niche and (platform or country))
     # "and under 50k followers?" or "and on youtube?" narrows the niche the thread is about.
     list_niche = niche or (inherited_niche if narrowed and follow_up else None)
     if list_niche and (listing or follow_up or len(text.split()) <= 4):

@@ -60,6 +60,7 @@ class ScoutService(Protocol):
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> list[ScoreCard]: ...
 
     def browse(
@@ -73,6 +74,7 @@ class ScoutService(Protocol):
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
         max_rate: float | None = None,
     ) -> RosterView: ...
 
@@ -88,6 +90,7 @@ class ScoutService(Protocol):
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> PlanResult: ...
 
     def handles(self) -> list[str]: ...
@@ -173,6 +176,7 @@ class ToolBox:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> list[ScoreCard]:
         n = max(1, min(n, MAX_CREATORS))
         return self._run(
@@ -184,6 +188,7 @@ class ToolBox:
                 "min_followers": min_followers,
                 "max_followers": max_followers,
                 "platform": platform,
+                "country": country,
             },
             lambda: self.scout.rank(
                 niche,
@@ -192,6 +197,7 @@ class ToolBox:
                 min_followers=min_followers,
                 max_followers=max_followers,
                 platform=platform,
+                country=country,
             ),
         )
 
@@ -204,6 +210,7 @@ class ToolBox:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
         max_rate: float | None = None,
     ) -> RosterView:
         n = max(1, min(n, MAX_CREATORS))
@@ -215,6 +222,7 @@ class ToolBox:
             "min_followers": min_followers,
             "max_followers": max_followers,
             "platform": platform,
+            "country": country,
             "max_rate": max_rate,
         }
         return self._run(
@@ -228,6 +236,7 @@ class ToolBox:
                 min_followers=min_followers,
                 max_followers=max_followers,
                 platform=platform,
+                country=country,
                 max_rate=max_rate,
             ),
         )
@@ -263,6 +272,7 @@ class ToolBox:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> PlanResult:
         return self._run(
             "plan_campaign",
@@ -272,6 +282,7 @@ class ToolBox:
                 "min_followers": min_followers,
                 "max_followers": max_followers,
                 "platform": platform,
+                "country": country,
             },
             lambda: self.scout.plan(
                 niche,
@@ -279,6 +290,7 @@ class ToolBox:
                 min_followers=min_followers,
                 max_followers=max_followers,
                 platform=platform,
+                country=country,
             ),
         )
 
@@ -379,6 +391,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> str:
         """Rank the roster's creators for a niche, best first, as score cards.
 
@@ -395,9 +408,13 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
             platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            country: Only creators whose audience is mostly in this country, as an ISO
+                code, e.g. "GB" for the UK, "US".
         """
         return _guarded(
-            lambda: box.find_creators(niche, n, order_by, min_followers, max_followers, platform)
+            lambda: box.find_creators(
+                niche, n, order_by, min_followers, max_followers, platform, country
+            )
         )
 
     @tool(parse_docstring=True)
@@ -409,6 +426,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
         max_rate: float | None = None,
     ) -> str:
         """Count and list the roster's creators across all niches, or those that pass
@@ -430,11 +448,21 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
             platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            country: Only creators whose audience is mostly in this country, as an ISO
+                code, e.g. "GB" for the UK, "US".
             max_rate: Only creators whose rate per post (USD) is on file and at most this.
         """
         return _guarded(
             lambda: box.browse_roster(
-                niche, sort_by, ascending, n, min_followers, max_followers, platform, max_rate
+                niche,
+                sort_by,
+                ascending,
+                n,
+                min_followers,
+                max_followers,
+                platform,
+                country,
+                max_rate,
             )
         )
 
@@ -486,6 +514,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> str:
         """Choose the set of unflagged creators for a niche that maximises expected
         engagements per post with total rate within the budget (exact optimisation).
@@ -496,9 +525,13 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
             platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            country: Only creators whose audience is mostly in this country, as an ISO
+                code, e.g. "GB" for the UK, "US".
         """
         return _guarded(
-            lambda: box.plan_campaign(niche, budget, min_followers, max_followers, platform)
+            lambda: box.plan_campaign(
+                niche, budget, min_followers, max_followers, platform, country
+            )
         )
 
     @tool(parse_docstring=True)

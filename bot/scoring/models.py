@@ -76,6 +76,7 @@ class ScoreCard(BaseModel):
     score: Annotated[float, Field(ge=0, le=100)]
     breakdown: list[Component]
     why: str = ""  # one line for tables and Slack: the main reasons, flags first
+    audience_top_country: str = ""  # where most of the audience is (ISO code, "" unknown)
 
 
 class PlanPick(BaseModel):
@@ -132,6 +133,7 @@ class RosterView(BaseModel):
     creators: list[ScoreCard]
     niche: str | None = None
     platform: str | None = None
+    country: str | None = None
     min_followers: int | None = None
     max_followers: int | None = None
     max_rate: float | None = None

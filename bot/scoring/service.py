@@ -189,6 +189,7 @@ class Scout:
             score=round(float(score), 2),
             breakdown=breakdown,
             why=self._why(i, fit, [flag.code for flag in flags]),
+            audience_top_country=str(table.countries[i]),
         )
 
     def _why(self, i: int, fit: NicheFit | None, flags: list[str]) -> str:
@@ -236,9 +237,11 @@ class Scout:
         min_followers: int | None,
         max_followers: int | None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> NDArray[np.bool_]:
         """Which creators fit the brief (any creator without one), within the follower
-        bounds (inclusive) and on `platform` when one is given; flagged ones only if asked."""
+        bounds (inclusive), on `platform` and with most of their audience in `country` (an
+        ISO code such as "GB") when those are given; flagged ones only if asked."""
         if platform is not None and platform not in PLATFORMS:
             raise ScoutError(f"unknown platform {platform!r}: use {', '.join(PLATFORMS)}")
         for bound in (min_followers, max_followers):
@@ -266,6 +269,8 @@ class Scout:
             fitting &= self.table.followers <= max_followers
         if platform is not None:
             fitting &= self.table.platform == PLATFORMS.index(platform)
+        if country is not None:
+            fitting &= self.table.countries == country.strip().upper()
         return fitting
 
     def ranked(
@@ -277,13 +282,14 @@ class Scout:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> NDArray[np.intp]:
         """Positions of creators that fit `niche`, best score first, or with `order="rate"`
         lowest rate per post first (equal rates by score) and those with no rate on file
         (rate 0: cost unknown, not free) last. Flagged ones only if asked."""
         fit = self._fit(niche)
         positions = np.flatnonzero(
-            self._fitting(fit, include_flagged, min_followers, max_followers, platform)
+            self._fitting(fit, include_flagged, min_followers, max_followers, platform, country)
         )
         # Round like the cards do, so the order matches what people read; the
         # roster is sorted by handle, so stable sorts break ties by handle.
@@ -304,6 +310,7 @@ class Scout:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> list[ScoreCard]:
         """The first `n` creators for a niche in `order` (see `ranked`), flagged creators
         left out unless asked for."""
@@ -318,6 +325,7 @@ class Scout:
             min_followers=min_followers,
             max_followers=max_followers,
             platform=platform,
+            country=country,
         )[:n]
         return [self._card(int(i), fit, float(all_scores[i])) for i in top]
 
@@ -348,6 +356,7 @@ class Scout:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
         max_rate: float | None = None,
     ) -> RosterView:
         """The roster, or the creators that pass the filters given: how many, how they split
@@ -362,7 +371,7 @@ class Scout:
         if max_rate is not None and not (np.isfinite(max_rate) and max_rate >= 0):
             raise ScoutError(f"a rate cap must be an amount in USD of 0 or more, got {max_rate}")
         fit = self._fit(niche) if niche else None
-        matching = self._fitting(fit, True, min_followers, max_followers, platform)
+        matching = self._fitting(fit, True, min_followers, max_followers, platform, country)
         if max_rate is not None:
             matching &= (self.table.rate_usd > 0) & (self.table.rate_usd <= max_rate)
         flagged = matching & (self.metrics.flags != 0)
@@ -399,6 +408,7 @@ class Scout:
             creators=[self._card(int(i), fit, float(all_scores[i])) for i in listed[order][:n]],
             niche=niche,
             platform=platform,
+            country=country,
             min_followers=min_followers,
             max_followers=max_followers,
             max_rate=max_rate,
@@ -442,9 +452,11 @@ class Scout:
         min_followers: int | None = None,
         max_followers: int | None = None,
         platform: str | None = None,
+        country: str | None = None,
     ) -> PlanResult:
         """The unflagged, niche-fitting creators (within the follower bounds, inclusive, and
-        on `platform` when one is given) that maximise engagements within `budget`.
+        on `platform` and audience `country` when given) that maximise engagements within
+        `budget`.
 
         Creators without a rate on file (rate 0) are left out, and listed as skipped:
         their cost is unknown, not zero.
@@ -452,7 +464,7 @@ class Scout:
         if not np.isfinite(budget) or budget < 0:
             raise ScoutError(f"the budget must be an amount in USD of 0 or more, got {budget}")
         fit = self._fit(niche)
-        fitting = self._fitting(fit, False, min_followers, max_followers, platform)
+        fitting = self._fitting(fit, False, min_followers, max_followers, platform, country)
         has_rate = self.table.rate_usd > 0
         positions = np.flatnonzero(fitting & has_rate)
         chosen = positions[

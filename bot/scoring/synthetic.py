@@ -439,6 +439,9 @@ def generate_table(n: int, seed: int, showcase: bool = True) -> RosterTable:
         "sponsored_ratio": sponsored,
         "rate_usd": rate_usd,
         "follower_growth_30d": growth,
+        # Countries are drawn apart (`countries`), so that adding them left every other
+        # column as it was; `table_rows` writes them out.
+        "countries": np.full(len(handles), "", dtype=np.str_),
     }
     if showcase:
         extra = RosterTable.from_creators([Creator.model_validate(row) for row in SHOWCASE])

@@ -35,6 +35,7 @@ class RosterTable:
     sponsored_ratio: NDArray[np.float64]
     rate_usd: NDArray[np.float64]
     follower_growth_30d: NDArray[np.float64]
+    countries: NDArray[np.str_]  # audience_top_country, upper case ("" unknown)
 
     def __len__(self) -> int:
         return len(self.handles)
@@ -66,4 +67,7 @@ class RosterTable:
             sponsored_ratio=column("sponsored_ratio"),
             rate_usd=column("rate_usd"),
             follower_growth_30d=column("follower_growth_30d"),
+            countries=np.array(
+                [c.audience_top_country.strip().upper() for c in ordered], dtype=np.str_
+            ),
         )

@@ -847,3 +847,20 @@ def test_roster_answers_are_grounded_in_the_roster_view(
     assert [c.handle for c in result.creators] == [c.handle for c in expected.creators]
     assert "Which niche" not in result.answer
     assert_grounded(result, expected)
+
+
+def test_a_country_narrows_the_answer_and_is_never_the_niche(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("parenting creators in australia")
+    expected = scout.rank("parenting", n=5, country="AU")
+    assert [c.handle for c in result.creators] == [c.handle for c in expected]
+    assert "with audiences mostly in Australia" in result.answer
+    assert "australia**" not in result.answer.lower()
+    assert_grounded(result)
+    anyone = answerer.ask("anyone in the UK?")
+    view = scout.browse(country="GB", n=5)
+    assert anyone.answer.startswith(
+        f"**{view.matching} of your {view.total} creators have audiences mostly in the UK.**"
+    )
+    assert_grounded(anyone, view)

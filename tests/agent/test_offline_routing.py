@@ -17,6 +17,7 @@ from bot.agent.offline import OfflinePlanner
 from bot.agent.routing import (
     Intent,
     find_campaign,
+    find_country,
     find_flag_codes,
     find_handles,
     find_niche,
@@ -33,7 +34,7 @@ G = "search_guidance"
 Expected = list[tuple[str, dict[str, Any]]]
 
 
-NO_BOUNDS = {"min_followers": None, "max_followers": None, "platform": None}
+NO_BOUNDS = {"min_followers": None, "max_followers": None, "platform": None, "country": None}
 
 
 def rec(niche: str, n: int = 5, **bounds: int | str | None) -> Expected:
@@ -232,6 +233,14 @@ CASES: list[tuple[str, Expected]] = [
         plan("vegan", 1000.0, platform="tiktok"),
     ),
     ("what is a good engagement rate on TikTok?", GUIDE),
+    # a country named: creators whose audience is mostly there; never the niche
+    ("anyone in the UK?", roster(niche=None, country="GB")),
+    ("how many creators are in the US?", roster(niche=None, country="US")),
+    ("parenting creators in australia", rec("parenting", country="AU")),
+    ("any creators in germany for fitness?", rec("fitness", country="DE")),
+    ("UK-based fitness creators", rec("fitness", country="GB")),
+    ("plan $1000 for fitness in the UK", plan("fitness", 1000.0, country="GB")),
+    ("give us some vegan creators", rec("vegan")),
     # warning signs: the roster's flagged creators
     (
         "which creators have suspicious followers?",
@@ -615,6 +624,32 @@ def test_find_flag_codes(text: str, codes: list[str] | None) -> None:
     found = find_flag_codes(text)
     assert found == codes
     assert set(found or []) <= set(FLAG_CODES.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("anyone in the UK?", "GB"),
+        ("skincare influencers in the US", "US"),
+        ("US-based creators", "US"),
+        ("creators from the united states", "US"),
+        ("give us vegan creators", None),
+        ("tell us about @uk.eats", None),
+        ("parenting creators in Australia", "AU"),
+        ("fitness creators not in the US", None),
+        ("french cooking creators", None),
+        ("indian food creators", None),
+        ("creators in india", "IN"),
+    ],
+)
+def test_find_country(text: str, country: str | None) -> None:
+    assert find_country(text) == country
+
+
+def test_a_thread_keeps_its_country(planner: OfflinePlanner) -> None:
+    turns = [("user", "top skincare creators in the UK"), ("assistant", "...")]
+    assert planner.route("and on tiktok?", turns).country == "GB"
+    assert planner.route("what about fitness?", turns).country == "GB"
 
 
 def test_find_campaign() -> None:

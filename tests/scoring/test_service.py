@@ -195,6 +195,18 @@ def test_browse_counts_the_whole_roster_and_orders_it_by_the_number_asked(
         scout.browse(max_rate=-1)
 
 
+def test_rank_plan_and_browse_keep_to_the_audience_country(sample_scout: Scout) -> None:
+    uk = sample_scout.rank("fitness", n=100, country="gb")
+    assert uk and all(c.audience_top_country == "GB" for c in uk)
+    everyone = sample_scout.rank("fitness", n=100)
+    assert {c.handle for c in uk} == {c.handle for c in everyone if c.audience_top_country == "GB"}
+    plan = sample_scout.plan("fitness", 1000, country="GB")
+    assert plan.creators and all(c.audience_top_country == "GB" for c in plan.creators)
+    view = sample_scout.browse(country="GB", n=100, include_flagged=True)
+    assert view.matching == len(view.creators)
+    assert all(c.audience_top_country == "GB" for c in view.creators)
+
+
 def test_rank_and_plan_keep_to_follower_bounds(sample_scout: Scout) -> None:
     everyone = sample_scout.rank("fitness", n=100)
     small = sample_scout.rank("fitness", n=100, max_followers=49_999)
