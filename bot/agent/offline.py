@@ -18,7 +18,14 @@ from bot.errors import NotReadyError, ScoutError
 from bot.knowledge.analysis import index_tokens, tokens
 from bot.knowledge.models import Passage
 from bot.scoring.metrics import FLAG_CODES, sub_cent
-from bot.scoring.models import FlaggedCreators, PlanResult, RosterView, ScoreCard
+from bot.scoring.models import (
+    BenchmarkBand,
+    EngagementBenchmarks,
+    FlaggedCreators,
+    PlanResult,
+    RosterView,
+    ScoreCard,
+)
 from bot.scoring.roster import closest_handle
 
 EXAMPLES = """\
@@ -180,6 +187,11 @@ def _bounds(routed: Route) -> Limits:
         "platform": routed.platform,
         "country": routed.country,
     }
+
+
+def band_range(band: BenchmarkBand) -> str:
+    """ "0.84% to 1.11% per follower" """
+    return f"{band.low * 100:.2f}% to {band.high * 100:.2f}% per {band.definition}"
 
 
 def roster_filters(routed: Route) -> tuple[str, str]:
@@ -454,6 +466,8 @@ class OfflinePlanner:
                 )
             case Intent.GUIDANCE if routed.warning_signs:
                 return self._flag_guidance(routed, box)
+            case Intent.GUIDANCE if routed.benchmarks:
+                return self._benchmarks(routed, box)
             case Intent.GUIDANCE if routed.tiers:
                 return self._tiers(routed, box)
             case Intent.GUIDANCE:
@@ -655,6 +669,60 @@ class OfflinePlanner:
         parts.append(
             "**Next:** ask _who should we partner with for <your niche>?_, with a follower "
             "limit to keep the list within a tier."
+        )
+        return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
+
+    def _benchmarks(self, routed: Route, box: ToolBox) -> Draft:
+        """What engagement rate to expect: the published bands Scout scores against, for the
+        platform and follower count asked about (without a count, the micro-influencer
+        bands), then why engagement matters from the guidance."""
+        table: EngagementBenchmarks = box.engagement_benchmarks(routed.platform, routed.followers)
+        platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
+        bands = table.bands
+        if table.followers is None:
+            # The guidance's micro-influencers: up to 100k followers.
+            bands = [b for b in bands if b.max_followers is not None and b.max_followers <= 100_000]
+        if not bands:
+            return Draft(
+                answer=f"I have no published engagement-rate benchmark for {platform}, so I "
+                f"can't say what is typical there; {platform} creators' lines show their rate "
+                "without a benchmark.",
+                footer=EXAMPLES,
+            )
+        parts = []
+        if table.followers is not None and len(bands) == 1:
+            band = bands[0]
+            parts.append(
+                f"**For {band.label} accounts, a typical engagement rate is "
+                f"{band_range(band)}** ({band.source.split(' (')[0]}). I score each "
+                "creator against their own band, so above it is better than typical."
+            )
+        else:
+            size = f"{table.followers:,} followers" if table.followers is not None else ""
+            scope = " and ".join(filter(None, [platform, size])) or "micro-influencers"
+            by_platform: dict[str, list[BenchmarkBand]] = {}
+            for band in bands:
+                by_platform.setdefault(band.platform, []).append(band)
+            lines = [
+                f"- **{PLATFORM_NAMES.get(name, name)}** ({rows[0].source.split(' (')[0]}): "
+                + "; ".join(f"{b.label.split(' ', 1)[1]} {band_range(b)}" for b in rows)
+                for name, rows in by_platform.items()
+            ]
+            parts.append(
+                f"**Typical engagement rates for {scope}**, by follower band (I score "
+                "each creator against their own band):\n" + "\n".join(lines)
+            )
+        if not routed.platform:
+            parts.append(
+                "Instagram's figures are engagements per follower, TikTok's and YouTube's per "
+                "view, so compare a creator with their own platform's band."
+            )
+        quotes, note = self.guidance(box, "micro-influencers higher engagement rates", limit=1)
+        if quotes:
+            parts.append("Why engagement matters more than reach:\n" + quote_block(quotes))
+        parts.append(
+            "**Next:** ask _score @handle_ to see a creator's rate against their band, or "
+            "_which creator has the highest engagement rate?_"
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
 

@@ -57,6 +57,9 @@ class Route(BaseModel):
     # ("what tier is 120k followers?").
     tiers: bool = False
     followers: int | None = None
+    # GUIDANCE about what engagement rate to expect ("what's a good engagement rate for a 20k
+    # Instagram account?"): the published benchmarks, for `platform` and `followers` if given.
+    benchmarks: bool = False
     # ROSTER: the roster as a whole ("how many creators do we have?", "who has the most
     # followers?"), ordered by `sort_by`, lowest first with `ascending`; `counting`: the
     # question asks how many; `max_rate`: a cap on the rate per post ("under $300 a post").
@@ -295,6 +298,20 @@ _TIERS = re.compile(
     rf"|^what(?:'s| is| are)\s+(?:a\s+)?{_TIER}[\s-]?(?:influencers?|creators?)\W*$"
     rf"|^(?:is|are|does|do)\b.*\d\s?(?:k|m)?{_FOLLOWERS}.*\b{_TIER}(?:[\s-]?(?:influencers?"
     rf"|creators?))?(?:\s+or\s+{_TIER}(?:[\s-]?(?:influencers?|creators?))?)?\W*$"
+)
+# "what's a good engagement rate on TikTok?", "is 5% engagement good?": the benchmarks.
+_ER = r"(?:engagement(?:\s+rates?)?|er)"
+_BENCHMARK = re.compile(
+    r"\b(?:good|average|avg|typical|normal|healthy|decent|solid|realistic|reasonable|standard"
+    rf"|benchmarks?|expected|median)\b(?:\s+[a-z0-9%.-]+){{0,3}}\s+{_ER}\b"
+    rf"|\b{_ER}\s+(?:benchmarks?\b|(?:[a-z']+\s+){{0,5}}(?:good|average|normal|typical|expect"
+    r"|healthy|decent|benchmarks?)\b)"
+    rf"|\bis\s+(?:a\s+)?\d+(?:\.\d+)?\s?%\s+(?:an?\s+)?(?:good\s+|ok\s+|okay\s+)?{_ER}\b"
+)
+# "a 20k instagram account": a size without the word "followers".
+_ACCOUNT_SIZE = re.compile(
+    _COUNT + r"\s*(?:(?:instagram|insta|ig|tik\s?tok|youtube|yt|threads)\s+)?"
+    r"(?:accounts?|creators?|influencers?|pages?|profiles?|channels?)\b"
 )
 _NOT_TIERS = re.compile(r"\b(?:better|best|worth|why|outperform|effective|should)\b")
 _FOLLOWER_COUNT = re.compile(_COUNT + _FOLLOWERS)
@@ -684,8 +701,14 @@ def _is_filler(word: str) -> bool:
 
 def _clean_phrase(phrase: str) -> str | None:
     words = [w.strip("'-") for w in _WORD.findall(phrase)]
+    # A count ("20k", "1.5m") is a size, never part of a niche.
     kept = [
-        w for w in words if w and not _is_filler(w) and not w.isdigit() and w not in _NUMBER_WORDS
+        w
+        for w in words
+        if w
+        and not _is_filler(w)
+        and not re.fullmatch(r"\d+(?:\.\d+)?[km]?", w)
+        and w not in _NUMBER_WORDS
     ]
     return " ".join(kept) or None
 
@@ -904,6 +927,15 @@ def route(
             handles=context.mentioned[:count],
             niche=inherited_niche,
             order="rate" if cheaper else "score",
+        )
+    if _BENCHMARK.search(text) and not _ASKS_WHO.search(text):
+        stated = _FOLLOWER_COUNT.search(text) or _ACCOUNT_SIZE.search(text)
+        followers = _count(*stated.group(1, 2, 3)) if stated else None
+        return Route(
+            intent=Intent.GUIDANCE,
+            benchmarks=True,
+            platform=find_platform(text),
+            followers=followers,
         )
     if _TIERS.search(text) and not _NOT_TIERS.search(text):
         stated = _FOLLOWER_COUNT.search(text)

@@ -20,6 +20,7 @@ from bot.errors import ScoutError
 from bot.knowledge.models import Passage
 from bot.scoring.metrics import follower_tiers
 from bot.scoring.models import (
+    EngagementBenchmarks,
     FlaggedCreators,
     FollowerTiers,
     PlanResult,
@@ -92,6 +93,10 @@ class ScoutService(Protocol):
         platform: str | None = None,
         country: str | None = None,
     ) -> PlanResult: ...
+
+    def engagement_benchmarks(
+        self, platform: str | None = None, followers: int | None = None
+    ) -> EngagementBenchmarks: ...
 
     def handles(self) -> list[str]: ...
 
@@ -314,6 +319,15 @@ class ToolBox:
     def follower_tiers(self, followers: int | None = None) -> FollowerTiers:
         return self._run(
             "follower_tiers", {"followers": followers}, lambda: follower_tiers(followers)
+        )
+
+    def engagement_benchmarks(
+        self, platform: str | None = None, followers: int | None = None
+    ) -> EngagementBenchmarks:
+        return self._run(
+            "engagement_benchmarks",
+            {"platform": platform, "followers": followers},
+            lambda: self.scout.engagement_benchmarks(platform, followers),
         )
 
     def outputs(self) -> list[Any]:
@@ -559,6 +573,21 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.follower_tiers(followers))
 
+    @tool(parse_docstring=True)
+    def engagement_benchmarks(platform: str | None = None, followers: int | None = None) -> str:
+        """The published engagement-rate benchmarks the scores compare creators with, by
+        platform and follower band (low and high are fractions: 0.0084 means 0.84%; each
+        band says whether it is per follower or per view, and its source).
+
+        Use it for "what's a good engagement rate for a 20k Instagram account?" or "what's
+        the average engagement rate on TikTok?".
+
+        Args:
+            platform: Optional platform: instagram, tiktok, youtube or threads.
+            followers: Optional follower count; only the band it falls in, per platform.
+        """
+        return _guarded(lambda: box.engagement_benchmarks(platform, followers))
+
     return [
         search_guidance,
         find_creators,
@@ -569,4 +598,5 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         plan_campaign,
         read_shortlist,
         follower_tiers,
+        engagement_benchmarks,
     ]

@@ -139,6 +139,29 @@ class RosterView(BaseModel):
     max_rate: float | None = None
 
 
+class BenchmarkBand(BaseModel):
+    """One published engagement-rate range (fractions: 0.0084 is 0.84%) for a platform and
+    follower band, with what it divides engagements by and where it comes from."""
+
+    platform: str
+    label: str  # "Instagram 10-50k", as answers name it
+    min_followers: int
+    max_followers: int | None  # None: no upper bound
+    definition: Literal["follower", "view"]  # engagements per follower, or per view
+    low: float
+    high: float
+    source: str
+
+
+class EngagementBenchmarks(BaseModel):
+    """The benchmark bands scoring compares creators with, for a platform and a follower
+    count when given (a count picks the band it falls in, per platform)."""
+
+    bands: list[BenchmarkBand]
+    platform: str | None = None
+    followers: int | None = None
+
+
 class TierBand(BaseModel):
     """One follower tier: its name and inclusive follower bounds (None: no upper bound)."""
 

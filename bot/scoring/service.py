@@ -28,7 +28,9 @@ from bot.scoring.metrics import (
     tier_name,
 )
 from bot.scoring.models import (
+    BenchmarkBand,
     Component,
+    EngagementBenchmarks,
     FlaggedCreators,
     PlanPick,
     PlanResult,
@@ -412,6 +414,44 @@ class Scout:
             min_followers=min_followers,
             max_followers=max_followers,
             max_rate=max_rate,
+        )
+
+    def engagement_benchmarks(
+        self, platform: str | None = None, followers: int | None = None
+    ) -> EngagementBenchmarks:
+        """The benchmark bands the score compares creators with: one platform's or all, and
+        with a follower count only the band it falls in (below the smallest band: that
+        band, as scoring does)."""
+        if platform is not None and platform not in PLATFORMS:
+            raise ScoutError(f"unknown platform {platform!r}: use {', '.join(PLATFORMS)}")
+        if followers is not None and followers < 0:
+            raise ScoutError(f"a follower count must be 0 or more, got {followers}")
+        rows = [row for row in self.benchmarks.rows if platform is None or row.platform == platform]
+        if followers is not None:
+            picked = []
+            for name in dict.fromkeys(row.platform for row in rows):
+                bands = sorted(
+                    (r for r in rows if r.platform == name), key=lambda r: r.min_followers
+                )
+                within = [r for r in bands if r.min_followers <= followers]
+                picked.append(within[-1] if within else bands[0])
+            rows = picked
+        return EngagementBenchmarks(
+            bands=[
+                BenchmarkBand(
+                    platform=row.platform,
+                    label=row.label,
+                    min_followers=int(row.min_followers),
+                    max_followers=None if np.isinf(row.max_followers) else int(row.max_followers),
+                    definition=row.definition,
+                    low=row.low,
+                    high=row.high,
+                    source=row.source,
+                )
+                for row in rows
+            ],
+            platform=platform,
+            followers=followers,
         )
 
     def flagged(

@@ -864,3 +864,22 @@ def test_a_country_narrows_the_answer_and_is_never_the_niche(
         f"**{view.matching} of your {view.total} creators have audiences mostly in the UK.**"
     )
     assert_grounded(anyone, view)
+
+
+def test_a_good_engagement_rate_is_the_benchmark_for_that_platform_and_size(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: the niche was read as "20k", and the only sentence, naming it, was dropped by
+    # grounding: an empty answer.
+    result = answerer.ask("what's a good engagement rate for a 20k instagram account?")
+    table = scout.engagement_benchmarks("instagram", 20_000)
+    [band] = table.bands
+    assert result.answer.startswith(
+        f"**For {band.label} accounts, a typical engagement rate is "
+        f"{band.low * 100:.2f}% to {band.high * 100:.2f}% per follower**"
+    )
+    assert result.citations
+    assert_grounded(result, table)
+    everywhere = answerer.ask("is 5% engagement good?")
+    assert "**TikTok**" in everywhere.answer and "per view" in everywhere.answer
+    assert_grounded(everywhere, scout.engagement_benchmarks())

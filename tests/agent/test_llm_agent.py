@@ -31,6 +31,7 @@ READ_ONLY_TOOLS = [
     "plan_campaign",
     "read_shortlist",
     "follower_tiers",
+    "engagement_benchmarks",
 ]
 
 

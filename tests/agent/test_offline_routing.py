@@ -78,6 +78,10 @@ def roster(**args: Any) -> Expected:
     return [("browse_roster", args)]
 
 
+def bench(platform: str | None = None, followers: int | None = None) -> Expected:
+    return [("engagement_benchmarks", {"platform": platform, "followers": followers}), (G, {})]
+
+
 def tiers(followers: int | None = None) -> Expected:
     return [("follower_tiers", {"followers": followers}), (G, {})]
 
@@ -127,7 +131,15 @@ CASES: list[tuple[str, Expected]] = [
     ("is there any point in micro influencers at all?", GUIDE),
     # a question about a number is no niche "engagement rate"
     ("what's the best engagement rate for micro-influencers?", GUIDE),
-    ("what engagement rate should we expect from micro creators?", GUIDE),
+    # what engagement rate to expect: the published benchmarks, then why engagement matters
+    ("what engagement rate should we expect from micro creators?", bench()),
+    (
+        "what's a good engagement rate for a 20k instagram account?",
+        bench(platform="instagram", followers=20_000),
+    ),
+    ("is 5% engagement good?", bench()),
+    ("what's the average engagement rate on tiktok?", bench(platform="tiktok")),
+    ("what is a normal engagement rate for 50k followers", bench(followers=50_000)),
     (
         "suggest partners for industrial welding supplies",
         [("find_creators", {"niche": "industrial welding supplies"})],
@@ -232,7 +244,7 @@ CASES: list[tuple[str, Expected]] = [
         "who can promote our vegan snacks on tiktok under $1000?",
         plan("vegan", 1000.0, platform="tiktok"),
     ),
-    ("what is a good engagement rate on TikTok?", GUIDE),
+    ("what is a good engagement rate on TikTok?", bench(platform="tiktok")),
     # a country named: creators whose audience is mostly there; never the niche
     ("anyone in the UK?", roster(niche=None, country="GB")),
     ("how many creators are in the US?", roster(niche=None, country="US")),
@@ -549,6 +561,9 @@ def test_find_handles_in_order_with_and_without_at() -> None:
         ("who'd you recommend for a skincare brand targeting Gen Z?", "skincare"),
         ("creators for vegan snacks aimed at gen z", "vegan snacks"),
         ("compare the top 3 skincare creators", "skincare"),
+        # a count is a size, never the niche
+        ("a good engagement rate for a 20k instagram account?", None),
+        ("vegan creators for 20k followers", "vegan"),
     ],
 )
 def test_find_niche(text: str, niche: str | None) -> None:

@@ -207,6 +207,21 @@ def test_rank_plan_and_browse_keep_to_the_audience_country(sample_scout: Scout) 
     assert all(c.audience_top_country == "GB" for c in view.creators)
 
 
+def test_engagement_benchmarks_pick_the_band_a_follower_count_falls_in(
+    sample_scout: Scout,
+) -> None:
+    [instagram] = sample_scout.engagement_benchmarks("instagram", 20_000).bands
+    assert (instagram.label, instagram.low, instagram.high) == ("Instagram 10-50k", 0.0084, 0.0111)
+    assert instagram.definition == "follower"
+    per_platform = sample_scout.engagement_benchmarks(followers=500).bands
+    # Below the smallest band: that band, as scoring compares such creators.
+    assert [b.label for b in per_platform] == ["Instagram 1-5k", "TikTok 1-5k", "YouTube 1-5k"]
+    assert sample_scout.engagement_benchmarks("threads").bands == []
+    assert len(sample_scout.engagement_benchmarks("tiktok").bands) == 7
+    with pytest.raises(ScoutError, match="unknown platform"):
+        sample_scout.engagement_benchmarks("myspace")
+
+
 def test_rank_and_plan_keep_to_follower_bounds(sample_scout: Scout) -> None:
     everyone = sample_scout.rank("fitness", n=100)
     small = sample_scout.rank("fitness", n=100, max_followers=49_999)
