@@ -829,10 +829,20 @@ class OfflinePlanner:
         strongest = max(card.breakdown, key=lambda c: c.value * c.weight, default=None)
         weakest = min(card.breakdown, key=lambda c: c.value, default=None)
         fit = f" for {routed.niche}" if routed.niche else ""
-        parts = [f"**{card.handle} scores {card.score:.0f}/100{fit}.**"]
+        priced = card.rate_usd > 0
+        if routed.order == "rate":  # "how much does @x charge?": the price first
+            parts = [
+                f"**{card.handle} charges {usd(card.rate_usd)} a post** (score "
+                f"{card.score:.0f}/100{fit})."
+                if priced
+                else f"**{card.handle} has no rate on file** (score {card.score:.0f}/100{fit}): "
+                "add it to the roster to plan with them."
+            ]
+        else:
+            parts = [f"**{card.handle} scores {card.score:.0f}/100{fit}.**"]
         if routed.warning_signs:
             parts[0] += " " + warning_signs(card)
-        parts.append(creator_line(card))
+        parts.append(creator_line(card, rate=priced))
         if weakest is not None and weakest is not strongest:
             parts.append(f"Weakest point ({weakest.name}): {weakest.reason.rstrip('.')}.")
         quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.SCORE], limit=1)

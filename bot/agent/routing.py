@@ -486,6 +486,11 @@ _BY_METRIC = re.compile(
     rf"|\b(?P<size>biggest|largest|smallest|tiniest|most popular|most followed)"
     r"(?=\s+(?:creators?|influencers?|accounts?|one|of them)\b|\s*(?:$|[?.!,;]))"
 )
+# "how much does @x charge?", "what's @x's rate?": the price of one creator's post.
+_ASKS_PRICE = re.compile(
+    r"\bhow much\b|\b(?:charges?|charging|rates?|prices?|pricing|fees?|costs?)\b"
+    r"(?!\s+per\s+(?:engagement|view|click|like|mille|thousand))"
+)
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
 _WHOLE_ROSTER = re.compile(
@@ -910,6 +915,10 @@ def route(
             handles=handles,
             niche=inherited_niche,
             warning_signs=find_flag_codes(text) is not None,
+            order="rate"
+            if _ASKS_PRICE.search(_HANDLE.sub(" ", text))
+            or (budget is not None and _PER_POST.search(text))
+            else "score",
         )
     # "which one is cheaper?" after a comparison weighs the same creators by rate; "who is the
     # cheapest skincare creator?" names a niche, so it asks about the whole roster.

@@ -883,3 +883,27 @@ def test_a_good_engagement_rate_is_the_benchmark_for_that_platform_and_size(
     everywhere = answerer.ask("is 5% engagement good?")
     assert "**TikTok**" in everywhere.answer and "per view" in everywhere.answer
     assert_grounded(everywhere, scout.engagement_benchmarks())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much does @greenrunner charge?",
+        "what's greenrunner's rate?",
+        "is $300 a post for @greenrunner reasonable?",
+    ],
+)
+def test_asking_a_creators_price_leads_with_their_rate(
+    answerer: Answerer, scout: Scout, question: str
+) -> None:
+    card = scout.card("@greenrunner")
+    result = answerer.ask(question)
+    assert result.answer.startswith(f"**@greenrunner charges ${card.rate_usd:,.0f} a post**")
+    assert_grounded(result)
+
+
+def test_a_score_answer_shows_the_rate_per_post(answerer: Answerer, scout: Scout) -> None:
+    card = scout.card("@greenrunner")
+    result = answerer.ask("score @greenrunner")
+    assert result.answer.startswith("**@greenrunner scores")
+    assert f"**@greenrunner** ${card.rate_usd:,.0f} a post (" in result.answer
