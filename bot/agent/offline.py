@@ -148,6 +148,17 @@ COUNTRY_NAMES = {
 }  # fmt: skip
 
 
+def excluded_names(routed: Route) -> str:
+    """What a question rules out, as words: "TikTok and fitness" ("" for nothing)."""
+    names = [PLATFORM_NAMES.get(term, COUNTRY_NAMES.get(term, term)) for term in routed.exclude]
+    return names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def excluding(routed: Route) -> str:
+    """ ", excluding TikTok and fitness" for a question that rules creators out, else ""."""
+    return f", excluding {excluded_names(routed)}" if routed.exclude else ""
+
+
 def audience_in(routed: Route) -> str:
     """ " with audiences mostly in the UK" for a question about a country, else ""."""
     if routed.country is None:
@@ -176,7 +187,8 @@ def follower_limit(routed: Route) -> str:
     The limit's figures are the user's, not a tool's, so the answer does not repeat them."""
     bounded = routed.min_followers is not None or routed.max_followers is not None
     on = f" on {PLATFORM_NAMES.get(routed.platform, routed.platform)}" if routed.platform else ""
-    return on + audience_in(routed) + (" (within your follower limit)" if bounded else "")
+    limit = " (within your follower limit)" if bounded else ""
+    return on + audience_in(routed) + limit + excluding(routed)
 
 
 def _bounds(routed: Route) -> Limits:
@@ -186,6 +198,7 @@ def _bounds(routed: Route) -> Limits:
         "max_followers": routed.max_followers,
         "platform": routed.platform,
         "country": routed.country,
+        "exclude": routed.exclude,
     }
 
 
@@ -199,6 +212,8 @@ def roster_filters(routed: Route) -> tuple[str, str]:
     fitness on TikTok", "TikTok creators who fit fitness"); ("", "creators") for none."""
     platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
     limits = [audience_in(routed)] if routed.country else []
+    if routed.exclude:
+        limits.append(excluding(routed))
     if routed.min_followers is not None or routed.max_followers is not None:
         limits.append(" within your follower limit")
     if routed.max_rate is not None:
@@ -212,6 +227,10 @@ def roster_filters(routed: Route) -> tuple[str, str]:
         # "have audiences mostly in the UK", "creators with audiences mostly in the UK"
         does = "have" + audience_in(routed).removeprefix(" with")
         return does + "".join(limits[1:]), "creators" + "".join(limits)
+    elif routed.exclude:  # "remain once you exclude Instagram"
+        rest = [limit for limit in limits if limit != excluding(routed)]
+        does = "remain" + "".join(rest) + f" once you exclude {excluded_names(routed)}"
+        return does, "creators" + "".join(limits)
     elif limits:
         does, which = "are", "creators"
     else:
@@ -226,7 +245,7 @@ def _count_of(count: int, noun: str = "creator") -> str:
 def _singular(does: str) -> str:
     """ "fit skincare" -> "fits skincare", "are on TikTok" -> "is on TikTok"."""
     verb, _, rest = does.partition(" ")
-    verb = {"are": "is", "fit": "fits", "have": "has"}.get(verb, verb)
+    verb = {"are": "is", "fit": "fits", "have": "has", "remain": "remains"}.get(verb, verb)
     return f"{verb} {rest}".rstrip()
 
 
@@ -942,7 +961,7 @@ class OfflinePlanner:
             )
             return Draft(answer=answer + left_out(result), creators=[cheapest])
         lead = (
-            f"**For {scope} within {usd(result.budget)}, book "
+            f"**For {scope}{',' if routed.exclude else ''} within {usd(result.budget)}, book "
             f"{handles_list(result.creators)}:** {usd(result.total_cost)} in total for about "
             f"{result.expected_engagements:,.0f} expected engagements per post, "
             f"{usd(result.remaining)} left. No other set within the budget gets more engagements."

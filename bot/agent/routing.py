@@ -48,6 +48,9 @@ class Route(BaseModel):
     platform: str | None = None  # "tiktok creators for skincare": only creators on TikTok
     # "skincare creators in the UK": only creators whose audience is mostly there (ISO code)
     country: str | None = None
+    # "not on TikTok", "not in the US", "but not fitness": platforms, countries (ISO codes)
+    # and niche tags whose creators are left out.
+    exclude: list[str] = Field(default_factory=list)
     # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
     flags: list[str] = Field(default_factory=list)
     # The question is about warning signs: SCORE says whether the creator carries a flag
@@ -77,6 +80,7 @@ class Limits(TypedDict):
     max_followers: int | None
     platform: str | None
     country: str | None
+    exclude: list[str]
 
 
 class Context(BaseModel):
@@ -469,7 +473,7 @@ _TOPIC_WORDS = re.compile(
 _HOW_MANY = re.compile(
     r"\bhow many\b(?!\s+followers?\b)(?!.*\b(?:should|need|needs|would|must|ought|to)\b)"
     r"(?=.*(?:\b(?:we|we've|our|us|you|roster|there|got|total|listed|altogether)\b"
-    r"|\bare (?:on|in|from)\b|\b(?:creators|influencers|accounts)\W*$))"
+    r"|\bare (?:not )?(?:on|in|from)\b|\b(?:creators|influencers|accounts)\W*$))"
     r"|\b(?:number|count|total) of (?:[a-z]+\s+){0,2}(?:creators|influencers|accounts)\b"
     r"|\bhow (?:big|large) is (?:the|our) roster\b|\broster size\b"
     r"|\b(?:platforms?|networks?)\b.*\b(?:most|fewest) (?:creators|influencers|accounts)\b"
@@ -490,6 +494,11 @@ _BY_METRIC = re.compile(
 _ASKS_PRICE = re.compile(
     r"\bhow much\b|\b(?:charges?|charging|rates?|prices?|pricing|fees?|costs?)\b"
     r"(?!\s+per\s+(?:engagement|view|click|like|mille|thousand))"
+)
+_CREATORS_FRAGMENT = re.compile(
+    r"^(?!(?:do|does|did|should|shall|can|could|would|will|is|are|was|were|has|have|how|why"
+    r"|what|what's|whats|when|where|which|who|whose|if|when)\b)"
+    r".*\b(?:creators?|influencers?|micro-influencers?|accounts|people|tiktokers|youtubers)\b"
 )
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
@@ -684,6 +693,35 @@ def find_country(text: str) -> str | None:
     )
 
 
+def find_exclusions(text: str, known_niches: Iterable[str] = ()) -> list[str]:
+    """What a question rules out: platforms ("not on TikTok"), audience countries as ISO
+    codes ("not in the US") and roster niche tags ("but not fitness"), in that order."""
+    lowered = _plain(text)
+    excluded: list[str] = []
+    for match in _PLATFORM.finditer(lowered):
+        if _NEGATION.search(lowered[: match.start()]):
+            name = match.group(1) or match.group(2)
+            excluded.append(_PLATFORM_NAMES.get(name, name))
+    for match in _COUNTRY.finditer(lowered):
+        if _NEGATION.search(lowered[: match.start()]):
+            excluded.append(_country_code(match.group(1)))
+    for match in _COUNTRY_US.finditer(text):
+        if _NEGATION.search(lowered[: match.start()]):
+            excluded.append("US")
+    excluded += [tag for tag, _ in _negated_niches(lowered, known_niches)]
+    return list(dict.fromkeys(excluded))
+
+
+def _negated_niches(lowered: str, known_niches: Iterable[str]) -> list[tuple[str, re.Match[str]]]:
+    """Roster niche tags the text rules out ("not fitness", "excluding beauty"), with where."""
+    return [
+        (tag.lower(), match)
+        for tag in known_niches
+        for match in re.finditer(rf"\b{re.escape(tag.lower())}\b", lowered)
+        if _NEGATION.search(lowered[: match.start()])
+    ]
+
+
 def _country_code(name: str) -> str:
     return next(code for code, names in COUNTRIES.items() if re.fullmatch(names, name))
 
@@ -724,6 +762,9 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(_without_countries(text))))
     lowered = _PLATFORM.sub(_HANDLE_GAP, lowered)
     lowered = _COUNTRY.sub(_HANDLE_GAP, lowered)
+    # A niche ruled out ("wellness but not fitness") is no part of the one asked for.
+    for _, match in reversed(_negated_niches(lowered, known_niches)):
+        lowered = lowered[: match.start()] + _HANDLE_GAP + lowered[match.end() :]
     for pattern in (*_BUDGET_PATTERNS, *_WORD_BUDGET_PATTERNS, *_FOREIGN_BUDGET_PATTERNS):
         lowered = pattern.sub(" ", lowered)
     # What a question asks about the creators (price, size, warning signs) is no niche.
@@ -851,8 +892,9 @@ def route(
     bounded = low is not None or high is not None
     platform = find_platform(question)
     country = find_country(question)
+    exclude = find_exclusions(question, known_niches)
     unlimited = bool(_NO_FOLLOWER_LIMIT.search(text))
-    narrowed = bounded or platform is not None or country is not None or unlimited
+    narrowed = bounded or platform is not None or country is not None or unlimited or bool(exclude)
     if previous is not None and (
         niche is None or previous.niche is None or _FOLLOW_UP.search(text)
     ):
@@ -863,11 +905,13 @@ def route(
             low, high = previous.min_followers, previous.max_followers
         platform = platform or previous.platform
         country = country or previous.country
+        exclude = exclude or previous.exclude
     sizes: Limits = {
         "min_followers": low,
         "max_followers": high,
         "platform": platform,
         "country": country,
+        "exclude": exclude,
     }
 
     if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):
@@ -937,7 +981,11 @@ def route(
             niche=inherited_niche,
             order="rate" if cheaper else "score",
         )
-    if _BENCHMARK.search(text) and not _ASKS_WHO.search(text):
+    if (
+        _BENCHMARK.search(text)
+        and not _ASKS_WHO.search(text)
+        and not (niche and _CREATORS_FRAGMENT.search(text))  # "fitness creators with good ER"
+    ):
         stated = _FOLLOWER_COUNT.search(text) or _ACCOUNT_SIZE.search(text)
         followers = _count(*stated.group(1, 2, 3)) if stated else None
         return Route(
@@ -1025,7 +1073,11 @@ def route(
     # asks for a list.
     rules_out_flags = vetted or (flag_codes is None and _mentions_flags(text))
     listing = bool(_RECOMMEND_CUES.search(text)) or bounded or rules_out_flags
-    listing = listing or bool(niche and (platform or country))
+    listing = listing or bool(niche and (platform or country or exclude))
+    # "gaming creators not on youtube", "any creators in germany for fitness?": a niche's
+    # creators asked for without a verb is a list, unless it is a question about them
+    # ("do we need a contract with fitness creators?").
+    listing = listing or bool(niche and _CREATORS_FRAGMENT.search(text))
     # "and under 50k followers?" or "and on youtube?" narrows the niche the thread is about.
     list_niche = niche or (inherited_niche if narrowed and follow_up else None)
     if list_niche and (listing or follow_up or len(text.split()) <= 4):

@@ -62,6 +62,7 @@ class ScoutService(Protocol):
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> list[ScoreCard]: ...
 
     def browse(
@@ -76,6 +77,7 @@ class ScoutService(Protocol):
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
         max_rate: float | None = None,
     ) -> RosterView: ...
 
@@ -92,6 +94,7 @@ class ScoutService(Protocol):
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> PlanResult: ...
 
     def engagement_benchmarks(
@@ -182,6 +185,7 @@ class ToolBox:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> list[ScoreCard]:
         n = max(1, min(n, MAX_CREATORS))
         return self._run(
@@ -194,6 +198,7 @@ class ToolBox:
                 "max_followers": max_followers,
                 "platform": platform,
                 "country": country,
+                "exclude": list(exclude),
             },
             lambda: self.scout.rank(
                 niche,
@@ -203,6 +208,7 @@ class ToolBox:
                 max_followers=max_followers,
                 platform=platform,
                 country=country,
+                exclude=exclude,
             ),
         )
 
@@ -216,6 +222,7 @@ class ToolBox:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
         max_rate: float | None = None,
     ) -> RosterView:
         n = max(1, min(n, MAX_CREATORS))
@@ -228,6 +235,7 @@ class ToolBox:
             "max_followers": max_followers,
             "platform": platform,
             "country": country,
+            "exclude": list(exclude),
             "max_rate": max_rate,
         }
         return self._run(
@@ -242,6 +250,7 @@ class ToolBox:
                 max_followers=max_followers,
                 platform=platform,
                 country=country,
+                exclude=exclude,
                 max_rate=max_rate,
             ),
         )
@@ -278,6 +287,7 @@ class ToolBox:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> PlanResult:
         return self._run(
             "plan_campaign",
@@ -288,6 +298,7 @@ class ToolBox:
                 "max_followers": max_followers,
                 "platform": platform,
                 "country": country,
+                "exclude": list(exclude),
             },
             lambda: self.scout.plan(
                 niche,
@@ -296,6 +307,7 @@ class ToolBox:
                 max_followers=max_followers,
                 platform=platform,
                 country=country,
+                exclude=exclude,
             ),
         )
 
@@ -406,6 +418,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: list[str] | None = None,
     ) -> str:
         """Rank the roster's creators for a niche, best first, as score cards.
 
@@ -424,10 +437,20 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             platform: Only creators on this platform: instagram, tiktok, youtube or threads.
             country: Only creators whose audience is mostly in this country, as an ISO
                 code, e.g. "GB" for the UK, "US".
+            exclude: Optional creators to leave out: platforms ("tiktok"), audience
+                countries as ISO codes ("US") or niche tags ("fitness"), for "not on
+                TikTok", "not fitness".
         """
         return _guarded(
             lambda: box.find_creators(
-                niche, n, order_by, min_followers, max_followers, platform, country
+                niche,
+                n,
+                order_by,
+                min_followers,
+                max_followers,
+                platform,
+                country,
+                exclude or (),
             )
         )
 
@@ -441,6 +464,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: list[str] | None = None,
         max_rate: float | None = None,
     ) -> str:
         """Count and list the roster's creators across all niches, or those that pass
@@ -464,6 +488,9 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             platform: Only creators on this platform: instagram, tiktok, youtube or threads.
             country: Only creators whose audience is mostly in this country, as an ISO
                 code, e.g. "GB" for the UK, "US".
+            exclude: Optional creators to leave out: platforms ("tiktok"), audience
+                countries as ISO codes ("US") or niche tags ("fitness"), for "not on
+                TikTok", "not fitness".
             max_rate: Only creators whose rate per post (USD) is on file and at most this.
         """
         return _guarded(
@@ -476,6 +503,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
                 max_followers,
                 platform,
                 country,
+                exclude or (),
                 max_rate,
             )
         )
@@ -529,6 +557,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: list[str] | None = None,
     ) -> str:
         """Choose the set of unflagged creators for a niche that maximises expected
         engagements per post with total rate within the budget (exact optimisation).
@@ -541,10 +570,13 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             platform: Only creators on this platform: instagram, tiktok, youtube or threads.
             country: Only creators whose audience is mostly in this country, as an ISO
                 code, e.g. "GB" for the UK, "US".
+            exclude: Optional creators to leave out: platforms ("tiktok"), audience
+                countries as ISO codes ("US") or niche tags ("fitness"), for "not on
+                TikTok", "not fitness".
         """
         return _guarded(
             lambda: box.plan_campaign(
-                niche, budget, min_followers, max_followers, platform, country
+                niche, budget, min_followers, max_followers, platform, country, exclude or ()
             )
         )
 

@@ -134,6 +134,7 @@ class RosterView(BaseModel):
     niche: str | None = None
     platform: str | None = None
     country: str | None = None
+    exclude: list[str] = Field(default_factory=list)
     min_followers: int | None = None
     max_followers: int | None = None
     max_rate: float | None = None

@@ -240,10 +240,12 @@ class Scout:
         max_followers: int | None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> NDArray[np.bool_]:
         """Which creators fit the brief (any creator without one), within the follower
         bounds (inclusive), on `platform` and with most of their audience in `country` (an
-        ISO code such as "GB") when those are given; flagged ones only if asked."""
+        ISO code such as "GB") when those are given, none that an `exclude` term names
+        (see `_excluded`); flagged ones only if asked."""
         if platform is not None and platform not in PLATFORMS:
             raise ScoutError(f"unknown platform {platform!r}: use {', '.join(PLATFORMS)}")
         for bound in (min_followers, max_followers):
@@ -273,7 +275,22 @@ class Scout:
             fitting &= self.table.platform == PLATFORMS.index(platform)
         if country is not None:
             fitting &= self.table.countries == country.strip().upper()
+        for term in exclude:
+            fitting &= ~self._excluded(term)
         return fitting
+
+    def _excluded(self, term: str) -> NDArray[np.bool_]:
+        """Creators an exclusion names: a platform ("tiktok"), an audience country as an
+        upper-case ISO code ("US"), else a niche tag ("fitness")."""
+        key = term.strip()
+        if key.lower() in PLATFORMS:
+            return self.table.platform == PLATFORMS.index(key.lower())
+        if len(key) == 2 and key.isalpha() and key.isupper():
+            return self.table.countries == key
+        tag = key.lower()
+        return np.array(
+            [any(t.lower() == tag for t in tags) for tags in self.table.niches], dtype=np.bool_
+        )
 
     def ranked(
         self,
@@ -285,13 +302,16 @@ class Scout:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> NDArray[np.intp]:
         """Positions of creators that fit `niche`, best score first, or with `order="rate"`
         lowest rate per post first (equal rates by score) and those with no rate on file
         (rate 0: cost unknown, not free) last. Flagged ones only if asked."""
         fit = self._fit(niche)
         positions = np.flatnonzero(
-            self._fitting(fit, include_flagged, min_followers, max_followers, platform, country)
+            self._fitting(
+                fit, include_flagged, min_followers, max_followers, platform, country, exclude
+            )
         )
         # Round like the cards do, so the order matches what people read; the
         # roster is sorted by handle, so stable sorts break ties by handle.
@@ -313,6 +333,7 @@ class Scout:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> list[ScoreCard]:
         """The first `n` creators for a niche in `order` (see `ranked`), flagged creators
         left out unless asked for."""
@@ -328,6 +349,7 @@ class Scout:
             max_followers=max_followers,
             platform=platform,
             country=country,
+            exclude=exclude,
         )[:n]
         return [self._card(int(i), fit, float(all_scores[i])) for i in top]
 
@@ -359,6 +381,7 @@ class Scout:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
         max_rate: float | None = None,
     ) -> RosterView:
         """The roster, or the creators that pass the filters given: how many, how they split
@@ -373,7 +396,9 @@ class Scout:
         if max_rate is not None and not (np.isfinite(max_rate) and max_rate >= 0):
             raise ScoutError(f"a rate cap must be an amount in USD of 0 or more, got {max_rate}")
         fit = self._fit(niche) if niche else None
-        matching = self._fitting(fit, True, min_followers, max_followers, platform, country)
+        matching = self._fitting(
+            fit, True, min_followers, max_followers, platform, country, exclude
+        )
         if max_rate is not None:
             matching &= (self.table.rate_usd > 0) & (self.table.rate_usd <= max_rate)
         flagged = matching & (self.metrics.flags != 0)
@@ -411,6 +436,7 @@ class Scout:
             niche=niche,
             platform=platform,
             country=country,
+            exclude=list(exclude),
             min_followers=min_followers,
             max_followers=max_followers,
             max_rate=max_rate,
@@ -493,6 +519,7 @@ class Scout:
         max_followers: int | None = None,
         platform: str | None = None,
         country: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> PlanResult:
         """The unflagged, niche-fitting creators (within the follower bounds, inclusive, and
         on `platform` and audience `country` when given) that maximise engagements within
@@ -504,7 +531,9 @@ class Scout:
         if not np.isfinite(budget) or budget < 0:
             raise ScoutError(f"the budget must be an amount in USD of 0 or more, got {budget}")
         fit = self._fit(niche)
-        fitting = self._fitting(fit, False, min_followers, max_followers, platform, country)
+        fitting = self._fitting(
+            fit, False, min_followers, max_followers, platform, country, exclude
+        )
         has_rate = self.table.rate_usd > 0
         positions = np.flatnonzero(fitting & has_rate)
         chosen = positions[

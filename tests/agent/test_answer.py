@@ -907,3 +907,17 @@ def test_a_score_answer_shows_the_rate_per_post(answerer: Answerer, scout: Scout
     result = answerer.ask("score @greenrunner")
     assert result.answer.startswith("**@greenrunner scores")
     assert f"**@greenrunner** ${card.rate_usd:,.0f} a post (" in result.answer
+
+
+def test_a_ruled_out_platform_or_niche_is_left_out_of_the_list(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: both got guidance quotes instead of creators.
+    result = answerer.ask("gaming creators not on youtube")
+    assert result.creators and all(c.platform != "youtube" for c in result.creators)
+    assert result.answer.startswith("**For gaming, excluding YouTube, start with")
+    assert_grounded(result)
+    wellness = answerer.ask("wellness creators but not fitness")
+    expected = scout.rank("wellness", n=5, exclude=["fitness"])
+    assert [c.handle for c in wellness.creators] == [c.handle for c in expected]
+    assert all("fitness" not in c.niches for c in wellness.creators)

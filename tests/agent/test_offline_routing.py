@@ -18,6 +18,7 @@ from bot.agent.routing import (
     Intent,
     find_campaign,
     find_country,
+    find_exclusions,
     find_flag_codes,
     find_handles,
     find_niche,
@@ -34,15 +35,21 @@ G = "search_guidance"
 Expected = list[tuple[str, dict[str, Any]]]
 
 
-NO_BOUNDS = {"min_followers": None, "max_followers": None, "platform": None, "country": None}
+NO_BOUNDS: dict[str, Any] = {
+    "min_followers": None,
+    "max_followers": None,
+    "platform": None,
+    "country": None,
+    "exclude": [],
+}
 
 
-def rec(niche: str, n: int = 5, **bounds: int | str | None) -> Expected:
+def rec(niche: str, n: int = 5, **bounds: Any) -> Expected:
     args = {"niche": niche, "n": n, "order_by": "score", **NO_BOUNDS, **bounds}
     return [("find_creators", args), (G, {})]
 
 
-def cheapest(niche: str, n: int = 5, **bounds: int | str | None) -> Expected:
+def cheapest(niche: str, n: int = 5, **bounds: Any) -> Expected:
     args = {"niche": niche, "n": n, "order_by": "rate", **NO_BOUNDS, **bounds}
     return [("find_creators", args), (G, {})]
 
@@ -61,7 +68,7 @@ def compare(*handles: str, **niche: str | None) -> Expected:
     return [("compare_creators", {"handles": list(handles), **niche}), (G, {})]
 
 
-def plan(niche: str, budget: float, **bounds: int | str | None) -> Expected:
+def plan(niche: str, budget: float, **bounds: Any) -> Expected:
     args = {"niche": niche, "budget": budget, **NO_BOUNDS, **bounds}
     return [("plan_campaign", args), (G, {})]
 
@@ -249,10 +256,23 @@ CASES: list[tuple[str, Expected]] = [
     ("anyone in the UK?", roster(niche=None, country="GB")),
     ("how many creators are in the US?", roster(niche=None, country="US")),
     ("parenting creators in australia", rec("parenting", country="AU")),
-    ("any creators in germany for fitness?", rec("fitness", country="DE")),
     ("UK-based fitness creators", rec("fitness", country="GB")),
     ("plan $1000 for fitness in the UK", plan("fitness", 1000.0, country="GB")),
     ("give us some vegan creators", rec("vegan")),
+    # ruled out: a platform, a country or a niche leaves its creators out of the list
+    ("gaming creators not on youtube", rec("gaming", exclude=["youtube"])),
+    ("fitness but not on tiktok", rec("fitness", exclude=["tiktok"])),
+    ("wellness creators but not fitness", rec("wellness", exclude=["fitness"])),
+    ("fitness creators not in the US", rec("fitness", exclude=["US"])),
+    ("skincare creators, not fitness", rec("skincare", exclude=["fitness"])),
+    ("how many creators are not on instagram?", roster(niche=None, exclude=["instagram"])),
+    (
+        "plan $1000 for wellness, no fitness creators",
+        plan("wellness", 1000.0, exclude=["fitness"]),
+    ),
+    # a niche's creators asked for without a verb is a list, not a strategy question
+    ("any creators in germany for fitness?", rec("fitness", country="DE")),
+    ("fitness creators with good engagement", rec("fitness")),
     # warning signs: the roster's flagged creators
     (
         "which creators have suspicious followers?",
@@ -659,6 +679,22 @@ def test_find_flag_codes(text: str, codes: list[str] | None) -> None:
 )
 def test_find_country(text: str, country: str | None) -> None:
     assert find_country(text) == country
+
+
+@pytest.mark.parametrize(
+    ("text", "excluded"),
+    [
+        ("gaming creators not on youtube", ["youtube"]),
+        ("fitness creators on instagram, not tiktok", ["tiktok"]),
+        ("wellness but not fitness, and not in the UK", ["GB", "fitness"]),
+        ("excluding beauty", ["beauty"]),
+        ("fitness creators without fake followers", []),
+        ("I don't want over-sponsored creators, who's good for wellness?", []),
+        ("vegan fitness creators", []),
+    ],
+)
+def test_find_exclusions(text: str, excluded: list[str]) -> None:
+    assert find_exclusions(text, ["fitness", "wellness", "beauty", "vegan"]) == excluded
 
 
 def test_a_thread_keeps_its_country(planner: OfflinePlanner) -> None:

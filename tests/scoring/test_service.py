@@ -222,6 +222,18 @@ def test_engagement_benchmarks_pick_the_band_a_follower_count_falls_in(
         sample_scout.engagement_benchmarks("myspace")
 
 
+def test_exclusions_leave_out_a_platform_a_country_or_a_niche_tag(sample_scout: Scout) -> None:
+    not_tiktok = sample_scout.rank("fitness", n=100, exclude=["tiktok"])
+    assert not_tiktok and all(c.platform != "tiktok" for c in not_tiktok)
+    not_us = sample_scout.plan("fitness", 2000, exclude=["US"])
+    assert not_us.creators and all(c.audience_top_country != "US" for c in not_us.creators)
+    wellness = sample_scout.rank("wellness", n=100, exclude=["fitness"])
+    assert wellness and all("fitness" not in c.niches for c in wellness)
+    everyone = sample_scout.browse()
+    without = sample_scout.browse(exclude=["instagram"])
+    assert without.matching == everyone.matching - everyone.by_platform["instagram"]
+
+
 def test_rank_and_plan_keep_to_follower_bounds(sample_scout: Scout) -> None:
     everyone = sample_scout.rank("fitness", n=100)
     small = sample_scout.rank("fitness", n=100, max_followers=49_999)
