@@ -13,6 +13,7 @@ from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
+from bot.scoring.metrics import follower_tiers
 from bot.scoring.models import RankOrder, RosterSort
 
 
@@ -527,6 +528,8 @@ _FILLER = {
     "searching", "asap", "send", "i", "you", "couple", "most", "compare", "but", "not", "isn't",
     "aren't", "bang", "buck", "value", "engaged", "engaging", "drop", "drops", "collab",
     "collabs", "promo", "activation",
+    # tiers, which set follower bounds ("nano creators for beauty")
+    "nano", "mid", "macro", "mega", "tier", "mid-tier", "sized", "size", "level",
     # asking about the roster as a whole ("our whole roster overall")
     "overall", "whole", "entire", "every", "everyone", "everybody", "altogether",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
@@ -569,6 +572,24 @@ def parse_budget(text: str) -> float | None:
     return None
 
 
+# "nano creators for beauty", "mega influencers": a tier named for the creators asked for is
+# its follower band. Not "micro": marketers say "micro-influencers" for creators at large.
+_TIER_NAMED = re.compile(
+    r"\b(nano|mid|macro|mega)(?:[- ]?(?:tier|sized?|level))?[- ]?"
+    r"(?=(?:creators?|influencers?|accounts?|tiktokers|youtubers)\b)"
+)
+
+
+def tier_bounds(text: str) -> tuple[int | None, int | None]:
+    """The follower band of a tier the question asks for ("nano creators": 0 to 9,999),
+    or (None, None)."""
+    match = _TIER_NAMED.search(_plain(text))
+    if not match:
+        return None, None
+    band = next(b for b in follower_tiers().tiers if b.name == match.group(1))
+    return band.min_followers or None, band.max_followers
+
+
 def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
     """The inclusive follower bounds a question sets ("under 50k followers": at most 49,999),
     as (at least, at most); None where it sets none. A bare count in thousands ("vegan
@@ -589,6 +610,8 @@ def parse_follower_bounds(text: str) -> tuple[int | None, int | None]:
     if about and low is None and high is None:
         size = _count(*about.group(1, 2, 3))
         return (size + 1) // 2, size * 3 // 2
+    if low is None and high is None:
+        return tier_bounds(text)
     return low, high
 
 

@@ -921,3 +921,12 @@ def test_a_ruled_out_platform_or_niche_is_left_out_of_the_list(
     expected = scout.rank("wellness", n=5, exclude=["fitness"])
     assert [c.handle for c in wellness.creators] == [c.handle for c in expected]
     assert all("fitness" not in c.niches for c in wellness.creators)
+
+
+def test_nano_creators_are_nano(answerer: Answerer, scout: Scout) -> None:
+    # Before: "show me nano creators for beauty" led with a mid-tier and a mega creator.
+    result = answerer.ask("show me nano creators for beauty")
+    expected = scout.rank("beauty", n=5, max_followers=9_999)
+    assert [c.handle for c in result.creators] == [c.handle for c in expected]
+    assert result.creators and all(c.tier == "nano" for c in result.creators)
+    assert_grounded(result)

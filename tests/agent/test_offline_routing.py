@@ -386,6 +386,15 @@ CASES: list[tuple[str, Expected]] = [
         ],
     ),
     ("I have $2000", NOTHING),
+    # a tier named for the creators asked for is its follower band ("micro" is any creator)
+    ("show me nano creators for beauty", rec("beauty", max_followers=9_999)),
+    (
+        "macro influencers in fitness",
+        # nobody in that band: no guidance quote follows
+        rec("fitness", min_followers=500_000, max_followers=999_999)[:1],
+    ),
+    ("mega creators", roster(niche=None, min_followers=1_000_000, max_followers=None)),
+    ("micro influencers for pets", rec("pets")),
     # a size is not a limit: half of it either way
     (
         "is there a fitness creator with 20k followers?",
@@ -630,6 +639,11 @@ def test_find_niche(text: str, niche: str | None) -> None:
         ("~30k followers", (15_000, 45_000)),
         ("with over 20k followers", (20_001, None)),
         ("top 5 creators", (None, None)),
+        ("nano creators", (None, 9_999)),
+        ("mid-tier influencers", (100_000, 499_999)),
+        ("mega accounts", (1_000_000, None)),
+        ("micro-influencers", (None, None)),
+        ("nano creators under 5k followers", (None, 4_999)),
     ],
 )
 def test_parse_follower_bounds(text: str, bounds: tuple[int | None, int | None]) -> None:
