@@ -457,7 +457,7 @@ _ORDINAL_INDEX = {
     "fifth": 4, "5th": 4, "last": -1,
 }  # fmt: skip
 _LISTS = {Intent.RECOMMEND, Intent.PLAN, Intent.COMPARE, Intent.FLAGGED}
-_PAIR = re.compile(r"\b(both|which one|the two|either)\b")
+_PAIR = re.compile(r"\b(both|the two|either)\b")
 # What a question can ask about creators' numbers; never a niche on its own.
 _METRIC_WORDS = {
     "engagement", "engagements", "rate", "rates", "er", "cpm", "cpe", "reach", "benchmark",
@@ -997,7 +997,9 @@ def route(
     if len(context.mentioned) >= 2 and (
         cheaper or (_COMPARE_CUES.search(text) and _THEM.search(text))
     ):
-        count = _top_n(text) or (2 if _PAIR.search(text) else 3)
+        # "which one is cheapest?" after a list of five weighs all five, not the first two
+        # or three; "both" and "either" are two.
+        count = _top_n(text) or (2 if _PAIR.search(text) else max(2, context.last_answer_named))
         return Route(
             intent=Intent.COMPARE,
             handles=context.mentioned[:count],

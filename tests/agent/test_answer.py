@@ -930,3 +930,17 @@ def test_nano_creators_are_nano(answerer: Answerer, scout: Scout) -> None:
     assert [c.handle for c in result.creators] == [c.handle for c in expected]
     assert result.creators and all(c.tier == "nano" for c in result.creators)
     assert_grounded(result)
+
+
+def test_which_one_is_cheapest_after_a_list_weighs_everyone_the_list_named(
+    answerer: Answerer,
+) -> None:
+    # Before: only the first two of the five were weighed, so a $930 creator was called the
+    # cheapest while a $50 one sat third in the list just shown.
+    listed = answerer.ask("who should we partner with for skincare?", conversation_key="list")
+    assert len(listed.creators) == 5
+    result = answerer.ask("which one is cheapest?", conversation_key="list")
+    cheapest = min((c for c in listed.creators if c.rate_usd > 0), key=lambda c: c.rate_usd)
+    assert {c.handle for c in result.creators} == {c.handle for c in listed.creators}
+    assert result.answer.startswith(f"**{cheapest.handle} is the cheapest, at ")
+    assert_grounded(result)
