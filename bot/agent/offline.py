@@ -81,6 +81,11 @@ _THANKS = re.compile(
     r"^\W*(?:(?:thanks?|thank you|thx|ty|cheers|great|perfect|awesome|got it|ok(?:ay)?)"
     r"(?: (?:so much|a lot|again))?\W*)+$"
 )
+# "hi", "good morning", "hey there!": a greeting, answered as one.
+_GREETING = re.compile(
+    r"^\W*(?:hi|hey|hello|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
+    r"(?:\s+(?:there|team|scout|all|everyone|folks))?\W*$"
+)
 _WHICH_NICHES = re.compile(r"\b(?:which|what)\s+(?:niches|categories|verticals)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Below this a sentence shares too little with the question to be worth quoting as well.
@@ -516,6 +521,8 @@ class OfflinePlanner:
         what_i_do = (
             "I pick and explain creators from your roster and quote our micro-influencer guidance."
         )
+        if _GREETING.search(question.lower()):
+            return Draft(answer=f"Hi! {what_i_do}", footer=EXAMPLES)
         if _THANKS.search(question.lower()):
             return Draft(answer="Glad to help. Ask me anything else about creators or guidance.")
         if _HELP_REQUEST.search(question.lower()):

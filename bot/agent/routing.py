@@ -501,6 +501,11 @@ _CREATORS_FRAGMENT = re.compile(
     r"|what|what's|whats|when|where|which|who|whose|if|when)\b)"
     r".*\b(?:creators?|influencers?|micro-influencers?|accounts|people|tiktokers|youtubers)\b"
 )
+# What a question about creators without a niche does with them ("who should we hire?").
+_PARTNER_VERBS = re.compile(
+    r"\b(?:work(?:ing)? with|partner\w*|collab\w*|hire|book|pick|choose|use|recommend\w*"
+    r"|suggest\w*|sponsor|talk to|reach out|go with|contact|promote|team up|sign)\b"
+)
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
 _WHOLE_ROSTER = re.compile(
@@ -1124,8 +1129,8 @@ def route(
     if whole_roster and (listing or _ASKS_WHO.search(text)):
         # "who's on TikTok?", "top 5 creators overall": the roster without a niche, by score.
         return Route(intent=Intent.ROSTER, count=count, **sizes)
-    if listing and (_TOPIC_WORDS.search(text) or "who" in text.split()):
-        # "who should we work with?" names no niche: ask for one.
+    if listing and (_TOPIC_WORDS.search(text) or _PARTNER_VERBS.search(text)):
+        # "who should we work with?" names no niche: ask for one. Not "who won the game?".
         return Route(intent=Intent.RECOMMEND, niche=None, **sizes)
     if _TOPIC_WORDS.search(text):
         return Route(intent=Intent.GUIDANCE)

@@ -214,8 +214,28 @@ def test_a_budget_too_small_names_the_cheapest_fit(answerer: Answerer, scout: Sc
 def test_a_mistyped_handle_without_at_gets_a_suggestion(answerer: Answerer) -> None:
     result = answerer.ask("is greenruner any good?")
     assert result.answer.startswith("Did you mean **@greenrunner**?")
-    plain = answerer.ask("hello there")
+    plain = answerer.ask("asdf qwerty")
     assert plain.answer.startswith("I'm not sure what you're asking.")
+
+
+@pytest.mark.parametrize("question", ["hello there", "hi", "Good morning!", "hey team"])
+def test_a_greeting_is_greeted_with_what_to_ask(answerer: Answerer, question: str) -> None:
+    result = answerer.ask(question)
+    assert result.answer.startswith("Hi! I pick and explain creators from your roster")
+    assert "not sure" not in result.answer
+    assert EXAMPLES in result.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["who won the game last night?", "who is the president?", "who let the dogs out"]
+)
+def test_a_who_question_about_something_else_is_not_asked_for_a_niche(
+    answerer: Answerer, question: str
+) -> None:
+    result = answerer.ask(question)
+    assert "Which niche" not in result.answer
+    assert result.answer.startswith("I'm not sure what you're asking.")
+    assert not result.creators
 
 
 @pytest.mark.parametrize("question", ["help", "Help!", "what can you do?", "/scout help"])
