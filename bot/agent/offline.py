@@ -552,8 +552,12 @@ class OfflinePlanner:
         scope = routed.niche + follower_limit(routed)
         if not cards:
             guess = self._niche_guess(routed.niche)
-            hint = f" Did you mean **{guess}**? Ask _who's best for {guess}?_" if guess else ""
-            return Draft(answer=f"No creator in the roster fits **{scope}** yet.{hint}")
+            if guess:
+                # "sknicare" finds no one: rank for "skincare", and say so.
+                draft = self._recommend_niche(routed.model_copy(update={"niche": guess}), box)
+                draft.answer = f"I read _{routed.niche}_ as **{guess}**.\n\n{draft.answer}"
+                return draft
+            return Draft(answer=f"No creator in the roster fits **{scope}** yet.")
         top = cards[:3]
         quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
         lead = (

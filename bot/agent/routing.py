@@ -541,6 +541,10 @@ _FILLER = {
     "scout", "rank", "ranked", "ranking",
     # chat shorthand
     "ppl", "folks", "peeps", "lol", "rn", "pls", "plz", "thx", "thanks", "tbh", "hey", "hi",
+    "whos", "whose", "u", "ur", "r", "ya", "gimme", "wanna", "gonna",
+    # common misspellings of the words above ("recomend sknicare influencers")
+    "recomend", "reccomend", "reccommend", "recommed", "recomment", "sugest", "suggets",
+    "influencer's", "influencers'", "influncers", "infuencers", "influecers", "creaters",
 }  # fmt: skip
 _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting|among)\s+"

@@ -254,12 +254,18 @@ def test_thanks_gets_a_short_reply_not_confusion(answerer: Answerer, question: s
     assert "not sure" not in result.answer and result.creators == []
 
 
-def test_a_mistyped_niche_that_fits_no_one_gets_a_suggestion(answerer: Answerer) -> None:
-    result = answerer.ask("sknicare influencers pls")
-    assert result.answer.startswith("No creator in the roster fits **sknicare** yet.")
-    assert "Did you mean **skincare**?" in result.answer
+@pytest.mark.parametrize("question", ["sknicare influencers pls", "recomend sknicare influencers"])
+def test_a_mistyped_niche_that_fits_no_one_is_ranked_as_the_roster_niche_it_meant(
+    answerer: Answerer, scout: Scout, question: str
+) -> None:
+    # Before: "No creator in the roster fits recomend sknicare yet. Did you mean recomend
+    # skincare?", which made the marketer ask again (with the typo of "recommend" in it).
+    result = answerer.ask(question)
+    assert result.answer.startswith("I read _sknicare_ as **skincare**.\n\n**For skincare, ")
+    assert [c.handle for c in result.creators] == [c.handle for c in scout.rank("skincare", n=5)]
+    assert_grounded(result)
     unknown = answerer.ask("who fits a luxury watch brand?")
-    assert "Did you mean" not in unknown.answer
+    assert "I read" not in unknown.answer
 
 
 def test_which_niches_lists_the_roster_niches(answerer: Answerer, scout: Scout) -> None:
