@@ -506,6 +506,10 @@ _PARTNER_VERBS = re.compile(
     r"\b(?:work(?:ing)? with|partner\w*|collab\w*|hire|book|pick|choose|use|recommend\w*"
     r"|suggest\w*|sponsor|talk to|reach out|go with|contact|promote|team up|sign)\b"
 )
+_ON_PRICE = re.compile(
+    r"\b(?:on|by|in terms of|for)\s+(?:the\s+)?(?:cost|price|pricing|rates?|fees?)\b"
+    r"(?!\s+per\b)"
+)
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
 _WHOLE_ROSTER = re.compile(
@@ -980,7 +984,9 @@ def route(
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
     if len(handles) >= 2:
         # "who's cheaper, @a or @b?" weighs them by rate, like "which one is cheaper?" does.
-        order: RankOrder = "rate" if _CHEAPEST.search(text) else "score"
+        # "compare @a and @b on cost" too.
+        by_price = _CHEAPEST.search(text) or _ON_PRICE.search(text)
+        order: RankOrder = "rate" if by_price else "score"
         return Route(intent=Intent.COMPARE, handles=handles, niche=inherited_niche, order=order)
     if len(handles) == 1:
         rival = next((h for h in context.mentioned if h != handles[0]), None)

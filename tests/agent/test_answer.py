@@ -970,3 +970,17 @@ def test_which_one_is_cheapest_after_a_list_weighs_everyone_the_list_named(
     assert {c.handle for c in result.creators} == {c.handle for c in listed.creators}
     assert result.answer.startswith(f"**{cheapest.handle} is the cheapest, at ")
     assert_grounded(result)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["compare @greenrunner and @tofu.tempo on cost", "greenrunner vs tofu.tempo by price"],
+)
+def test_comparing_on_cost_weighs_the_creators_by_rate(
+    answerer: Answerer, scout: Scout, question: str
+) -> None:
+    # Before: "on cost" was ignored and the answer ranked them by score.
+    result = answerer.ask(question)
+    cards = sorted(scout.compare(["@greenrunner", "@tofu.tempo"]), key=lambda c: c.rate_usd)
+    assert result.answer.startswith(f"**{cards[0].handle} is the cheapest, at ")
+    assert_grounded(result)
