@@ -288,6 +288,14 @@ def roster_lead(view: RosterView, routed: Route) -> str:
             most = "fewest" if view.ascending else "most"
             size = followers(first.followers)
             return f"**{first.handle} has the {most} followers {where}, {size}.**"
+        case "cost_per_engagement" if first.cost_per_engagement is not None:
+            most = "least" if view.ascending else "most"
+            cost = usd(first.cost_per_engagement)
+            return (
+                f"**{first.handle} costs the {most} per engagement {where}, {cost}** "
+                f"({usd(first.rate_usd)} a post for about {first.engagements_per_post:,.0f} "
+                "engagements)."
+            )
         case "rate":
             priced = [c for c in view.creators if c.rate_usd > 0]
             if not priced:
@@ -826,12 +834,16 @@ class OfflinePlanner:
                 "engagement_rate": "By engagement rate per follower",
                 "followers": "By followers",
                 "rate": "By rate per post",
+                "cost_per_engagement": "By cost per engagement",
             }[view.sort_by]
             if view.sort_by != "score":
                 heading += ", " + ("lowest" if view.ascending else "highest") + " first"
             parts.append(
                 f"{heading}:\n"
-                + "\n".join(creator_line(c, rate=view.sort_by == "rate") for c in cards)
+                + "\n".join(
+                    creator_line(c, rate=view.sort_by in ("rate", "cost_per_engagement"))
+                    for c in cards
+                )
             )
         if view.sort_by == "engagement_rate":
             parts.append(

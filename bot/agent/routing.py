@@ -510,6 +510,13 @@ _ON_PRICE = re.compile(
     r"\b(?:on|by|in terms of|for)\s+(?:the\s+)?(?:cost|price|pricing|rates?|fees?)\b"
     r"(?!\s+per\b)"
 )
+# "best value for money", "lowest cost per engagement", "most bang for the buck": the
+# roster by cost per engagement, lowest first.
+_BEST_VALUE = re.compile(
+    r"\b(?:best|most|great(?:est)?|top)\s+(?:value|bang for (?:the|your|our) bucks?)\b"
+    r"|\b(?:lowest|cheapest|smallest|best)\s+(?:cost|price)\s+per\s+(?:engagement|like|interaction)"
+    r"|\bvalue for money\b"
+)
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
 _WHOLE_ROSTER = re.compile(
@@ -1066,6 +1073,8 @@ def route(
         # signs, in the new niche.
         return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
     ordered = roster_order(text) if _ASKS_WHO.search(text) else None
+    if _BEST_VALUE.search(text) and (_ASKS_WHO.search(text) or _TOPIC_WORDS.search(text)):
+        ordered = ("cost_per_engagement", True)
     roster_niche = niche or (previous.niche if follow_up and previous else None)
     if _HOW_MANY.search(text) or ordered:
         sort_by, ascending = ordered or ("score", False)

@@ -480,7 +480,8 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
 
         Args:
             niche: Optional niche; only creators who fit it.
-            sort_by: "score", "engagement_rate", "followers" or "rate" (rate per post).
+            sort_by: "score", "engagement_rate", "followers", "rate" (rate per post) or
+                "cost_per_engagement" (value for money: with ascending, lowest first).
             ascending: Lowest first ("cheapest", "fewest followers") instead of highest.
             n: How many creators to list (1 to 10).
             min_followers: Only creators with at least this many followers.

@@ -14,7 +14,7 @@ Tier = Literal["nano", "micro", "mid", "macro", "mega"]
 # How a ranking is ordered: best score first, or lowest rate per post first.
 RankOrder = Literal["score", "rate"]
 # What a roster-wide list can be ordered by ("who has the most followers?").
-RosterSort = Literal["score", "engagement_rate", "followers", "rate"]
+RosterSort = Literal["score", "engagement_rate", "followers", "rate", "cost_per_engagement"]
 
 
 class Creator(BaseModel):

@@ -410,14 +410,16 @@ class Scout:
             "engagement_rate": self.metrics.engagement_rate[listed],
             "followers": self.table.followers[listed],
             "rate": self.table.rate_usd[listed],
+            "cost_per_engagement": np.nan_to_num(self.metrics.cost_per_engagement[listed]),
         }[sort_by]
-        unknown = (
-            (self.table.rate_usd[listed] <= 0)
-            if sort_by == "rate"
-            else (self.table.followers[listed] <= 0)
-            if sort_by == "engagement_rate"
-            else np.zeros(len(listed), dtype=np.bool_)
-        )
+        if sort_by in ("rate", "cost_per_engagement"):  # no rate on file: cost unknown
+            unknown = (self.table.rate_usd[listed] <= 0) | np.isnan(
+                self.metrics.cost_per_engagement[listed]
+            )
+        elif sort_by == "engagement_rate":
+            unknown = self.table.followers[listed] <= 0
+        else:
+            unknown = np.zeros(len(listed), dtype=np.bool_)
         # lexsort's last key sorts first: known values, then the value, then the score.
         order = np.lexsort((listed, -rounded, values if ascending else -values, unknown))
         platforms = np.bincount(self.table.platform[matching], minlength=len(PLATFORMS))

@@ -984,3 +984,15 @@ def test_comparing_on_cost_weighs_the_creators_by_rate(
     cards = sorted(scout.compare(["@greenrunner", "@tofu.tempo"]), key=lambda c: c.rate_usd)
     assert result.answer.startswith(f"**{cards[0].handle} is the cheapest, at ")
     assert_grounded(result)
+
+
+def test_lowest_cost_per_engagement_is_ordered_by_it(answerer: Answerer, scout: Scout) -> None:
+    # Before: a ranking by score, whose first creator was not the cheapest per engagement
+    # and which left out the second cheapest.
+    result = answerer.ask("who has the lowest cost per engagement for skincare?")
+    view = scout.browse("skincare", sort_by="cost_per_engagement", ascending=True, n=5)
+    assert [c.handle for c in result.creators] == [c.handle for c in view.creators]
+    costs = [c.cost_per_engagement or 0 for c in result.creators]
+    assert costs == sorted(costs)
+    assert result.answer.startswith(f"**{view.creators[0].handle} costs the least per engagement")
+    assert_grounded(result, view)

@@ -178,9 +178,19 @@ CASES: list[tuple[str, Expected]] = [
     ("cheapest fitness creators under 50k followers", cheapest("fitness", max_followers=49_999)),
     # no niche: the cheapest across the roster
     ("who's the cheapest creator?", roster(niche=None, sort_by="rate", ascending=True)),
-    # value for money is the score's cost component, not the rate
-    ("who has the lowest cost per engagement for skincare?", rec("skincare")),
-    ("who gives the most bang for the buck in beauty?", rec("beauty")),
+    # value for money is the cost per engagement, not the rate
+    (
+        "who has the lowest cost per engagement for skincare?",
+        roster(niche="skincare", sort_by="cost_per_engagement", ascending=True),
+    ),
+    (
+        "who gives the most bang for the buck in beauty?",
+        roster(niche="beauty", sort_by="cost_per_engagement", ascending=True),
+    ),
+    (
+        "which creators have the best value for money?",
+        roster(niche=None, sort_by="cost_per_engagement", ascending=True),
+    ),
     ("cheapest skincare creators for $500", plan("skincare", 500.0)),
     # a price per post is no budget to plan
     ("fitness creators who charge under $200 a post", cheapest("fitness")),

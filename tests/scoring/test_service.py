@@ -184,6 +184,9 @@ def test_browse_counts_the_whole_roster_and_orders_it_by_the_number_asked(
     # No rate on file is unknown, not free: last.
     assert by_rate.creators[0].handle == "@engaged"
     assert by_rate.creators[-1].handle == "@unpriced"
+    by_value = scout.browse(sort_by="cost_per_engagement", ascending=True).creators
+    costs = [c.cost_per_engagement or 0.0 for c in by_value if c.rate_usd > 0]
+    assert costs == sorted(costs) and by_value[-1].handle == "@unpriced"
     rates = [c.engagement_rate for c in scout.browse(sort_by="engagement_rate").creators]
     assert rates == sorted(rates, reverse=True)
     capped = scout.browse(max_rate=440)
