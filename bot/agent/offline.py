@@ -1006,6 +1006,12 @@ class OfflinePlanner:
         parts = []
         if routed.intent == Intent.SHORTLIST_CHANGE:
             parts.append("I can't change a shortlist from a question, so nothing was changed.")
+            if routed.handles:
+                named = ", ".join(routed.handles)
+                parts[-1] += (
+                    f" To add {named}, use **Add to shortlist** on the answer that lists "
+                    f"them, or `/scout shortlist add CAMPAIGN {' '.join(routed.handles)}`."
+                )
         if view.campaign is None:
             if view.campaigns:
                 names = ", ".join(f"**{c}**" for c in view.campaigns)

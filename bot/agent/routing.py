@@ -400,6 +400,10 @@ _REVEAL_WORDS = re.compile(
     r"\b(reveal|show|print|tell|give|dump|list|share|leak|output|what(?:'s| is| are)|repeat|send)\b"
 )
 _SHORTLIST = re.compile(r"\bshort[\s-]?list(s|ed)?\b")
+_SHORTLIST_VERB = re.compile(
+    r"^(?:(?:please|pls|can you|could you|would you|let's|lets|go ahead and|ok|okay),?\s+)*"
+    r"short[\s-]?list\s+(?!(?:for|of|on|is|has|have)\b)\S"
+)
 _CHANGE_WORDS = re.compile(
     r"\b(add|adding|remove|removing|delete|drop|put|include|insert|clear|wipe|move|take off"
     r"|replace|swap)\b"
@@ -963,7 +967,12 @@ def route(
     if change and not _SHORTLIST.search(text):
         return Route(intent=Intent.SHORTLIST_CHANGE, handles=handles, campaign=change["name"])
     if _SHORTLIST.search(text):
-        intent = Intent.SHORTLIST_CHANGE if _CHANGE_WORDS.search(text) else Intent.SHORTLIST
+        # "shortlist the first one", "can you shortlist them?": a change too.
+        verb = _SHORTLIST_VERB.search(text)
+        if verb and not handles and _THEM.search(text):
+            handles = context.mentioned[: max(context.last_answer_named, 1)]
+        changes = bool(_CHANGE_WORDS.search(text) or verb)
+        intent = Intent.SHORTLIST_CHANGE if changes else Intent.SHORTLIST
         campaign = find_campaign(question) or (previous.campaign if previous else None)
         return Route(intent=intent, handles=handles, campaign=campaign)
     # A named creator comes first: "is $300 a post for @greenrunner reasonable?" is about

@@ -996,3 +996,21 @@ def test_lowest_cost_per_engagement_is_ordered_by_it(answerer: Answerer, scout: 
     assert costs == sorted(costs)
     assert result.answer.startswith(f"**{view.creators[0].handle} costs the least per engagement")
     assert_grounded(result, view)
+
+
+def test_shortlist_as_a_verb_changes_nothing_and_says_how_to_add_the_creator(
+    answerer: Answerer,
+) -> None:
+    # Before: "shortlist the first one" answered "There are no shortlists yet.", as if asked
+    # to read one.
+    listed = answerer.ask("best pet creators", conversation_key="verb")
+    first = listed.creators[0].handle
+    result = answerer.ask("shortlist the first one", conversation_key="verb")
+    assert result.answer.startswith(
+        "I can't change a shortlist from a question, so nothing was changed. "
+        f"To add {first}, use **Add to shortlist**"
+    )
+    assert f"`/scout shortlist add CAMPAIGN {first}`" in result.answer
+    assert answerer.ask("shortlist for spring launch?").answer.startswith(
+        "The **spring launch** shortlist is empty."
+    )
