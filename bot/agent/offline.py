@@ -570,7 +570,8 @@ class OfflinePlanner:
         quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
         lead = (
             f"**For {scope}, start with {handles_list(top)}.** "
-            "They are the best fits in your roster, scored on engagement against their "
+            f"They are the best {'fit' if len(top) == 1 else 'fits'} in your roster, scored "
+            "on engagement against their "
             "platform's benchmark, authenticity, niche fit and cost, not on reach."
         )
         parts = [lead]

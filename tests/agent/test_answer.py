@@ -1014,3 +1014,13 @@ def test_shortlist_as_a_verb_changes_nothing_and_says_how_to_add_the_creator(
     assert answerer.ask("shortlist for spring launch?").answer.startswith(
         "The **spring launch** shortlist is empty."
     )
+
+
+def test_a_list_of_one_reads_in_the_singular(answerer: Answerer, scout: Scout) -> None:
+    [only] = scout.rank("vegan fitness", n=5, country="GB")
+    result = answerer.ask("vegan fitness creators in the UK")
+    assert result.answer.startswith(
+        f"**For vegan fitness with audiences mostly in the UK, start with {only.handle}.** "
+        "They are the best fit in your roster"
+    )
+    assert "best fits" not in result.answer
