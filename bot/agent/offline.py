@@ -288,6 +288,12 @@ def roster_lead(view: RosterView, routed: Route) -> str:
             most = "fewest" if view.ascending else "most"
             size = followers(first.followers)
             return f"**{first.handle} has the {most} followers {where}, {size}.**"
+        case "score" if routed.niche or routed.max_rate is not None:
+            # "our top skincare creator under $1,000 a post"
+            return (
+                f"**{first.handle} scores best {where}**, {first.score:.0f}/100 "
+                f"({_count_of(view.matching)} in all)."
+            )
         case "cost_per_engagement" if first.cost_per_engagement is not None:
             most = "least" if view.ascending else "most"
             cost = usd(first.cost_per_engagement)

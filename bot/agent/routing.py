@@ -354,7 +354,7 @@ _TRUSTWORTHY = re.compile(
 # threads" is Slack talk. The niche never includes it: "vegan snacks on tiktok" is vegan snacks.
 _PLATFORM = re.compile(
     r"\b(?:(?:on|via|across|using)\s+)?(instagram|insta|ig|tik\s?tok|youtube|yt)(?:e?rs?)?\b"
-    r"|\bon (threads)\b"
+    r"|\bon (threads)\b|\b(threads)(?=\s+(?:creators?|influencers?|accounts?|people)\b)"
 )
 _PLATFORM_NAMES = {"insta": "instagram", "ig": "instagram", "yt": "youtube", "tik tok": "tiktok"}
 # A country named ("anyone in the UK?", "parenting creators in australia"): creators whose
@@ -490,7 +490,8 @@ _LOW = r"lowest|worst|smallest|least|fewest|weakest"
 _BY_METRIC = re.compile(
     rf"\b(?P<dir>{_HIGH}|{_LOW})\s+(?:[a-z]+\s+)?(?P<metric>engagement(?:\s+rates?)?|er"
     r"|followers?|following|follower counts?|audiences?|reach)\b(?!\s+per\b)"
-    r"|\b(?:sort(?:ed)?|rank(?:ed)?|order(?:ed)?|list(?:ed)?)\s+(?:them\s+|creators\s+)?by\s+"
+    r"|\b(?:sort(?:ed)?|rank(?:ed)?|order(?:ed)?|list(?:ed)?|top(?:\s+\d+)?|best(?:\s+\d+)?"
+    r"|creators|influencers|accounts)\s+(?:them\s+|creators\s+|influencers\s+)?by\s+"
     r"(?P<by>engagement(?:\s+rates?)?|er|followers?|follower counts?|audience size|reach)\b"
     rf"|\b(?P<size>biggest|largest|smallest|tiniest|most popular|most followed)"
     r"(?=\s+(?:creators?|influencers?|accounts?|one|of them)\b|\s*(?:$|[?.!,;]))"
@@ -724,7 +725,7 @@ def find_platform(text: str) -> str | None:
     lowered = _plain(text)
     for match in _PLATFORM.finditer(lowered):
         if not _NEGATION.search(lowered[: match.start()]):
-            name = match.group(1) or match.group(2)
+            name = match.group(1) or match.group(2) or match.group(3)
             return _PLATFORM_NAMES.get(name, name)
     return None
 
@@ -747,7 +748,7 @@ def find_exclusions(text: str, known_niches: Iterable[str] = ()) -> list[str]:
     excluded: list[str] = []
     for match in _PLATFORM.finditer(lowered):
         if _NEGATION.search(lowered[: match.start()]):
-            name = match.group(1) or match.group(2)
+            name = match.group(1) or match.group(2) or match.group(3)
             excluded.append(_PLATFORM_NAMES.get(name, name))
     for match in _COUNTRY.finditer(lowered):
         if _NEGATION.search(lowered[: match.start()]):
@@ -978,20 +979,18 @@ def route(
     # A named creator comes first: "is $300 a post for @greenrunner reasonable?" is about
     # @greenrunner, not a plan for $300.
     if budget is not None and not handles and _PER_POST.search(text):
-        cheapest_niche = niche or (previous.niche if follow_up and previous else None)
-        count = _top_n(text) or 5
-        if cheapest_niche is None:
-            # "creators under $300 a post": the whole roster within that rate, cheapest first.
-            return Route(
-                intent=Intent.ROSTER,
-                sort_by="rate",
-                ascending=True,
-                max_rate=budget,
-                count=count,
-                **sizes,
-            )
+        # "creators under $300 a post", "our top skincare creator under $1000 a post": the
+        # creators within that rate (for the niche, if any), cheapest first unless the best
+        # are asked for.
+        best = re.search(r"\b(?:top|best|strongest|highest[- ]scor\w*)\b", text)
         return Route(
-            intent=Intent.RECOMMEND, niche=cheapest_niche, order="rate", count=count, **sizes
+            intent=Intent.ROSTER,
+            niche=niche or (previous.niche if follow_up and previous else None),
+            sort_by="score" if best and not _CHEAPEST.search(text) else "rate",
+            ascending=not best or bool(_CHEAPEST.search(text)),
+            max_rate=budget,
+            count=_top_n(text) or 5,
+            **sizes,
         )
     if budget is not None and not handles:
         return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget, **sizes)
@@ -1081,7 +1080,9 @@ def route(
         # "what about skincare?" after "any flagged fitness creators?": the same warning
         # signs, in the new niche.
         return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
-    ordered = roster_order(text) if _ASKS_WHO.search(text) else None
+    # "best creators by followers" lists them, as "who has the most followers?" does.
+    by = _BY_METRIC.search(text)
+    ordered = roster_order(text) if _ASKS_WHO.search(text) or (by and by["by"]) else None
     if _BEST_VALUE.search(text) and (_ASKS_WHO.search(text) or _TOPIC_WORDS.search(text)):
         ordered = ("cost_per_engagement", True)
     roster_niche = niche or (previous.niche if follow_up and previous else None)

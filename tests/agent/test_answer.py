@@ -1024,3 +1024,16 @@ def test_a_list_of_one_reads_in_the_singular(answerer: Answerer, scout: Scout) -
         "They are the best fit in your roster"
     )
     assert "best fits" not in result.answer
+
+
+def test_a_rate_cap_keeps_to_it_and_top_asks_for_the_best_within_it(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: the cap was dropped: the cheapest skincare creators were listed whatever
+    # they charged, and "top" was read as "cheapest".
+    result = answerer.ask("who's our top skincare creator in the US under $1000 a post?")
+    view = scout.browse("skincare", country="US", max_rate=1000, n=5)
+    assert [c.handle for c in result.creators] == [c.handle for c in view.creators]
+    assert all(0 < c.rate_usd <= 1000 for c in result.creators)
+    assert result.answer.startswith(f"**{view.creators[0].handle} scores best among your ")
+    assert_grounded(result, view)

@@ -193,8 +193,25 @@ CASES: list[tuple[str, Expected]] = [
     ),
     ("cheapest skincare creators for $500", plan("skincare", 500.0)),
     # a price per post is no budget to plan
-    ("fitness creators who charge under $200 a post", cheapest("fitness")),
-    ("skincare creators with rates below $100", cheapest("skincare")),
+    # ... and only those within it
+    (
+        "fitness creators who charge under $200 a post",
+        roster(niche="fitness", sort_by="rate", ascending=True, max_rate=200.0),
+    ),
+    (
+        "skincare creators with rates below $100",
+        roster(niche="skincare", sort_by="rate", ascending=True, max_rate=100.0),
+    ),
+    (
+        "who's our top skincare creator in the US under $1000 a post?",
+        roster(niche="skincare", sort_by="score", country="US", max_rate=1000.0),
+    ),
+    ("any threads creators for books?", rec("books", platform="threads")),
+    (
+        "top 3 creators by engagement rate on instagram",
+        roster(niche=None, sort_by="engagement_rate", platform="instagram", n=3),
+    ),
+    ("best creators by followers", [*roster(niche=None, sort_by="followers"), (G, {})]),
     # the roster as a whole: counts and orders by a number, across niches
     ("how many creators do we have?", roster(niche=None, platform=None)),
     ("how many creators are on the roster", roster(niche=None)),
