@@ -192,7 +192,8 @@ def follower_limit(routed: Route) -> str:
     The limit's figures are the user's, not a tool's, so the answer does not repeat them."""
     bounded = routed.min_followers is not None or routed.max_followers is not None
     on = f" on {PLATFORM_NAMES.get(routed.platform, routed.platform)}" if routed.platform else ""
-    limit = " (within your follower limit)" if bounded else ""
+    limit = f" (in the {routed.tier} tier)" if routed.tier else ""
+    limit = limit or (" (within your follower limit)" if bounded else "")
     return on + audience_in(routed) + limit + excluding(routed)
 
 
@@ -220,7 +221,9 @@ def roster_filters(routed: Route) -> tuple[str, str]:
     if routed.exclude:
         limits.append(excluding(routed))
     if routed.min_followers is not None or routed.max_followers is not None:
-        limits.append(" within your follower limit")
+        limits.append(
+            f" in the {routed.tier} tier" if routed.tier else " within your follower limit"
+        )
     if routed.max_rate is not None:
         limits.append(f" at {usd(routed.max_rate)} a post or less")
     if routed.niche:

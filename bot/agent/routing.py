@@ -52,6 +52,8 @@ class Route(BaseModel):
     # "not on TikTok", "not in the US", "but not fitness": platforms, countries (ISO codes)
     # and niche tags whose creators are left out.
     exclude: list[str] = Field(default_factory=list)
+    # The tier whose follower band the bounds are ("nano creators"), for the answer's words.
+    tier: str | None = None
     # FLAGGED: the flag codes asked about ("fake followers"); empty: any flag ("red flags").
     flags: list[str] = Field(default_factory=list)
     # The question is about warning signs: SCORE says whether the creator carries a flag
@@ -82,6 +84,13 @@ class Limits(TypedDict):
     platform: str | None
     country: str | None
     exclude: list[str]
+
+
+class Narrowing(Limits):
+    """What a question narrows its creators to, as a route keeps it: the limits, and the
+    tier they come from, if any, for the answer's words."""
+
+    tier: str | None
 
 
 class Context(BaseModel):
@@ -605,6 +614,11 @@ _TIER_NAMED = re.compile(
 )
 
 
+def _tier_named(text: str) -> str | None:
+    match = _TIER_NAMED.search(_plain(text))
+    return match.group(1) if match else None
+
+
 def tier_bounds(text: str) -> tuple[int | None, int | None]:
     """The follower band of a tier the question asks for ("nano creators": 0 to 9,999),
     or (None, None)."""
@@ -937,6 +951,7 @@ def route(
     follow_up = previous is not None and bool(_FOLLOW_UP.search(text) or len(text.split()) <= 6)
     inherited_niche = niche or (previous.niche if previous else None)
     low, high = parse_follower_bounds(question)
+    tier = _tier_named(question) if (low, high) == tier_bounds(question) else None
     bounded = low is not None or high is not None
     platform = find_platform(question)
     country = find_country(question)
@@ -951,15 +966,17 @@ def route(
         # else. A new question with a niche of its own starts afresh.
         if not bounded and not unlimited:
             low, high = previous.min_followers, previous.max_followers
+            tier = previous.tier
         platform = platform or previous.platform
         country = country or previous.country
         exclude = exclude or previous.exclude
-    sizes: Limits = {
+    sizes: Narrowing = {
         "min_followers": low,
         "max_followers": high,
         "platform": platform,
         "country": country,
         "exclude": exclude,
+        "tier": tier,
     }
 
     if _SECRET_WORDS.search(text) and _REVEAL_WORDS.search(text):

@@ -955,7 +955,13 @@ def test_nano_creators_are_nano(answerer: Answerer, scout: Scout) -> None:
     expected = scout.rank("beauty", n=5, max_followers=9_999)
     assert [c.handle for c in result.creators] == [c.handle for c in expected]
     assert result.creators and all(c.tier == "nano" for c in result.creators)
+    assert result.answer.startswith("**For beauty (in the nano tier), start with")
     assert_grounded(result)
+    counted = answerer.ask("how many nano creators do we have?")
+    view = scout.browse(max_followers=9_999)
+    assert counted.answer.startswith(
+        f"**{view.matching} of your {view.total} creators are in the nano tier**"
+    )
 
 
 def test_which_one_is_cheapest_after_a_list_weighs_everyone_the_list_named(
