@@ -123,6 +123,11 @@ _BUDGET_PATTERNS = [
         r"(?!\s*(?:followers?|subs|subscribers|views?|likes?|people|fans))"
     ),
     re.compile(_AMOUNT.removesuffix(r"\b") + r"\s?\$"),  # "750$"
+    # "plan 2k for gaming", "plan a 3k skincare push": an amount to plan is money.
+    re.compile(
+        r"\bplan\s+(?:(?:a|an|the|our)\s+)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|grand)\b"
+        r"(?!\s*(?:followers?|subs|subscribers|views?|likes?|people|fans))"
+    ),
     # "a fashion drop under 2k", "a launch for 5k": a bound on the campaign itself is money.
     re.compile(
         rf"\b{_CAMPAIGN}\s+(?:under|below|within|for|of|at|up to|max|capped at)\s+"

@@ -405,6 +405,7 @@ CASES: list[tuple[str, Expected]] = [
     ("what's the best mix of travel creators for 5 grand?", plan("travel", 5000.0)),
     ("what can I get for 750$ in fitness?", plan("fitness", 750.0)),
     ("plan skincare, budget: 10000", plan("skincare", 10000.0)),
+    ("plan 2k for gaming, not youtube", plan("gaming", 2000.0, exclude=["youtube"])),
     (
         "plan a running campaign with a budget of 40",
         [
@@ -570,6 +571,9 @@ def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:
         ("budget of -2k", None),
         ("a $0 budget", 0),
         ("a $1e9 budget", None),
+        ("plan 2k for gaming, not youtube", 2000),
+        ("plan a 3k skincare push", 3000),
+        ("plan for 50k followers", None),
         ("v2 budget", None),
     ],
 )
