@@ -492,7 +492,7 @@ _TOPIC_WORDS = re.compile(
 _HOW_MANY = re.compile(
     r"\bhow many\b(?!\s+followers?\b)(?!.*\b(?:should|need|needs|would|must|ought|to)\b)"
     r"(?=.*(?:\b(?:we|we've|our|us|you|roster|there|got|total|listed|altogether)\b"
-    r"|\bare (?:not )?(?:on|in|from)\b|\b(?:creators|influencers|accounts)\W*$))"
+    r"|\b(?:are (?:not )?)?(?:on|in|from)\b|\b(?:creators|influencers|accounts)\W*$))"
     r"|\b(?:number|count|total) of (?:[a-z]+\s+){0,2}(?:creators|influencers|accounts)\b"
     r"|\bhow (?:big|large) is (?:the|our) roster\b|\broster size\b"
     r"|\b(?:platforms?|networks?)\b.*\b(?:most|fewest) (?:creators|influencers|accounts)\b"
@@ -1128,6 +1128,11 @@ def route(
     ):
         # "and on TikTok?" after "how many creators do we have?": the same question, narrowed.
         return previous.model_copy(update={"niche": roster_niche, **sizes})
+    if follow_up and previous is not None and previous.intent == Intent.ROSTER:
+        # "and the lowest?" after "who has the highest engagement rate?": the other end.
+        flip = re.search(rf"\b(?:({_LOW})|{_HIGH})\b", text)
+        if flip and previous.sort_by != "score":
+            return previous.model_copy(update={"ascending": bool(flip.group(1))})
     # "what's the best engagement rate for micro-influencers?" asks about a number too.
     asks_about_a_metric = asks_about_a_metric or roster_order(text) is not None
     if asks_about_a_metric and not re.search(r"\b(who|which)\b", text):

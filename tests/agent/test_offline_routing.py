@@ -526,6 +526,19 @@ def test_a_roster_question_follows_up_in_its_thread(planner: OfflinePlanner) -> 
         "youtube",
     )
     assert planner.route("what about fitness?", turns).niche == "fitness"
+    # "and the lowest?" after the highest engagement rate: the other end of the same list.
+    highest = [("user", "which creator has the highest engagement rate?"), ("assistant", ".")]
+    lowest = planner.route("and the lowest?", highest)
+    assert (lowest.intent, lowest.sort_by, lowest.ascending) == (
+        Intent.ROSTER,
+        "engagement_rate",
+        True,
+    )
+    # "there" keeps the country the count was about.
+    uk = [("user", "how many creators in the UK?"), ("assistant", "36 of your 240 ...")]
+    assert planner.route("how many creators in the UK?").intent == Intent.ROSTER
+    there = planner.route("who has the highest engagement rate there?", uk)
+    assert (there.sort_by, there.country) == ("engagement_rate", "GB")
     # How many to hire is strategy, not a count of the roster.
     assert planner.route("how many creators should we work with?").intent != Intent.ROSTER
 
