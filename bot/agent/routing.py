@@ -508,7 +508,7 @@ _BY_METRIC = re.compile(
     r"|creators|influencers|accounts)\s+(?:them\s+|creators\s+|influencers\s+)?by\s+"
     r"(?P<by>engagement(?:\s+rates?)?|er|followers?|follower counts?|audience size|reach)\b"
     rf"|\b(?P<size>biggest|largest|smallest|tiniest|most popular|most followed)"
-    r"(?=\s+(?:creators?|influencers?|accounts?|one|of them)\b|\s*(?:$|[?.!,;]))"
+    r"(?=\s+(?:[a-z]+\s+)?(?:creators?|influencers?|accounts?|one|of them)\b|\s*(?:$|[?.!,;]))"
 )
 # "how much does @x charge?", "what's @x's rate?": the price of one creator's post.
 _ASKS_PRICE = re.compile(
@@ -1104,7 +1104,8 @@ def route(
         return Route(intent=Intent.FLAGGED, niche=niche, flags=previous.flags)
     # "best creators by followers" lists them, as "who has the most followers?" does.
     by = _BY_METRIC.search(text)
-    ordered = roster_order(text) if _ASKS_WHO.search(text) or (by and by["by"]) else None
+    listed_by = _ASKS_WHO.search(text) or _CREATORS_FRAGMENT.search(text) or (by and by["by"])
+    ordered = roster_order(text) if listed_by else None
     if _BEST_VALUE.search(text) and (_ASKS_WHO.search(text) or _TOPIC_WORDS.search(text)):
         ordered = ("cost_per_engagement", True)
     roster_niche = niche or (previous.niche if follow_up and previous else None)

@@ -238,6 +238,11 @@ CASES: list[tuple[str, Expected]] = [
     ),
     ("who's the biggest creator?", [*roster(niche=None, sort_by="followers"), (G, {})]),
     ("show me the smallest creators", roster(sort_by="followers", ascending=True)),
+    (
+        "who are our biggest tiktok creators",
+        [*roster(niche=None, sort_by="followers", platform="tiktok"), (G, {})],
+    ),
+    ("smallest fitness creators", roster(niche="fitness", sort_by="followers", ascending=True)),
     ("who's on TikTok?", roster(niche=None, platform="tiktok", sort_by="score")),
     ("best instagram creators", roster(niche=None, platform="instagram")),
     ("top 5 creators", roster(niche=None, n=5)),
