@@ -928,6 +928,8 @@ class OfflinePlanner:
             return Draft(answer="None of those handles are in the roster.", footer=EXAMPLES)
         if routed.order == "rate":
             return self._compare_rates(cards)
+        if routed.sort_by in ("followers", "engagement_rate"):
+            return self._compare_by(routed, cards)
         best = cards[0]
         fit = f" for {routed.niche}" if routed.niche else ""
         lead = f"**{best.handle} comes out ahead{fit}** with a score of {best.score:.0f}/100"
@@ -939,6 +941,32 @@ class OfflinePlanner:
         if quotes:
             parts.append("What the guidance weighs most:\n" + quote_block(quotes))
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    @staticmethod
+    def _compare_by(routed: Route, cards: list[ScoreCard]) -> Draft:
+        """Creators already named, by followers or engagement rate ("which one has more
+        followers?"), most first (fewest with `ascending`), each with their score."""
+        if routed.sort_by == "followers":
+            key, show = (lambda c: c.followers), (lambda c: followers(c.followers))
+            what = ("fewer" if routed.ascending else "more") + " followers"
+        else:
+            key, show = (lambda c: c.engagement_rate), (lambda c: percent(c.engagement_rate))
+            what = ("a lower" if routed.ascending else "a higher") + " engagement rate"
+        ordered = sorted(cards, key=key, reverse=not routed.ascending)
+        first = ordered[0]
+        if len(ordered) > 2:
+            what = what.replace("more", "the most").replace("fewer", "the fewest")
+            what = what.replace("a higher", "the highest").replace("a lower", "the lowest")
+        others = ", ".join(f"{c.handle} {show(c)}" for c in ordered[1:])
+        lead = f"**{first.handle} has {what}, {show(first)}** (then {others})."
+        parts = [lead, "\n".join(creator_line(c) for c in ordered)]
+        if routed.sort_by == "followers":
+            best = max(cards, key=lambda c: c.score)
+            parts.append(
+                f"On score, which weighs engagement and cost over reach, {best.handle} "
+                f"leads with {best.score:.0f}/100."
+            )
+        return Draft(answer="\n\n".join(parts), creators=ordered)
 
     @staticmethod
     def _compare_rates(cards: list[ScoreCard]) -> Draft:

@@ -464,6 +464,19 @@ _THEM = re.compile(
     r"\b(them|these|those|the (top|first) ?(\d+|two|three|four|five)?|both|which one|the two"
     r"|either)\b"
 )
+# "more followers", "higher engagement", "more engaged", "smaller": a comparison by a number.
+_MORE_OF = re.compile(
+    r"\b(?:(?P<less>fewer|less|lower|smaller)|more|most|higher|highest|bigger|biggest|larger)"
+    r"\s+(?:[a-z]+\s+)?(?P<metric>followers?|following|audiences?|reach|engag\w*|er)\b"
+    r"|\b(?P<size>bigger|biggest|larger|smaller)\b"
+)
+
+
+def _more_metric(match: re.Match[str]) -> RosterSort:
+    metric = match["metric"] or "followers"
+    return "engagement_rate" if metric.startswith(("engag", "er")) else "followers"
+
+
 # "tell me more about the second one": a creator the last list named, by position (after a
 # list only: answers about one creator move it to the front of what was mentioned).
 _ORDINAL = re.compile(
@@ -1046,8 +1059,11 @@ def route(
         and niche is None
         and (_THEM.search(text) or re.search(r"\bwho(?:'s| is)\b", text))
     )
+    # "which one has more followers?", "which is more engaged?": the same creators, by that.
+    more = _MORE_OF.search(text) if niche is None else None
+    more = more if more and re.search(r"\b(?:which|who)\b|\bthem\b", text) else None
     if len(context.mentioned) >= 2 and (
-        cheaper or (_COMPARE_CUES.search(text) and _THEM.search(text))
+        cheaper or more or (_COMPARE_CUES.search(text) and _THEM.search(text))
     ):
         # "which one is cheapest?" after a list of five weighs all five, not the first two
         # or three; "both" and "either" are two.
@@ -1057,6 +1073,8 @@ def route(
             handles=context.mentioned[:count],
             niche=inherited_niche,
             order="rate" if cheaper else "score",
+            sort_by="score" if cheaper or not more else _more_metric(more),
+            ascending=bool(more and more["less"]),
         )
     if (
         _BENCHMARK.search(text)

@@ -1043,3 +1043,22 @@ def test_a_rate_cap_keeps_to_it_and_top_asks_for_the_best_within_it(
     assert all(0 < c.rate_usd <= 1000 for c in result.creators)
     assert result.answer.startswith(f"**{view.creators[0].handle} scores best among your ")
     assert_grounded(result, view)
+
+
+def test_which_one_has_more_followers_compares_the_named_creators_by_it(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: "Which niche is the campaign for?", and "which is more engaged?" was not
+    # understood.
+    answerer.ask("compare @greenrunner and @plantpowered.lifts", conversation_key="more")
+    result = answerer.ask("which one has more followers?", conversation_key="more")
+    cards = sorted(
+        scout.compare(["@greenrunner", "@plantpowered.lifts"]), key=lambda c: -c.followers
+    )
+    assert [c.handle for c in result.creators] == [c.handle for c in cards]
+    assert result.answer.startswith(f"**{cards[0].handle} has more followers, ")
+    assert_grounded(result)
+    engaged = answerer.ask("and which is more engaged?", conversation_key="more")
+    best = max(cards, key=lambda c: c.engagement_rate)
+    assert engaged.answer.startswith(f"**{best.handle} has a higher engagement rate, ")
+    assert_grounded(engaged)
