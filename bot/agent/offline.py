@@ -1025,8 +1025,11 @@ class OfflinePlanner:
             f"**For {scope}{',' if routed.exclude else ''} within {usd(result.budget)}, book "
             f"{handles_list(result.creators)}:** {usd(result.total_cost)} in total for about "
             f"{result.expected_engagements:,.0f} expected engagements per post, "
-            f"{usd(result.remaining)} left. No other set within the budget gets more engagements."
+            f"{usd(result.remaining)} left. "
         )
+        lead += "No other set within the budget gets more engagements."
+        if result.remaining > result.total_cost:
+            lead = f"{lead} {self._unspent(routed, result, box)}".rstrip()
         parts = [lead + left_out(result), "\n".join(creator_line(c) for c in result.creators)]
         quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.PLAN], limit=1)
         if quotes:
@@ -1037,6 +1040,28 @@ class OfflinePlanner:
         )
         return Draft(
             answer="\n\n".join(parts), citations=quotes, creators=result.creators, note=note
+        )
+
+    @staticmethod
+    def _unspent(routed: Route, result: PlanResult, box: ToolBox) -> str:
+        """Why most of a budget is left: everyone who fits is booked, or the next fit costs
+        more than what is left."""
+        if len(result.creators) == result.candidates:
+            return (
+                "That is every unflagged creator with a rate who fits, so the rest stays "
+                "unspent: widen the niche or the limits to use it."
+            )
+        booked = {c.handle for c in result.creators}
+        cheapest_first = box.find_creators(
+            routed.niche or "", n=MAX_CREATORS, order_by="rate", **_bounds(routed)
+        )
+        unbooked = [c for c in cheapest_first if c.rate_usd > 0 and c.handle not in booked]
+        if not unbooked:
+            return ""
+        nxt = unbooked[0]
+        return (
+            f"The cheapest fit not booked, {nxt.handle}, charges {usd(nxt.rate_usd)} a post, "
+            f"more than the {usd(result.remaining)} left."
         )
 
     def _shortlist(self, routed: Route, box: ToolBox) -> Draft:

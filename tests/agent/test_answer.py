@@ -1062,3 +1062,23 @@ def test_which_one_has_more_followers_compares_the_named_creators_by_it(
     best = max(cards, key=lambda c: c.engagement_rate)
     assert engaged.answer.startswith(f"**{best.handle} has a higher engagement rate, ")
     assert_grounded(engaged)
+
+
+def test_a_plan_that_leaves_most_of_the_budget_says_why(answerer: Answerer, scout: Scout) -> None:
+    # Before: "$230 in total ... $2,270 left. No other set within the budget gets more
+    # engagements." and nothing on why most of the budget was left.
+    result = answerer.ask("plan $2500 for beauty on tiktok")
+    plan = scout.plan("beauty", 2500, platform="tiktok")
+    booked = {c.handle for c in plan.creators}
+    nxt = next(
+        c
+        for c in scout.rank("beauty", n=10, order="rate", platform="tiktok")
+        if c.handle not in booked and c.rate_usd > 0
+    )
+    assert nxt.rate_usd > plan.remaining
+    assert f"The cheapest fit not booked, {nxt.handle}, charges ${nxt.rate_usd:,.0f} a post" in (
+        result.answer
+    )
+    assert_grounded(result, plan, nxt)
+    everyone = answerer.ask("plan $3k skincare with creators under 50k followers on instagram")
+    assert "That is every unflagged creator with a rate who fits" in everyone.answer

@@ -453,7 +453,12 @@ CASES: list[tuple[str, Expected]] = [
     ("what tier is @greenrunner?", score("@greenrunner")),
     (
         "find me someone for a sustainable fashion drop under 2k",
-        plan("sustainable fashion", 2000.0),
+        # most of the budget is left: the cheapest fit not booked says why
+        [
+            plan("sustainable fashion", 2000.0)[0],
+            ("find_creators", {"niche": "sustainable fashion", "order_by": "rate"}),
+            (G, {}),
+        ],
     ),
     ("€3000 for travel creators", rec("travel")),
     ("plan running for 1,500 GBP", rec("running")),
