@@ -890,6 +890,17 @@ class OfflinePlanner:
                 else f"**{card.handle} has no rate on file** (score {card.score:.0f}/100{fit}): "
                 "add it to the roster to plan with them."
             ]
+        elif routed.sort_by == "followers" and card.followers:
+            parts = [
+                f"**{card.handle} has {followers(card.followers)} followers on "
+                f"{PLATFORM_NAMES.get(card.platform, card.platform)}** ({card.tier} tier, score "
+                f"{card.score:.0f}/100{fit})."
+            ]
+        elif routed.sort_by == "engagement_rate" and card.followers:
+            parts = [
+                f"**{card.handle}'s engagement rate is {percent(card.engagement_rate)}** per "
+                f"post, by followers (score {card.score:.0f}/100{fit}): {why(card).split(';')[0]}."
+            ]
         else:
             parts = [f"**{card.handle} scores {card.score:.0f}/100{fit}.**"]
         if routed.warning_signs:

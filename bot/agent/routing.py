@@ -525,7 +525,7 @@ _BY_METRIC = re.compile(
 )
 # "how much does @x charge?", "what's @x's rate?": the price of one creator's post.
 _ASKS_PRICE = re.compile(
-    r"\bhow much\b|\b(?:charges?|charging|rates?|prices?|pricing|fees?|costs?)\b"
+    r"\bhow much\b|\b(?:charges?|charging|(?<!engagement )rates?|prices?|pricing|fees?|costs?)\b"
     r"(?!\s+per\s+(?:engagement|view|click|like|mille|thousand))"
 )
 _CREATORS_FRAGMENT = re.compile(
@@ -1050,6 +1050,12 @@ def route(
             order="rate"
             if _ASKS_PRICE.search(_HANDLE.sub(" ", text))
             or (budget is not None and _PER_POST.search(text))
+            else "score",
+            # "how many followers does @x have?", "what's @x's engagement rate?"
+            sort_by="followers"
+            if re.search(r"\bhow (?:many|big)\b|\bfollow(?:ers?|ing)\b|\bsize\b|\btier\b", text)
+            else "engagement_rate"
+            if re.search(r"\bengagement\b|\ber\b", text)
             else "score",
         )
     # "which one is cheaper?" after a comparison weighs the same creators by rate; "who is the

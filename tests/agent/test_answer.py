@@ -1082,3 +1082,21 @@ def test_a_plan_that_leaves_most_of_the_budget_says_why(answerer: Answerer, scou
     assert_grounded(result, plan, nxt)
     everyone = answerer.ask("plan $3k skincare with creators under 50k followers on instagram")
     assert "That is every unflagged creator with a rate who fits" in everyone.answer
+
+
+def test_asking_one_creators_followers_or_engagement_rate_leads_with_it(
+    answerer: Answerer, scout: Scout
+) -> None:
+    card = scout.card("@greenrunner")
+    followers = answerer.ask("how many followers does @greenrunner have?")
+    assert followers.answer.startswith(
+        f"**@greenrunner has {card.followers / 1000:.1f}k followers on Instagram** "
+        f"({card.tier} tier"
+    )
+    rate = answerer.ask("what's greenrunner's engagement rate?")
+    # "engagement rate" is no price: not "@greenrunner charges $300 a post".
+    assert rate.answer.startswith(
+        f"**@greenrunner's engagement rate is {card.engagement_rate * 100:.1f}%** per post"
+    )
+    assert_grounded(followers)
+    assert_grounded(rate)
