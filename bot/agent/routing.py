@@ -505,10 +505,14 @@ _TOPIC_WORDS = re.compile(
 _HOW_MANY = re.compile(
     r"\bhow many\b(?!\s+followers?\b)(?!.*\b(?:should|need|needs|would|must|ought|to)\b)"
     r"(?=.*(?:\b(?:we|we've|our|us|you|roster|there|got|total|listed|altogether)\b"
-    r"|\b(?:are (?:not )?)?(?:on|in|from)\b|\b(?:creators|influencers|accounts)\W*$))"
+    r"|\b(?:are (?:not )?)?(?:on|in|from)\b|\b(?:fit|fits|match|suit|cover)\b"
+    r"|\b(?:creators|influencers|accounts)\W*$))"
     r"|\b(?:number|count|total) of (?:[a-z]+\s+){0,2}(?:creators|influencers|accounts)\b"
     r"|\bhow (?:big|large) is (?:the|our) roster\b|\broster size\b"
     r"|\b(?:platforms?|networks?)\b.*\b(?:most|fewest) (?:creators|influencers|accounts)\b"
+)
+_HOW_MANY_TO_HIRE = re.compile(
+    r"\bhow many\b(?!\s+followers?\b).*\b(?:should|need|needs|ought to|is ideal|is best)\b"
 )
 # "who has the highest engagement rate?", "who's the biggest creator?": the roster ordered
 # by a number. Not "the most engaged" (a ranking by score) nor "lowest cost per engagement".
@@ -1133,6 +1137,9 @@ def route(
     if _BEST_VALUE.search(text) and (_ASKS_WHO.search(text) or _TOPIC_WORDS.search(text)):
         ordered = ("cost_per_engagement", True)
     roster_niche = niche or (previous.niche if follow_up and previous else None)
+    if _HOW_MANY_TO_HIRE.search(text):
+        # "how many micro-influencers should a brand work with?": strategy, not a count.
+        return Route(intent=Intent.GUIDANCE)
     if _HOW_MANY.search(text) or ordered:
         sort_by, ascending = ordered or ("score", False)
         return Route(

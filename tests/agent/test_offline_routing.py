@@ -217,6 +217,10 @@ CASES: list[tuple[str, Expected]] = [
     ("how many creators are on the roster", roster(niche=None)),
     ("how many tiktok creators are on the roster?", roster(niche=None, platform="tiktok")),
     ("how many fitness creators do we have?", roster(niche="fitness")),
+    ("how many creators fit vegan fitness?", roster(niche="vegan fitness")),
+    # how many to hire is strategy: the guidance, not a count nor "which niche?"
+    ("how many micro-influencers should a brand work with?", GUIDE),
+    ("how many creators do i need for a launch?", GUIDE),
     ("which platform has the most creators?", roster(niche=None, sort_by="score")),
     (
         "which creator has the highest engagement rate?",
