@@ -311,12 +311,15 @@ def roster_lead(view: RosterView, routed: Route) -> str:
                 return f"**No creator {where} has a rate on file.**"
             tied = [c for c in priced if c.rate_usd == priced[0].rate_usd]
             price = usd(priced[0].rate_usd)
+            most = "least" if view.ascending else "most"
             if len(tied) > 1:
-                lead = f"**{handles_list(tied)} charge the least {where}, {price} a post each.**"
+                lead = f"**{handles_list(tied)} charge the {most} {where}, {price} a post each.**"
                 if len(tied) == len(view.creators):
                     lead += " More creators may charge the same."
-            else:
+            elif view.ascending:
                 lead = f"**{first.handle} is the cheapest {where}, at {price} a post.**"
+            else:
+                lead = f"**{first.handle} charges the most {where}, {price} a post.**"
             return lead + f" {_count_of(view.matching)} in all."
     if does:
         return f"**{view.matching:,} of your {_count_of(view.total)} {does}.**"

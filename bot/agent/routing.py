@@ -511,6 +511,11 @@ _HOW_MANY = re.compile(
     r"|\bhow (?:big|large) is (?:the|our) roster\b|\broster size\b"
     r"|\b(?:platforms?|networks?)\b.*\b(?:most|fewest) (?:creators|influencers|accounts)\b"
 )
+# "who charges the most?", "the most expensive creator": rates per post, highest first.
+_PRICIEST = re.compile(
+    r"\b(?:most expensive|priciest|costliest|(?:charges?|costs?) the most"
+    r"|highest[- ](?:rates?|prices?|fees?|priced))\b(?!\s+per\b)"
+)
 _HOW_MANY_TO_HIRE = re.compile(
     r"\bhow many\b(?!\s+followers?\b).*\b(?:should|need|needs|ought to|is ideal|is best)\b"
 )
@@ -582,6 +587,8 @@ _FILLER = {
     "collabs", "promo", "activation",
     # tiers, which set follower bounds ("nano creators for beauty")
     "nano", "mid", "macro", "mega", "tier", "mid-tier", "sized", "size", "level",
+    # hedges ("ideally creators under 50k")
+    "ideally", "preferably", "maybe", "probably", "mostly", "mainly", "possibly",
     # asking about the roster as a whole ("our whole roster overall")
     "overall", "whole", "entire", "every", "everyone", "everybody", "altogether",
     # the slash command's words, typed to the bot ("rank vegan fitness", "/scout rank ...")
@@ -854,6 +861,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     # What a question asks about the creators (price, size, warning signs) is no niche.
     for pattern in (
         _CHEAPEST,
+        _PRICIEST,
         _BY_METRIC,
         _HOW_MANY,
         _TRUSTWORTHY,
@@ -1134,6 +1142,8 @@ def route(
     by = _BY_METRIC.search(text)
     listed_by = _ASKS_WHO.search(text) or _CREATORS_FRAGMENT.search(text) or (by and by["by"])
     ordered = roster_order(text) if listed_by else None
+    if _PRICIEST.search(text) and not handles:  # "who charges the most?"
+        ordered = ("rate", False)
     if _BEST_VALUE.search(text) and (_ASKS_WHO.search(text) or _TOPIC_WORDS.search(text)):
         ordered = ("cost_per_engagement", True)
     roster_niche = niche or (previous.niche if follow_up and previous else None)

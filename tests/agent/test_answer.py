@@ -1100,3 +1100,17 @@ def test_asking_one_creators_followers_or_engagement_rate_leads_with_it(
     )
     assert_grounded(followers)
     assert_grounded(rate)
+
+
+def test_who_charges_the_most_is_the_highest_rate(answerer: Answerer, scout: Scout) -> None:
+    # Before: "who charges the most?" was not understood, and "which creator is the most
+    # expensive?" asked for a niche.
+    view = scout.browse(sort_by="rate", n=5)
+    for question in ("who charges the most?", "which creator is the most expensive?"):
+        result = answerer.ask(question)
+        top = view.creators[0]
+        assert result.answer.startswith(
+            f"**{top.handle} charges the most on the roster, ${top.rate_usd:,.0f} a post.**"
+        )
+        assert [c.handle for c in result.creators] == [c.handle for c in view.creators]
+        assert_grounded(result, view)

@@ -218,6 +218,9 @@ CASES: list[tuple[str, Expected]] = [
     ("how many tiktok creators are on the roster?", roster(niche=None, platform="tiktok")),
     ("how many fitness creators do we have?", roster(niche="fitness")),
     ("how many creators fit vegan fitness?", roster(niche="vegan fitness")),
+    # the priciest: rates per post, highest first
+    ("who charges the most?", roster(niche=None, sort_by="rate", ascending=False)),
+    ("most expensive fitness creators", roster(niche="fitness", sort_by="rate", ascending=False)),
     # how many to hire is strategy: the guidance, not a count nor "which niche?"
     ("how many micro-influencers should a brand work with?", GUIDE),
     ("how many creators do i need for a launch?", GUIDE),
@@ -648,6 +651,8 @@ def test_find_handles_in_order_with_and_without_at() -> None:
         ("who'd you recommend for a skincare brand targeting Gen Z?", "skincare"),
         ("creators for vegan snacks aimed at gen z", "vegan snacks"),
         ("compare the top 3 skincare creators", "skincare"),
+        # a hedge is no niche
+        ("ideally creators under 50k followers on Instagram", None),
         # a count is a size, never the niche
         ("a good engagement rate for a 20k instagram account?", None),
         ("vegan creators for 20k followers", "vegan"),
