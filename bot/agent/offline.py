@@ -577,6 +577,11 @@ class OfflinePlanner:
                 draft = self._recommend_niche(routed.model_copy(update={"niche": guess}), box)
                 draft.answer = f"I read _{routed.niche}_ as **{guess}**.\n\n{draft.answer}"
                 return draft
+            if not any(_bounds(routed).values()):
+                # Nobody covers the whole brief ("eco fitness"): who covers part of it.
+                closest = box.closest_creators(routed.niche, n=routed.count)
+                if closest:
+                    return self._closest(routed.niche, closest)
             return Draft(answer=f"No creator in the roster fits **{scope}** yet.")
         top = cards[:3]
         quotes, note = self.guidance(box, _GUIDANCE_QUERY[Intent.RECOMMEND], limit=2)
@@ -598,6 +603,25 @@ class OfflinePlanner:
             "**Add to shortlist** or `/scout shortlist add CAMPAIGN @handle`."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    @staticmethod
+    def _closest(niche: str, cards: Sequence[ScoreCard]) -> Draft:
+        """No creator fits all of `niche`: those who fit part of it, and how to go on."""
+        lead = (
+            f"**No creator in the roster fits all of {niche}.** The closest fit part of it "
+            "(each line says which part), best fit first:"
+        )
+        return Draft(
+            answer="\n\n".join(
+                [
+                    lead,
+                    "\n".join(creator_line(c) for c in cards),
+                    "**Next:** rank one part on its own (`/scout rank NICHE`), or pair two "
+                    "creators who each cover a part.",
+                ]
+            ),
+            creators=list(cards),
+        )
 
     def _niche_guess(self, niche: str) -> str | None:
         """The niche with mistyped roster niches corrected ("sknicare" -> "skincare"), or

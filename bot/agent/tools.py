@@ -81,6 +81,8 @@ class ScoutService(Protocol):
         max_rate: float | None = None,
     ) -> RosterView: ...
 
+    def closest(self, niche: str, n: int = 10) -> list[ScoreCard]: ...
+
     def flagged(
         self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10
     ) -> FlaggedCreators: ...
@@ -210,6 +212,14 @@ class ToolBox:
                 country=country,
                 exclude=exclude,
             ),
+        )
+
+    def closest_creators(self, niche: str, n: int = 5) -> list[ScoreCard]:
+        n = max(1, min(n, MAX_CREATORS))
+        return self._run(
+            "closest_creators",
+            {"niche": niche, "n": n},
+            lambda: self.scout.closest(niche, n),
         )
 
     def browse_roster(
@@ -455,6 +465,21 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         )
 
     @tool(parse_docstring=True)
+    def closest_creators(niche: str, n: int = 5) -> str:
+        """When find_creators finds no one for a niche that combines several interests
+        ("eco fitness"): the unflagged creators who fit part of it, best fit first, as
+        score cards. Empty when someone fits the whole niche (use find_creators then).
+
+        Say plainly that none fits the whole niche; each card's niche_fit reason says
+        which part it matches.
+
+        Args:
+            niche: The campaign's niche or brief, e.g. "eco fitness".
+            n: How many creators to return (1 to 10).
+        """
+        return _guarded(lambda: box.closest_creators(niche, n))
+
+    @tool(parse_docstring=True)
     def browse_roster(
         niche: str | None = None,
         sort_by: RosterSort = "score",
@@ -624,6 +649,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
     return [
         search_guidance,
         find_creators,
+        closest_creators,
         browse_roster,
         find_flagged_creators,
         score_creator,

@@ -59,6 +59,11 @@ def ask(
         show(result)
 
 
+# Below this terminal width the creators table leaves out the flags column and lists the
+# flagged creators under it instead.
+_FLAGS_COLUMN_MIN_WIDTH = 100
+
+
 def show(result: AskResult) -> None:
     """The answer for people: text, a creators table and the sources."""
     from rich.console import Console
@@ -75,24 +80,39 @@ def show(result: AskResult) -> None:
     answer = re.sub(r"(?m)^(> .*)$(?=\n> )", r"\1  ", result.answer).replace("<", "&lt;")
     console.print(Markdown(answer))
     if result.creators:
+        flagged = [card for card in result.creators if card.flags]
+        # On a narrow terminal the flags go under the table, so handles, tiers and numbers
+        # are printed whole (people copy a handle into the next command).
+        flags_column = bool(flagged) and console.width >= _FLAGS_COLUMN_MIN_WIDTH
+        columns = ["handle", "tier", "followers", "ER", "rate", "$/eng.", "score"]
         table = Table(title="Creators", title_justify="left")
-        for column in ("handle", "tier", "followers", "ER", "rate", "$/eng.", "score", "flags"):
-            table.add_column(column, justify="left" if column in {"handle", "tier"} else "right")
+        for column in [*columns, *(["flags"] if flags_column else [])]:
+            table.add_column(
+                column,
+                justify="left" if column in {"handle", "tier"} else "right",
+                no_wrap=column != "flags",
+            )
         for card in result.creators:
             # A rate of 0 is an empty cell (no rate on file), and 0 followers means none on
             # file: neither makes a measured $0.00 per engagement or 0.0% rate.
             cpe = card.cost_per_engagement if card.rate_usd else None
-            table.add_row(
+            row = [
                 card.handle,
                 card.tier,
                 f"{card.followers:,}",
                 f"{card.engagement_rate * 100:.1f}%" if card.followers else "-",
                 usd(card.rate_usd) if card.rate_usd else "-",
-                "-" if cpe is None else f"${cpe:,.2f}",
+                "-" if cpe is None else usd(cpe),
                 f"{card.score:.0f}",
-                ", ".join(f.code for f in card.flags) or "-",
-            )
+            ]
+            if flags_column:
+                row.append(", ".join(f.code for f in card.flags) or "-")
+            table.add_row(*row)
         console.print(table)
+        if flagged and not flags_column:
+            for card in flagged:
+                codes = ", ".join(f.code for f in card.flags)
+                console.print(f"[red]flagged[/red] {card.handle}: {codes}", highlight=False)
     if result.citations:
         console.print("[bold]Sources[/bold]")
         # Several quotes may come from one document: list it once, as Slack does.

@@ -268,6 +268,17 @@ def test_a_mistyped_niche_that_fits_no_one_is_ranked_as_the_roster_niche_it_mean
     assert "I read" not in unknown.answer
 
 
+def test_a_niche_nobody_fits_whole_gets_the_creators_who_fit_part(answerer: Answerer) -> None:
+    # It said only "No creator in the roster fits eco fitness yet."
+    result = answerer.ask("who should we partner with for eco fitness?")
+    assert result.answer.startswith("**No creator in the roster fits all of eco fitness.**")
+    assert result.creators
+    fits = [next(p.value for p in c.breakdown if p.name == "niche_fit") for c in result.creators]
+    assert all(0.4 <= fit < 0.7 for fit in fits) and fits == sorted(fits, reverse=True)
+    assert all(not c.flags for c in result.creators)
+    assert_grounded(result)
+
+
 def test_which_niches_lists_the_roster_niches(answerer: Answerer, scout: Scout) -> None:
     result = answerer.ask("which niches do you cover?")
     assert result.answer.startswith("Your roster's creators are tagged with these niches: ")

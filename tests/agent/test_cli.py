@@ -109,6 +109,22 @@ def test_people_get_the_answer_a_table_and_sources(env: Path) -> None:
         assert text in result.stdout
 
 
+@pytest.mark.parametrize("columns", ["80", "140"])
+def test_the_creators_table_prints_handles_whole_at_any_width(env: Path, columns: str) -> None:
+    # At 80 columns it read "@plantpowered…" and "mi…" (micro): a handle nobody could copy.
+    result = CliRunner().invoke(
+        app, ["ask", "which creators have suspicious followers?"], env={"COLUMNS": columns}
+    )
+    assert result.exit_code == 0, result.output
+    table = result.stdout[result.stdout.index("Creators") :]
+    assert "…" not in table
+    assert max(len(line) for line in table.splitlines()) <= int(columns)
+    header = next(line for line in table.splitlines() if "handle" in line)
+    assert ("flags" in header) == (columns == "140")
+    assert ("flagged @" in table) == (columns == "80")
+    assert "growth_spike" in table
+
+
 def test_cold_process_prints_exactly_one_json_document(env: Path) -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "why micro-influencers?", "--json"],

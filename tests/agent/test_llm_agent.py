@@ -24,6 +24,7 @@ from tests.agent.scripted_model import ScriptedChatModel, call
 READ_ONLY_TOOLS = [
     "search_guidance",
     "find_creators",
+    "closest_creators",
     "browse_roster",
     "find_flagged_creators",
     "score_creator",
