@@ -514,6 +514,8 @@ class OfflinePlanner:
                 return self._benchmarks(routed, box)
             case Intent.GUIDANCE if routed.tiers:
                 return self._tiers(routed, box)
+            case Intent.GUIDANCE if routed.scoring:
+                return self._scoring(box)
             case Intent.GUIDANCE:
                 return self._guidance_answer(question, box)
             case _:
@@ -744,6 +746,38 @@ class OfflinePlanner:
         parts.append(
             "**Next:** ask _who should we partner with for <your niche>?_, with a follower "
             "limit to keep the list within a tier."
+        )
+        return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
+
+    def _scoring(self, box: ToolBox) -> Draft:
+        """How the score is made: its parts, weights and thresholds, and the flags."""
+        method = box.scoring_method()
+        rows = [
+            f"- **{part.name.replace('_', ' ')}** ({part.weight:.0%} of the score"
+            + (
+                f", {part.weight_without_niche:.0%} when no niche is asked"
+                if part.weight_without_niche
+                else ", counted only when a niche is asked"
+            )
+            + f"): {part.measures}."
+            for part in method.components
+        ]
+        parts = [
+            f"**Each creator's score (0 to {method.max_score}) is a weighted sum of these "
+            "parts, each read from 0 to 1:**\n" + "\n".join(rows),
+            "Follower count has no weight of its own: reach is not rewarded for its own sake.",
+        ]
+        quotes, note = self.guidance(box, "micro-influencers higher engagement rates trust", 1)
+        if quotes:
+            parts[-1] += " From the guidance:\n" + quote_block(quotes)
+        flags = "\n".join(f"- `{code}`: {rule}." for code, rule in method.flags.items())
+        parts.append(
+            "**Flags are separate from the score:** a flagged creator is left out of rankings "
+            "and plans unless you ask for them.\n" + flags
+        )
+        parts.append(
+            "**Next:** `/scout score @handle` shows one creator's parts, each with its value, "
+            "weight and a one-line reason."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
 

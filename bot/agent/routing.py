@@ -66,6 +66,8 @@ class Route(BaseModel):
     # GUIDANCE about what engagement rate to expect ("what's a good engagement rate for a 20k
     # Instagram account?"): the published benchmarks, for `platform` and `followers` if given.
     benchmarks: bool = False
+    # GUIDANCE about how the score is made ("how is the score calculated?").
+    scoring: bool = False
     # ROSTER: the roster as a whole ("how many creators do we have?", "who has the most
     # followers?"), ordered by `sort_by`, lowest first with `ascending`; `counting`: the
     # question asks how many; `max_rate`: a cap on the rate per post ("under $300 a post").
@@ -331,6 +333,21 @@ _BENCHMARK = re.compile(
 _ACCOUNT_SIZE = re.compile(
     _COUNT + r"\s*(?:(?:instagram|insta|ig|tik\s?tok|youtube|yt|threads)\s+)?"
     r"(?:accounts?|creators?|influencers?|pages?|profiles?|channels?)\b"
+)
+# "how is the score calculated?", "what goes into the score?", "what does a score of 80
+# mean?": how Scout scores, not a creator's score.
+_SCORE_WORD = r"(?:the\s+|your\s+|a\s+|creator\s+|scout\s+|these\s+)?scor(?:e|es|ing)"
+_SCORING = re.compile(
+    rf"\bhow\s+(?:is|are|do\s+you|does(?:\s+scout|\s+it)?|did\s+you)\s+{_SCORE_WORD}"
+    r"(?:\s+(?:creators|influencers|them))?"
+    r"(?:\s+(?:calculated|computed|worked\s+out|determined|made|built|weighted|work|get\s+\w+))?"
+    r"\s*\W*$"
+    rf"|^(?:please\s+)?explain\s+(?:how\s+you\s+score|{_SCORE_WORD})\s*\W*$"
+    rf"|\bwhat\s+(?:goes|go)\s+into\s+{_SCORE_WORD}"
+    rf"|\bwhat(?:'s|\s+is|\s+are)\s+{_SCORE_WORD}\s+based\s+on"
+    rf"|\bwhat\s+does\s+(?:a\s+|the\s+)?scor(?:e|ing)(?:\s+of\s+\d+)?\s+mean"
+    r"|\bscor(?:e|ing)\s+(?:formula|method|methodology|weights?|breakdown\s+mean)"
+    r"|\bhow\s+(?:are|do\s+you)\s+(?:creators|influencers)\s+(?:scored|ranked|rated)"
 )
 _NOT_TIERS = re.compile(r"\b(?:better|best|worth|why|outperform|effective|should)\b")
 _FOLLOWER_COUNT = re.compile(_COUNT + _FOLLOWERS)
@@ -1107,6 +1124,8 @@ def route(
             platform=find_platform(text),
             followers=followers,
         )
+    if _SCORING.search(text) and not _HANDLE.search(text):
+        return Route(intent=Intent.GUIDANCE, scoring=True)
     if _TIERS.search(text) and not _NOT_TIERS.search(text):
         stated = _FOLLOWER_COUNT.search(text)
         followers = _count(*stated.groups()) if stated else None

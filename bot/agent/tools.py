@@ -28,6 +28,7 @@ from bot.scoring.models import (
     RosterSort,
     RosterView,
     ScoreCard,
+    ScoringMethod,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ class ScoutService(Protocol):
     ) -> RosterView: ...
 
     def closest(self, niche: str, n: int = 10) -> list[ScoreCard]: ...
+
+    def scoring_method(self) -> ScoringMethod: ...
 
     def flagged(
         self, niche: str | None = None, codes: Sequence[str] = (), n: int = 10
@@ -342,6 +345,9 @@ class ToolBox:
         return self._run(
             "follower_tiers", {"followers": followers}, lambda: follower_tiers(followers)
         )
+
+    def scoring_method(self) -> ScoringMethod:
+        return self._run("scoring_method", {}, self.scout.scoring_method)
 
     def engagement_benchmarks(
         self, platform: str | None = None, followers: int | None = None
@@ -632,6 +638,16 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         return _guarded(lambda: box.follower_tiers(followers))
 
     @tool(parse_docstring=True)
+    def scoring_method() -> str:
+        """How the 0-100 creator score is made: each component with its weight (with and
+        without a niche in the question) and what it measures, the flag rules, and the niche
+        fit needed to count as fitting a brief.
+
+        Use it for "how is the score calculated?" or "what does the score mean?".
+        """
+        return _guarded(box.scoring_method)
+
+    @tool(parse_docstring=True)
     def engagement_benchmarks(platform: str | None = None, followers: int | None = None) -> str:
         """The published engagement-rate benchmarks the scores compare creators with, by
         platform and follower band (low and high are fractions: 0.0084 means 0.84%; each
@@ -658,4 +674,5 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         read_shortlist,
         follower_tiers,
         engagement_benchmarks,
+        scoring_method,
     ]

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.scoring.benchmarks import PLATFORM_LABELS
-from bot.scoring.models import Component, Flag, FollowerTiers, TierBand
+from bot.scoring.models import (
+    Component,
+    Flag,
+    FollowerTiers,
+    ScoreComponent,
+    ScoringMethod,
+    TierBand,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -412,3 +419,44 @@ def follower_tiers(followers: int | None = None) -> FollowerTiers:
         tier=TIERS[int(np.searchsorted(TIER_EDGES, followers, side="right"))],
         in_micro_range=MICRO_RANGE[0] <= followers <= MICRO_RANGE[1],
     )
+
+
+def scoring_method(config: ScoringConfig) -> ScoringMethod:
+    """How the score is made under `config`, in a marketer's words."""
+    weights = config.weights
+    a, cost, niche = config.authenticity, config.cost, config.niche
+    measures = {
+        "engagement": "engagement rate against the published benchmark for the creator's "
+        f"platform and follower band; {config.engagement.half_at_ratio:g}x the benchmark "
+        "reads 0.5, and it keeps rising above that",
+        "authenticity": f"starts at 1 and loses points for more than {a.sponsored_free_ratio:.0%} "
+        f"sponsored posts, follower growth above {a.growth_free_30d:.0%} in 30 days, and "
+        "few comments per like",
+        "niche_fit": "how well the creator's niche tags and bio match the brief (exact tags, "
+        f"synonyms such as plant-based for vegan, and close meaning); {niche.min_fit:.2f} or "
+        "more counts as fitting it",
+        "cost_efficiency": f"cost per engagement (rate per post over engagements per post); "
+        f"{money(cost.reference_cpe_usd)} per engagement reads 0.5, cheaper reads higher",
+    }
+    raw = {
+        "engagement": weights.engagement,
+        "authenticity": weights.authenticity,
+        "niche_fit": weights.niche_fit,
+        "cost_efficiency": weights.cost_efficiency,
+    }
+    total = sum(raw.values())
+    without_niche = total - weights.niche_fit
+    components = [
+        ScoreComponent(
+            name=name,
+            weight=round(weight / total, 4) if total else 0.0,
+            weight_without_niche=(
+                0.0
+                if name == "niche_fit" or not without_niche
+                else round(weight / without_niche, 4)
+            ),
+            measures=measures[name],
+        )
+        for name, weight in raw.items()
+    ]
+    return ScoringMethod(components=components, flags=flag_rules(config), min_fit=niche.min_fit)

@@ -180,3 +180,21 @@ class FollowerTiers(BaseModel):
     followers: int | None = None
     tier: Tier | None = None
     in_micro_range: bool | None = None
+
+
+class ScoreComponent(BaseModel):
+    """One part of the score: its weight and what it measures, with the thresholds."""
+
+    name: str
+    weight: float  # share of the score when a niche is given (the weights sum to 1)
+    weight_without_niche: float  # share when no niche is given (niche_fit then counts 0)
+    measures: str
+
+
+class ScoringMethod(BaseModel):
+    """How the 0-100 score is made, from the scoring config in use."""
+
+    max_score: int = 100  # scores run from 0 to this
+    components: list[ScoreComponent]  # each reads 0 to 1
+    flags: dict[str, str]  # flag code -> what raises it
+    min_fit: float  # niche fit at or above which a creator fits a brief (rank and plan)

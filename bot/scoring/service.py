@@ -25,6 +25,7 @@ from bot.scoring.metrics import (
     flag_rules,
     money,
     scores,
+    scoring_method,
     tier_name,
 )
 from bot.scoring.models import (
@@ -39,6 +40,7 @@ from bot.scoring.models import (
     RosterSort,
     RosterView,
     ScoreCard,
+    ScoringMethod,
 )
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
@@ -443,6 +445,10 @@ class Scout:
             max_followers=max_followers,
             max_rate=max_rate,
         )
+
+    def scoring_method(self) -> ScoringMethod:
+        """The score's components, their weights and thresholds, and the flag rules."""
+        return scoring_method(self.config)
 
     def engagement_benchmarks(
         self, platform: str | None = None, followers: int | None = None

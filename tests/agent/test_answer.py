@@ -279,6 +279,20 @@ def test_a_niche_nobody_fits_whole_gets_the_creators_who_fit_part(answerer: Answ
     assert_grounded(result)
 
 
+def test_how_the_score_is_made_comes_from_the_scoring_config(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # It answered with guidance quotes about engagement, not the score's parts and weights.
+    result = answerer.ask("how is the score calculated?")
+    method = scout.scoring_method()
+    assert result.answer.startswith("**Each creator's score (0 to 100) is a weighted sum")
+    for part in method.components:
+        assert f"**{part.name.replace('_', ' ')}** ({part.weight:.0%} of the score" in result.answer
+    assert all(f"`{code}`: {rule}." in result.answer for code, rule in method.flags.items())
+    assert result.creators == []
+    assert_grounded(result, method)  # every number is the tool's
+
+
 def test_which_niches_lists_the_roster_niches(answerer: Answerer, scout: Scout) -> None:
     result = answerer.ask("which niches do you cover?")
     assert result.answer.startswith("Your roster's creators are tagged with these niches: ")

@@ -33,6 +33,7 @@ READ_ONLY_TOOLS = [
     "read_shortlist",
     "follower_tiers",
     "engagement_benchmarks",
+    "scoring_method",
 ]
 
 

@@ -145,6 +145,12 @@ CASES: list[tuple[str, Expected]] = [
         bench(platform="instagram", followers=20_000),
     ),
     ("is 5% engagement good?", bench()),
+    # how the score is made ("how is @x's score calculated" is that creator's card)
+    ("how is the score calculated?", [("scoring_method", {}), (G, {})]),
+    ("How are creators scored?", [("scoring_method", {}), (G, {})]),
+    ("what goes into the score?", [("scoring_method", {}), (G, {})]),
+    ("how does the scoring work?", [("scoring_method", {}), (G, {})]),
+    ("how is the score calculated for @greenrunner?", score("@greenrunner", niche=None)),
     ("what's the average engagement rate on tiktok?", bench(platform="tiktok")),
     ("what is a normal engagement rate for 50k followers", bench(followers=50_000)),
     (

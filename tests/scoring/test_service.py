@@ -136,6 +136,20 @@ def test_a_brief_nobody_fits_whole_offers_those_who_fit_part(embedder: WordLlama
         scout.closest("eco fitness", n=0)
 
 
+def test_the_scoring_method_states_the_weights_the_cards_use(sample_scout: Scout) -> None:
+    method = sample_scout.scoring_method()
+    with_niche = {p.name: p.weight for p in method.components}
+    without = {p.name: p.weight_without_niche for p in method.components if p.weight_without_niche}
+    assert sum(with_niche.values()) == pytest.approx(1, abs=1e-3)
+    assert sum(without.values()) == pytest.approx(1, abs=1e-3)
+    card = sample_scout.card("@greenrunner", niche="vegan fitness")
+    assert {p.name: p.weight for p in card.breakdown} == pytest.approx(with_niche, abs=5e-3)
+    card = sample_scout.card("@greenrunner")
+    assert {p.name: p.weight for p in card.breakdown} == pytest.approx(without, abs=5e-3)
+    assert set(method.flags) == {"over_sponsored", "growth_spike", "engagement_anomaly"}
+    assert method.min_fit == sample_scout.config.niche.min_fit
+
+
 def test_rank_by_rate_is_cheapest_first_with_no_rate_last(embedder: WordLlamaEmbedder) -> None:
     roster = [
         make_creator(handle="@pricey", rate_usd=900),
