@@ -293,8 +293,9 @@ def roster_lead(view: RosterView, routed: Route) -> str:
             return f"**{first.handle} has the {most} followers {where}, {size}.**"
         case "score" if routed.niche or routed.max_rate is not None:
             # "our top skincare creator under $1,000 a post"
+            verb = "scores lowest" if view.ascending else "scores best"
             return (
-                f"**{first.handle} scores best {where}**, {first.score:.0f}/100 "
+                f"**{first.handle} {verb} {where}**, {first.score:.0f}/100 "
                 f"({_count_of(view.matching)} in all)."
             )
         case "cost_per_engagement" if first.cost_per_engagement is not None:
@@ -901,7 +902,8 @@ class OfflinePlanner:
         parts = [roster_lead(view, routed)]
         if cards:
             heading = {
-                "score": "The best by score" + ("" if routed.niche else " (no niche to fit)"),
+                "score": ("By score, lowest first" if view.ascending else "The best by score")
+                + ("" if routed.niche else " (no niche to fit)"),
                 "engagement_rate": "By engagement rate per follower",
                 "followers": "By followers",
                 "rate": "By rate per post",

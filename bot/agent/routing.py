@@ -542,7 +542,8 @@ _HIGH = r"highest|best|top|biggest|largest|greatest|most|strongest"
 _LOW = r"lowest|worst|smallest|least|fewest|weakest"
 _BY_METRIC = re.compile(
     rf"\b(?P<dir>{_HIGH}|{_LOW})\s+(?:[a-z]+\s+)?(?P<metric>engagement(?:\s+rates?)?|er"
-    r"|followers?|following|follower counts?|audiences?|reach)\b(?!\s+per\b)"
+    r"|followers?|following|follower counts?|audiences?|reach|scor(?:es?|ing))\b(?!\s+per\b)"
+    rf"|\b(?P<scores>scor(?:es|ing|ed))\s+(?:the\s+)?(?P<scores_dir>{_HIGH}|{_LOW})\b"
     r"|\b(?:sort(?:ed)?|rank(?:ed)?|order(?:ed)?|list(?:ed)?|top(?:\s+\d+)?|best(?:\s+\d+)?"
     r"|creators|influencers|accounts)\s+(?:them\s+|creators\s+|influencers\s+)?by\s+"
     r"(?P<by>engagement(?:\s+rates?)?|er|followers?|follower counts?|audience size|reach)\b"
@@ -950,11 +951,14 @@ def roster_order(text: str) -> tuple[RosterSort, bool] | None:
     match = _BY_METRIC.search(_plain(text))
     if not match:
         return None
-    metric = match.group("metric") or match.group("by") or "followers"
+    metric = match.group("metric") or match.group("by") or match.group("scores") or "followers"
+    direction = match.group("dir") or match.group("scores_dir")
     ascending = bool(
-        (match.group("dir") and re.fullmatch(_LOW, match.group("dir")))
+        (direction and re.fullmatch(_LOW, direction))
         or (match.group("size") in {"smallest", "tiniest"})
     )
+    if metric.startswith("scor"):  # "who has the highest score?", "who scores lowest?"
+        return "score", ascending
     if metric.startswith(("engagement", "er")):
         return "engagement_rate", ascending
     return "followers", ascending
@@ -1195,7 +1199,11 @@ def route(
         if flip and previous.sort_by != "score":
             return previous.model_copy(update={"ascending": bool(flip.group(1))})
     # "what's the best engagement rate for micro-influencers?" asks about a number too.
-    asks_about_a_metric = asks_about_a_metric or roster_order(text) is not None
+    # ("the best score for fitness" is about creators: a score is Scout's, not a norm.)
+    metric_order = roster_order(text)
+    asks_about_a_metric = asks_about_a_metric or (
+        metric_order is not None and metric_order[0] != "score"
+    )
     if asks_about_a_metric and not re.search(r"\b(who|which)\b", text):
         return Route(intent=Intent.GUIDANCE)
     vetted = bool(_TRUSTWORTHY.search(text))

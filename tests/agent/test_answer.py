@@ -293,6 +293,15 @@ def test_how_the_score_is_made_comes_from_the_scoring_config(
     assert_grounded(result, method)  # every number is the tool's
 
 
+def test_the_lowest_score_is_named_as_the_lowest(answerer: Answerer, scout: Scout) -> None:
+    # It listed the lowest under "The best by score" and said the first "scores best".
+    result = answerer.ask("which fitness creator scores lowest?")
+    lowest = min(scout.rank("fitness", n=100), key=lambda c: (c.score, c.handle))
+    assert result.answer.startswith(f"**{lowest.handle} scores lowest among your creators")
+    assert "By score, lowest first" in result.answer and "best" not in result.answer
+    assert_grounded(result, scout.browse("fitness", ascending=True))
+
+
 def test_which_niches_lists_the_roster_niches(answerer: Answerer, scout: Scout) -> None:
     result = answerer.ask("which niches do you cover?")
     assert result.answer.startswith("Your roster's creators are tagged with these niches: ")

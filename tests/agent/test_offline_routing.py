@@ -248,6 +248,12 @@ CASES: list[tuple[str, Expected]] = [
         roster(niche="fitness", sort_by="engagement_rate"),
     ),
     ("who has the lowest engagement?", roster(sort_by="engagement_rate", ascending=True)),
+    # by score: "who has the highest score?" said "not sure what you're asking"
+    ("who has the highest score?", roster(niche=None, sort_by="score", ascending=False)),
+    ("who scores highest?", roster(niche=None, sort_by="score", ascending=False)),
+    ("which fitness creator scores lowest?", roster(niche="fitness", ascending=True)),
+    ("highest scoring skincare creators", roster(niche="skincare", sort_by="score")),
+    ("what's the best score for fitness?", rec("fitness")),
     # reach alone is not what to pick on: the answer quotes why
     (
         "who has the most followers?",
