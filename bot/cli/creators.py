@@ -316,16 +316,16 @@ def rank(
         return
     # Creators who fit but carry a flag were left out, not missing from the roster.
     flagged = 0 if include_flagged else scout.flagged(niche, n=1).total
-    typer.echo(
-        f'No unflagged creators on the roster fit "{niche}"; {flagged} that fit carry a '
-        "flag (--include-flagged lists them)."
-        if flagged
-        else f'No creator on the roster fits all of "{niche}".'
-        if closest
-        else f'No creators on the roster fit "{niche}".'
-    )
-    if closest:
+    if flagged:
+        typer.echo(
+            f'No unflagged creators on the roster fit "{niche}"; {flagged} that fit carry a '
+            "flag (--include-flagged lists them)."
+        )
+    elif closest:
+        typer.echo(f'No creator on the roster fits all of "{niche}".')
         _cards_table(closest, "Closest, fitting part of it")
+    else:
+        typer.echo(f'No creators on the roster fit "{niche}".')
 
 
 def _budget(text: str) -> float:
