@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
     from bot.deps import Deps
+    from bot.digests.runner import RosterWatch
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +38,13 @@ def schedule_digests(
     )
 
 
-def digest_tick(deps: Deps) -> None:
-    """One pass of `digest run`, logged; a failure is logged and the clock keeps going."""
+def digest_tick(deps: Deps, watch: RosterWatch | None = None) -> None:
+    """One pass of `digest run`, logged; a failure is logged and the clock keeps going.
+    `watch` carries what the roster looked like from one tick to the next."""
     from bot.digests.runner import build_runner
 
     try:
-        outcomes = build_runner(deps).run()
+        outcomes = build_runner(deps, watch).run()
     except Exception:
         logger.exception("digest run failed; the next tick retries")
         return
@@ -61,11 +63,12 @@ def run_clock(deps: Deps, interval_s: float) -> None:
     """Block, running due digests every `interval_s` seconds until interrupted."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from bot.digests.runner import slack_client
+    from bot.digests.runner import RosterWatch, slack_client
 
     slack_client(deps)  # fail fast, naming SLACK_BOT_TOKEN, before the first tick
     deps.engine  # noqa: B018 - open and migrate the database now
     scheduler = BlockingScheduler(timezone=UTC)
-    schedule_digests(scheduler, lambda: digest_tick(deps), interval_s)
+    watch = RosterWatch()
+    schedule_digests(scheduler, lambda: digest_tick(deps, watch), interval_s)
     logger.info("digest clock started: every %ss", interval_s)
     scheduler.start()

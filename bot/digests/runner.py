@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
@@ -341,23 +342,53 @@ def roster_cards(deps: Deps) -> CardLookup:
     return card
 
 
-def roster_score_moves(deps: Deps, cards: CardLookup) -> Callable[[], object]:
-    """Logs the score moves of shortlisted creators on the roster as `cards` reads it."""
+@dataclass
+class RosterWatch:
+    """What the roster and scoring files looked like when score moves were last checked, so
+    a clock ticking every minute re-scores the roster only after one of them changed."""
+
+    seen: tuple[tuple[str, int, int], ...] | None = None
+
+    @staticmethod
+    def look(paths: list[Path]) -> tuple[tuple[str, int, int], ...] | None:
+        """Each file's path, modification time and size; None if one cannot be read."""
+        try:
+            return tuple((str(p), (stat := p.stat()).st_mtime_ns, stat.st_size) for p in paths)
+        except OSError:
+            return None  # loading it will say what is wrong
+
+
+def roster_score_moves(
+    deps: Deps, cards: CardLookup, watch: RosterWatch | None = None
+) -> Callable[[], object]:
+    """Logs the score moves of shortlisted creators on the roster as `cards` reads it; with
+    a `watch`, only when the roster or scoring file changed since its last check."""
+    settings = deps.settings
+    files = [settings.roster_path, *filter(None, [settings.scout_scoring_config])]
 
     def score_of(handle: str) -> float | None:
         card = cards(handle)
         return None if card is None else card.score
 
-    return lambda: record_score_moves(
-        deps.engine,
-        score_of,
-        threshold=deps.settings.scout_digest_score_threshold,
-        actor=ROSTER_UPDATE_ACTOR,
-    )
+    def check() -> None:
+        now = RosterWatch.look(files) if watch is not None else None
+        if watch is not None and now is not None and now == watch.seen:
+            return
+        record_score_moves(
+            deps.engine,
+            score_of,
+            threshold=settings.scout_digest_score_threshold,
+            actor=ROSTER_UPDATE_ACTOR,
+        )
+        if watch is not None:
+            watch.seen = now
+
+    return check
 
 
-def build_runner(deps: Deps) -> DigestRunner:
-    """A runner on the configured database, Slack workspace and roster."""
+def build_runner(deps: Deps, watch: RosterWatch | None = None) -> DigestRunner:
+    """A runner on the configured database, Slack workspace and roster (`watch`: see
+    `roster_score_moves`)."""
     client = slack_client(deps)
     cards = roster_cards(deps)
     return DigestRunner(
@@ -366,5 +397,5 @@ def build_runner(deps: Deps) -> DigestRunner:
         client=client,
         cards=cards,
         chart=slack_chart_poster(client),
-        record_moves=roster_score_moves(deps, cards),
+        record_moves=roster_score_moves(deps, cards, watch),
     )

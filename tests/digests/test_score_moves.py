@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -94,3 +95,43 @@ def test_scout_roster_import_logs_moves(tmp_path: Path, isolated_env: Path) -> N
     assert (move.kind, move.old_score) == ("score_move", before)
     assert move.new_score is not None and move.new_score < before - 5
     deps.engine.dispose()
+
+
+def test_a_clock_rescores_the_roster_only_after_its_file_changed(
+    engine: Engine, roster: Roster, tmp_path: Path
+) -> None:
+    # Checking before every digest run re-read and re-scored the whole roster each minute.
+    from types import SimpleNamespace
+    from typing import cast
+
+    from bot.config import Settings
+    from bot.deps import Deps
+    from bot.digests.runner import RosterWatch, roster_score_moves
+
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("handle\n@alba\n", encoding="utf-8")
+    settings = Settings(_env_file=None, scout_data_dir=tmp_path, scout_roster=roster_file)
+    deps = cast(Deps, SimpleNamespace(settings=settings, engine=engine))
+    ShortlistStore(engine).add("T7", "watched", "@alba", "U1", score=81)
+    looked_up: list[str] = []
+
+    def cards(handle: str) -> Any:
+        looked_up.append(handle)
+        return roster.card(handle)
+
+    check = roster_score_moves(deps, cards, RosterWatch())
+    check()
+    check()  # the file is as it was: nothing is scored again
+    assert looked_up == ["@alba"]
+    roster.scores["@alba"] = 60.0
+    roster_file.write_text("handle,name\n@alba,Alba\n", encoding="utf-8")
+    check()
+    assert looked_up == ["@alba", "@alba"]
+    changes = ShortlistStore(engine).changes_since("T7", "watched", 0)
+    [move] = [c for c in changes if c.kind == "score_move"]
+    assert (move.old_score, move.new_score, move.actor) == (81, 60, "roster update")
+    # Without a watch (`scout digest run` from cron), every run checks.
+    unwatched = roster_score_moves(deps, cards)
+    unwatched()
+    unwatched()
+    assert len(looked_up) == 4
