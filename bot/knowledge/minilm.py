@@ -114,6 +114,16 @@ class MiniLMEmbedder:
             "norm2_bias": w("output.LayerNorm.bias"),
         }
 
+    @property
+    def vocabulary_size(self) -> int:
+        return int(self._words.shape[0])
+
+    def token_id(self, token: str) -> int:
+        found = self._tokenizer.token_to_id(token)
+        if found is None:
+            raise KeyError(token)
+        return int(found)
+
     def embed(self, texts: list[str]) -> NDArray[np.float32]:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
@@ -126,6 +136,16 @@ class MiniLMEmbedder:
         return out
 
     def _encode(self, token_ids: list[list[int]]) -> NDArray[np.float32]:
+        hidden, mask = self.hidden_states(token_ids)
+        pooled = (hidden * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def hidden_states(
+        self, token_ids: list[list[int]]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """The last layer's output for each token (batch x length x 384), padded to the
+        longest, and the mask of real tokens (batch x length)."""
         batch, length = len(token_ids), max(len(ids) for ids in token_ids)
         ids = np.zeros((batch, length), dtype=np.int64)
         mask = np.zeros((batch, length), dtype=np.float32)
@@ -164,7 +184,4 @@ class MiniLMEmbedder:
             output += block["down_bias"]
             output += x
             x = _layer_norm(output, block["norm2"], block["norm2_bias"])
-        x = x.reshape(batch, length, -1)
-        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return x.reshape(batch, length, -1), mask

@@ -1,5 +1,8 @@
 """Search the guidance: BM25 over stemmed words plus dense similarity, fused by z-scores.
 
+The dense similarity is WordLlama's (vector cosine and word alignment) and, with the
+default WordLlama index, that of MiniLM's token table as well.
+
 The retriever reads the live collection once (then stays warm) and keeps the BM25
 index, the stored vectors and the word vectors of the corpus vocabulary in
 memory. Safe to share between threads; it reloads by itself when `scout ingest`
@@ -17,17 +20,18 @@ import httpx
 import numpy as np
 
 from bot.config import Settings
-from bot.embeddings import Embedder
+from bot.embeddings import Embedder, WordLlamaEmbedder
 from bot.errors import ConfigError, NotReadyError
 from bot.knowledge.analysis import (
     STOPWORDS,
     concepts,
+    dense_query,
     index_tokens,
     query_terms,
     stem,
     words,
 )
-from bot.knowledge.chunking import index_text
+from bot.knowledge.chunking import dense_text, index_text
 from bot.knowledge.embedders import GuidanceEmbedder, WordsAndSentences, query_vectors
 from bot.knowledge.models import Passage
 from bot.knowledge.store import (
@@ -38,6 +42,7 @@ from bot.knowledge.store import (
     lost_server,
     open_client,
 )
+from bot.knowledge.token_table import TokenIndex, TokenTable
 
 if TYPE_CHECKING:
     import bm25s
@@ -65,12 +70,15 @@ DENSE_WEIGHT = 0.4
 # 270 questions by leaving each split out in turn: the same point won on the other
 # splits every time (held-out recall@5 0.956, against 0.933 without MiniLM). So here
 # the dense score is 1/3 WordLlama and 2/3 MiniLM, and it has 0.9/1.9 of the hybrid.
-# MiniLM costs ingest time (it reads every chunk). Using it at query time only, two ways
-# fell short of recall@5 0.95: a ridge map from WordLlama passage vectors into MiniLM's
-# space (0.948 at best, 0.930-0.937 held out) and MiniLM-embedded corpus words as BM25
-# expansion terms (0.941, 0.937 held out). Re-ranking the hybrid's top 30 with passage
-# vectors embedded on demand reached 0.952, but only moves the cost: a cold query embeds
-# up to 30 passages (half a second here).
+# MiniLM costs ingest time (it reads every chunk). By default its token table
+# (token_table.py: MiniLM distilled to one vector per token, no model run) takes the
+# same share instead, scaled by how rare the query's rarest token is: recall@5 0.956,
+# MRR 0.810 (0.933, 0.795 without it); the same weights chosen leaving each split out
+# in turn held out 0.956. Using MiniLM at query time only fell short: a ridge map from
+# WordLlama passage vectors into MiniLM's space (0.948 at best, 0.930-0.937 held out),
+# MiniLM-embedded corpus words as BM25 expansion terms (0.941, 0.937 held out), and
+# re-ranking the hybrid's top 30 with passage vectors embedded on demand (0.952, but a
+# cold query embeds up to 30 passages: half a second here).
 SENTENCE_SHARE = 2 / 3
 DENSE_WEIGHT_WITH_SENTENCES = 0.9 / 1.9
 RRF_K = 60
@@ -114,6 +122,7 @@ class _Snapshot:
     word_counts: np.ndarray  # how many words each passage has there
     idf: np.ndarray  # per vocabulary word, over the passages' own text
     concept_words: dict[str, np.ndarray]  # thesaurus concept -> its vocabulary ids
+    tokens: TokenIndex | None  # passage vectors from MiniLM's token table, when used
 
 
 def zscores(scores: np.ndarray) -> np.ndarray:
@@ -138,11 +147,13 @@ class Retriever:
         embedder: GuidanceEmbedder,
         term_embedder: Embedder | None = None,
         server: str | None = None,
+        tokens: TokenTable | None = None,
     ) -> None:
         self._client = client
         self._server = server  # "host:port" of a Chroma server, None when embedded
         self._embedder = embedder
         self._has_sentences = isinstance(embedder, WordsAndSentences)
+        self._tokens = None if self._has_sentences else tokens
         # Word-level query expansion embeds the corpus vocabulary: worth it with a
         # local model, not with a paid API, so it has its own (optional) embedder.
         self._term_embedder = term_embedder
@@ -191,7 +202,8 @@ class Retriever:
         dense = self._dense(snap, query)
         if method == "rrf":
             return self._top(snap, rrf(bm25) + rrf(dense), k)
-        weight = DENSE_WEIGHT_WITH_SENTENCES if self._has_sentences else DENSE_WEIGHT
+        with_minilm = self._has_sentences or self._tokens is not None
+        weight = DENSE_WEIGHT_WITH_SENTENCES if with_minilm else DENSE_WEIGHT
         fused = (1.0 - weight) * zscores(bm25) + weight * dense
         return self._top(snap, fused, k)
 
@@ -247,7 +259,8 @@ class Retriever:
 
     def _dense(self, snap: _Snapshot, query: str) -> np.ndarray:
         """Z-scored dense similarity of every passage: vector cosine plus word alignment,
-        and MiniLM's cosine when the index has its vectors."""
+        and MiniLM's cosine (of its sentence vectors when the index has them, else of its
+        token table's vectors)."""
         vector, sentence_vector = query_vectors(self._embedder, query)
         # Exact cosine over the stored (unit) vectors: cheaper than an HNSW query at
         # this size, and every passage gets a score to normalise.
@@ -257,9 +270,13 @@ class Retriever:
         if similarities is not None and len(snap.word_ids):
             alignment = _alignment(snap, self._with_thesaurus(snap, query, similarities))
             cosine = (1.0 - ALIGNMENT_WEIGHT) * cosine + ALIGNMENT_WEIGHT * zscores(alignment)
-        if sentence_vector is None:
+        if sentence_vector is not None:
+            sentences = zscores(snap.vectors[:, width:] @ sentence_vector.astype(np.float32))
+        elif snap.tokens is not None:
+            token_cosines, trust = snap.tokens.similarities(dense_query(query))
+            sentences = trust * zscores(token_cosines)
+        else:
             return cosine
-        sentences = zscores(snap.vectors[:, width:] @ sentence_vector.astype(np.float32))
         return (1.0 - SENTENCE_SHARE) * cosine + SENTENCE_SHARE * sentences
 
     @staticmethod
@@ -349,6 +366,14 @@ class Retriever:
             else np.zeros((0, 0), dtype=np.float32)
         )
         word_ids, word_starts, word_counts, idf = _passage_words(passages, vocabulary)
+        tokens = (
+            self._tokens.index(
+                [index_text(p.title, p.heading, p.text) for p in passages],
+                [dense_text(p.heading, p.text) for p in passages],
+            )
+            if self._tokens is not None
+            else None
+        )
         logger.info("loaded %d passages from %s", len(passages), state.collection)
         return _Snapshot(
             collection,
@@ -365,6 +390,7 @@ class Retriever:
             word_counts,
             idf,
             _concept_words(vocabulary),
+            tokens,
         )
 
 
@@ -453,4 +479,6 @@ def open_retriever(
         client, server = open_client(settings.model_copy(update={"chroma_host": None})), None
     if term_embedder is None:
         term_embedder = embedder.words if isinstance(embedder, WordsAndSentences) else embedder
-    return Retriever(client, embedder, term_embedder, server)
+    # MiniLM's token table joins WordLlama, the pairing it was measured with.
+    tokens = TokenTable.load() if embedder.name == WordLlamaEmbedder.name else None
+    return Retriever(client, embedder, term_embedder, server, tokens)
