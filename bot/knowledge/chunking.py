@@ -24,6 +24,8 @@ MIN_CHARS = 400
 LIST_ITEM_WEIGHT = 0.25  # a list item is short: four of them read like one sentence
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+# A Setext heading's underline, below its text: = for level 1, - for level 2.
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:(=+)|-+)[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d+[.)])[ \t]+")
 # A sentence ends at . ! or ? (maybe closed by a quote or bracket) before a new sentence.
@@ -126,21 +128,26 @@ def _sections(document: Document) -> list[_Section]:
             block += 1
             paragraph = None
 
+    lines = text.splitlines(keepends=True)
     position = 0
-    for line in text.splitlines(keepends=True):
+    underline = False  # this line underlines the Setext heading just read
+    for i, line in enumerate(lines):
         start, position = position, position + len(line)
+        if underline:
+            underline = False
+            continue
         stripped = line.strip()
         end = start + len(line.rstrip())
         opens = _FENCE.match(stripped)
         if opens and (not fence or stripped.startswith(fence)):
             fence = "" if fence else opens[1]
         # A "# comment" in a code block is code, not a heading.
-        heading = None if fence or opens else _HEADING.match(stripped)
+        heading = None if fence or opens else _heading(line, lines[i + 1 : i + 2], paragraph)
         if not stripped:
             close_paragraph()
         elif heading:
             close_paragraph()
-            level, name = len(heading[1]), heading[2].strip()
+            level, name, underline = heading
             stack = [(lv, nm) for lv, nm in stack if lv < level] + [(level, name)]
             # The H1 that repeats the title adds nothing to the path.
             path = [nm for lv, nm in stack if not (lv == 1 and nm == document.title)]
@@ -168,6 +175,22 @@ def _sections(document: Document) -> list[_Section]:
                 close_paragraph()
     close_paragraph()
     return [s for s in sections if s.units]
+
+
+def _heading(
+    line: str, following: list[str], paragraph: tuple[int, int] | None
+) -> tuple[int, str, bool] | None:
+    """(level, name, underlined) when `line` is a heading: "## Name", or a line that
+    starts a paragraph with the next line (`following`) of = or - under it."""
+    atx = _HEADING.match(line.strip())
+    if atx:
+        return len(atx[1]), atx[2].strip(), False
+    if paragraph is not None or not following or not line.strip() or line[:1] in " \t":
+        return None
+    underline = _SETEXT_UNDERLINE.match(following[0])
+    if underline is None or _LIST_ITEM.match(line):
+        return None
+    return (1 if underline[1] else 2), line.strip(), True
 
 
 def _windows(units: list[_Unit]) -> list[list[_Unit]]:

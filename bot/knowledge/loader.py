@@ -50,7 +50,12 @@ class Skipped(BaseModel):
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
-_FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
+# "## Title", or a line opening a paragraph with a line of = or - under it (Setext).
+_HEADING = re.compile(
+    r"^(?:#{1,6}[ \t]+(?P<atx>.+?)[ \t#]*"
+    r"|(?<![^\n]\n)(?P<setext>[^\s#][^\n]*?)[ \t]*\n {0,3}(?:=+|-+)[ \t]*)$",
+    re.M,
+)
 
 
 def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
@@ -198,11 +203,12 @@ def read_document(path: Path, source: str) -> Document:
     body = body.lstrip("\n")
     if not body.strip():
         raise ValueError("empty")
-    if fmt != "text" and not _FIRST_HEADING.sub("", body).strip():
+    if fmt != "text" and not _HEADING.sub("", body).strip():
         raise ValueError("only headings, no text")
 
-    heading = _FIRST_HEADING.search(body) if fmt != "text" else None
-    title = fields.get("title") or html_title or (heading["title"] if heading else path.name)
+    heading = _HEADING.search(body) if fmt != "text" else None
+    first_heading = (heading["atx"] or heading["setext"]) if heading else ""
+    title = fields.get("title") or html_title or first_heading or path.name
     digest = hashlib.sha256(data).hexdigest()
     return Document(source=source, title=title, text=body, format=fmt, digest=digest)
 

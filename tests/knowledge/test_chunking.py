@@ -48,6 +48,20 @@ def test_heading_paths_follow_the_document_outline() -> None:
     ]
 
 
+def test_setext_headings_open_sections_like_hash_headings() -> None:
+    text = (
+        "Guide\n=====\n\nIntro sentence.\n\nPlatforms\n---------\n\nOverview here.\n\n"
+        "### TikTok\n\nShort videos win.\n"
+    )
+    chunks = chunk_document(doc(text))
+
+    assert [(c.heading, c.text) for c in chunks] == [
+        ("", "Intro sentence."),
+        ("Platforms", "Overview here."),
+        ("Platforms > TikTok", "Short videos win."),
+    ]
+
+
 def test_a_comment_in_a_code_block_is_not_a_heading() -> None:
     text = (
         "# Guide\n\nTrack each link.\n\n```bash\n# tag the link\nutm add --source tiktok\n"

@@ -123,6 +123,18 @@ def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert skipped == []
 
 
+def test_a_setext_heading_titles_the_document_and_alone_is_only_headings(tmp_path: Path) -> None:
+    (tmp_path / "guide.md").write_text("Gifting Guide\n=============\n\nSend the kit first.\n")
+    (tmp_path / "outline.md").write_text("Plan\n====\n\nLater\n-----\n")
+
+    documents, skipped = read_corpus([tmp_path])
+
+    assert [(d.source, d.title) for d in documents] == [("guide.md", "Gifting Guide")]
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("outline.md", "only headings, no text")
+    ]
+
+
 def test_control_characters_never_reach_the_text(tmp_path: Path) -> None:
     # A terminal escape in a document would otherwise clear the screen of whoever searches.
     (tmp_path / "e.md").write_text("# E\n\nransom \x1b[2Jtext\f and\ttabs\x7f.\n")
