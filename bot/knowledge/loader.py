@@ -167,6 +167,23 @@ def _format_of(path: Path) -> Format:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+# UTF-8's multibyte characters: a file with some is UTF-8 with a stray byte, not Latin-1.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _windows_1252(data: bytes) -> str:
+    """Text that is not UTF-8, as Windows editors and spreadsheet exports save it:
+    Windows-1252, Latin-1 with curly quotes and dashes in place of control codes."""
+    if _UTF8_MULTIBYTE.search(data):
+        raise ValueError("not UTF-8 text")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+        raise ValueError("not UTF-8 text") from None
+
+
 def read_document(path: Path, source: str) -> Document:
     """Load one file; raises ValueError with the reason when it cannot be used."""
     try:
@@ -187,7 +204,10 @@ def read_document(path: Path, source: str) -> Document:
     try:
         raw = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError("not UTF-16 text" if utf16 else "not UTF-8 text") from None
+        if utf16:
+            raise ValueError("not UTF-16 text") from None
+        raw = _windows_1252(data)
+        logger.warning("reading %s as Windows-1252 (Latin-1) text: it is not UTF-8", path)
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     # Control characters (a terminal escape, a form feed) are no text to quote, and an
     # escape sequence would reach the terminal of whoever reads the passage.

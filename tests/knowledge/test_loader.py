@@ -123,6 +123,22 @@ def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     assert skipped == []
 
 
+def test_latin1_or_windows_1252_text_is_read_with_a_warning_naming_the_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # What Windows editors and spreadsheet exports save: Latin-1 plus curly quotes.
+    (tmp_path / "notes.txt").write_bytes(
+        "Caf\u00e9 creators\u2019 na\u00efve fans.\r\n".encode("cp1252")
+    )
+
+    with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
+        documents, skipped = read_corpus([tmp_path])
+
+    assert [d.text for d in documents] == ["Caf\u00e9 creators\u2019 na\u00efve fans.\n"]
+    assert skipped == []
+    assert "notes.txt as Windows-1252" in caplog.text
+
+
 def test_a_setext_heading_titles_the_document_and_alone_is_only_headings(tmp_path: Path) -> None:
     (tmp_path / "guide.md").write_text("Gifting Guide\n=============\n\nSend the kit first.\n")
     (tmp_path / "outline.md").write_text("Plan\n====\n\nLater\n-----\n")
@@ -151,7 +167,9 @@ def test_bad_files_are_skipped_with_a_warning_naming_each(
     (tmp_path / "good.md").write_text("Real guidance.\n")
     (tmp_path / "empty.md").write_text("---\ntitle: Nothing\n---\n\n   \n")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00\x01")
-    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    # UTF-8 with one stray Latin-1 byte: read as Windows-1252, "café" would turn to "cafÃ©".
+    (tmp_path / "mixed.txt").write_bytes("café ".encode() + b"na\xefve")
+    (tmp_path / "undefined.txt").write_bytes(b"caf\x81")  # a byte Windows-1252 leaves undefined
     (tmp_path / "huge.md").write_text("x" * 2_000)
     (tmp_path / "dangling.md").symlink_to(tmp_path / "missing-target.md")
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1_000)
@@ -163,7 +181,7 @@ def test_bad_files_are_skipped_with_a_warning_naming_each(
     reasons = {Path(s.path).name: s.reason for s in skipped}
     assert reasons["empty.md"] == "empty"
     assert reasons["binary.txt"] == "binary content"
-    assert reasons["latin1.txt"] == "not UTF-8 text"
+    assert reasons["mixed.txt"] == reasons["undefined.txt"] == "not UTF-8 text"
     assert reasons["huge.md"].startswith("too large")
     assert reasons["dangling.md"].startswith("unreadable")
     for name in reasons:
