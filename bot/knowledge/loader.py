@@ -271,7 +271,11 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
     """Every usable document under `paths`, plus the files skipped and why (also logged)."""
     documents: dict[str, Document] = {}
     skipped: list[Skipped] = []
+    seen: set[tuple[str, Path]] = set()
     for file, source in _candidates(paths, skipped):
+        if (source, file.resolve()) in seen:
+            continue  # one file named twice (a folder and a file in it): no duplicate
+        seen.add((source, file.resolve()))
         if file.suffix.lower() not in SUFFIXES:
             reason = f"unsupported file type {file.suffix or '(none)'}; use .md, .txt or .html"
         elif source in documents:

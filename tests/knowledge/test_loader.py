@@ -188,6 +188,23 @@ def test_bad_files_are_skipped_with_a_warning_naming_each(
         assert name in caplog.text
 
 
+def test_one_file_named_twice_is_read_once_and_not_called_a_duplicate(tmp_path: Path) -> None:
+    (tmp_path / "brief.md").write_text("Gift first, ask later.\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "brief.md").write_text("A different brief.\n")
+
+    documents, skipped = read_corpus([tmp_path, tmp_path / "brief.md", tmp_path / "other/brief.md"])
+
+    assert [(d.source, d.text) for d in documents] == [
+        ("brief.md", "Gift first, ask later.\n"),
+        ("other/brief.md", "A different brief.\n"),
+    ]
+    # Another file that takes a name already used is still reported, not merged.
+    assert [(s.path, s.reason) for s in skipped] == [
+        (str(tmp_path / "other/brief.md"), "duplicate source name brief.md")
+    ]
+
+
 def test_a_pipe_or_device_named_like_a_document_is_skipped_not_read(tmp_path: Path) -> None:
     (tmp_path / "good.md").write_text("Real guidance.\n")
     os.mkfifo(tmp_path / "pipe.md")  # reading it would wait for a writer forever
