@@ -99,6 +99,9 @@ BM25_B = 0.75
 NEIGHBOURS = 3
 NEIGHBOUR_MIN_SIMILARITY = 0.45
 NEIGHBOUR_WEIGHT = 0.5
+# Word alignment holds (query words x the passages' words) arrays of this many cells at
+# most (16 MB of float32 each).
+ALIGNMENT_BLOCK_CELLS = 4_000_000
 # Query words recur; their vectors are cached (the tokenizer dominates a query's cost).
 TERM_CACHE_SIZE = 20_000
 NOT_READY = "the knowledge index is empty or missing: run `scout ingest`"
@@ -437,6 +440,17 @@ def _passage_words(
 def _alignment(snap: _Snapshot, similarities: np.ndarray) -> np.ndarray:
     """Per passage: sum over query words of (best similarity to a passage word) times
     that word's IDF. `similarities` is query words x vocabulary."""
+    # A block of query words at a time: a pasted page (a thousand words) against a large
+    # corpus would otherwise build arrays of gigabytes. On the guidance corpus a question
+    # is one block.
+    rows = max(1, ALIGNMENT_BLOCK_CELLS // max(1, len(snap.word_ids)))
+    scores = np.zeros(len(snap.word_counts), dtype=np.float32)
+    for top in range(0, len(similarities), rows):
+        scores += _aligned_block(snap, similarities[top : top + rows])
+    return scores
+
+
+def _aligned_block(snap: _Snapshot, similarities: np.ndarray) -> np.ndarray:
     flat = similarities[:, snap.word_ids]
     present = snap.word_counts > 0
     starts = snap.word_starts[present]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from bot.knowledge.evaluation import first_relevant_rank, load_eval_set
 from bot.knowledge.index import ingest
 from bot.knowledge.loader import load_documents, read_corpus
 from bot.knowledge.minilm import MiniLMEmbedder
+from bot.knowledge.models import Passage
 from bot.knowledge.retriever import RRF_K, Method, Retriever, open_retriever, rrf, zscores
 from bot.knowledge.store import open_client
 from tests.knowledge.conftest import KNOWLEDGE
@@ -255,6 +257,29 @@ def test_word_alignment_lifts_the_passage_whose_words_match(
     aligned = _dense_rank(words_only, query, expected)
     monkeypatch.setattr(retriever_module, "ALIGNMENT_WEIGHT", 0.0)
     assert aligned < _dense_rank(words_only, query, expected)
+
+
+def test_a_pasted_page_is_aligned_in_blocks_same_ranking_less_memory(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every guidance document at once: about a thousand distinct words.
+    page = "\n".join(path.read_text("utf-8") for path in sorted(KNOWLEDGE.glob("*.md")))
+
+    def search() -> tuple[list[Passage], int]:
+        tracemalloc.start()
+        try:
+            return retriever.search(page, k=5, method="dense"), tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    retriever.search("warm up", k=1)
+    whole, whole_peak = search()  # the corpus is small: the page is one block
+    monkeypatch.setattr(retriever_module, "ALIGNMENT_BLOCK_CELLS", 1)  # a word per block
+    blocked, blocked_peak = search()
+
+    assert [h.chunk_id for h in blocked] == [h.chunk_id for h in whole]
+    assert [h.score for h in blocked] == pytest.approx([h.score for h in whole], rel=1e-4)
+    assert blocked_peak < whole_peak / 2
 
 
 @given(st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=50))
