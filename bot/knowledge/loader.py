@@ -50,6 +50,8 @@ class Skipped(BaseModel):
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+# An opening "---" and a "key: value" line under it, where no closing "---" follows.
+_UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[\w-]+:")
 # "## Title", or a line opening a paragraph with a line of = or - under it (Setext).
 _HEADING = re.compile(
     r"^(?:#{1,6}[ \t]+(?P<atx>.+?)[ \t#]*"
@@ -215,6 +217,10 @@ def read_document(path: Path, source: str) -> Document:
 
     fmt = _format_of(path)
     fields, body = split_front_matter(raw)
+    if _UNCLOSED_FRONT_MATTER.match(raw) and not _FRONT_MATTER.match(raw):
+        logger.warning(
+            "%s: its front matter has no closing '---' line, so it is read as text", path
+        )
     html_title = ""
     if fmt == "html":
         parser = _HtmlToText()

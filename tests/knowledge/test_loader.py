@@ -32,6 +32,25 @@ def test_front_matter_values_may_be_quoted() -> None:
     assert body == "\nBody\n"
 
 
+def test_front_matter_without_its_closing_line_is_named_in_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "open.md").write_text("---\ntitle: Seeding\n\n# Seeding kits\n\nSend kits.\n")
+    (tmp_path / "rule.md").write_text("---\n\n# Rules\n\nA thematic break opens this.\n")
+
+    with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
+        documents, skipped = read_corpus([tmp_path])
+
+    assert [(d.source, d.title) for d in documents] == [
+        ("open.md", "Seeding kits"),
+        ("rule.md", "Rules"),
+    ]
+    assert skipped == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'open.md'}: its front matter has no closing '---' line, so it is read as text"
+    ]
+
+
 def test_title_falls_back_to_the_first_heading_then_the_file_name(tmp_path: Path) -> None:
     (tmp_path / "headed.md").write_text("Intro line.\n\n## Seeding kits\n\nText.\n")
     (tmp_path / "plain.txt").write_text("# not a heading in plain text\nJust text.\n")
