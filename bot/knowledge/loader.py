@@ -273,6 +273,15 @@ def _candidates(paths: Iterable[Path], problems: list[Skipped]) -> Iterable[tupl
             yield path, path.name
 
 
+def _is_utf8(name: str) -> bool:
+    """False for a file name that is not UTF-8 (Python keeps its bytes as surrogates)."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
     """Every usable document under `paths`, plus the files skipped and why (also logged)."""
     documents: dict[str, Document] = {}
@@ -282,7 +291,9 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
         if (source, file.resolve()) in seen:
             continue  # one file named twice (a folder and a file in it): no duplicate
         seen.add((source, file.resolve()))
-        if file.suffix.lower() not in SUFFIXES:
+        if not _is_utf8(source):
+            reason = "its name is not UTF-8 text: rename it"
+        elif file.suffix.lower() not in SUFFIXES:
             reason = f"unsupported file type {file.suffix or '(none)'}; use .md, .txt or .html"
         elif source in documents:
             reason = f"duplicate source name {source}"

@@ -224,6 +224,23 @@ def test_one_file_named_twice_is_read_once_and_not_called_a_duplicate(tmp_path: 
     ]
 
 
+def test_a_file_name_that_is_not_utf8_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    # Unzipped from an old archive: "café.md" in Latin-1. Its chunk ids could not be hashed.
+    latin1_name = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.md"))
+    latin1_name.write_text("Coffee creators.\n")
+    (tmp_path / "ok.md").write_text("Fine text.\n")
+
+    documents, skipped = read_corpus([tmp_path])
+    named_alone = read_corpus([latin1_name])
+
+    assert [d.source for d in documents] == ["ok.md"]
+    assert named_alone[0] == []
+    for problems in (skipped, named_alone[1]):
+        assert [(s.path, s.reason) for s in problems] == [
+            (str(latin1_name), "its name is not UTF-8 text: rename it")
+        ]
+
+
 def test_a_pipe_or_device_named_like_a_document_is_skipped_not_read(tmp_path: Path) -> None:
     (tmp_path / "good.md").write_text("Real guidance.\n")
     os.mkfifo(tmp_path / "pipe.md")  # reading it would wait for a writer forever
