@@ -288,9 +288,11 @@ def read_corpus(paths: Iterable[Path]) -> tuple[list[Document], list[Skipped]]:
     skipped: list[Skipped] = []
     seen: set[tuple[str, Path]] = set()
     for file, source in _candidates(paths, skipped):
-        if (source, file.resolve()) in seen:
+        # realpath, not Path.resolve: that raises on a link loop (a.md -> b.md -> a.md).
+        real = Path(os.path.realpath(file))
+        if (source, real) in seen:
             continue  # one file named twice (a folder and a file in it): no duplicate
-        seen.add((source, file.resolve()))
+        seen.add((source, real))
         if not _is_utf8(source):
             reason = "its name is not UTF-8 text: rename it"
         elif file.suffix.lower() not in SUFFIXES:

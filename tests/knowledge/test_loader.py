@@ -191,6 +191,8 @@ def test_bad_files_are_skipped_with_a_warning_naming_each(
     (tmp_path / "undefined.txt").write_bytes(b"caf\x81")  # a byte Windows-1252 leaves undefined
     (tmp_path / "huge.md").write_text("x" * 2_000)
     (tmp_path / "dangling.md").symlink_to(tmp_path / "missing-target.md")
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop-back.md")
+    (tmp_path / "loop-back.md").symlink_to(tmp_path / "loop.md")
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1_000)
 
     with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
@@ -203,6 +205,7 @@ def test_bad_files_are_skipped_with_a_warning_naming_each(
     assert reasons["mixed.txt"] == reasons["undefined.txt"] == "not UTF-8 text"
     assert reasons["huge.md"].startswith("too large")
     assert reasons["dangling.md"].startswith("unreadable")
+    assert reasons["loop.md"].startswith("unreadable (Too many levels of symbolic links")
     for name in reasons:
         assert name in caplog.text
 
