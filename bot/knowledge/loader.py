@@ -50,8 +50,8 @@ class Skipped(BaseModel):
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<head>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
-# An opening "---" and a "key: value" line under it, where no closing "---" follows.
-_UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[\w-]+:")
+# An opening "---" with a "key: value" line in the lines under it, before a blank one.
+_UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:[ \t]*\S[^\n]*\n)*?[\w-]+:")
 # "## Title", or a line opening a paragraph with a line of = or - under it (Setext).
 _HEADING = re.compile(
     r"^(?:#{1,6}[ \t]+(?P<atx>.+?)[ \t#]*"

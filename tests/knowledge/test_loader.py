@@ -35,7 +35,9 @@ def test_front_matter_values_may_be_quoted() -> None:
 def test_front_matter_without_its_closing_line_is_named_in_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / "open.md").write_text("---\ntitle: Seeding\n\n# Seeding kits\n\nSend kits.\n")
+    (tmp_path / "open.md").write_text(
+        "---\ntitle Seeding, no colon\nsource: kits.txt\n\n# Seeding kits\n\nSend kits.\n"
+    )
     (tmp_path / "rule.md").write_text("---\n\n# Rules\n\nA thematic break opens this.\n")
 
     with caplog.at_level(logging.WARNING, logger="bot.knowledge.loader"):
