@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,8 +14,26 @@ Platform = Literal["instagram", "tiktok", "youtube", "threads"]
 Tier = Literal["nano", "micro", "mid", "macro", "mega"]
 # How a ranking is ordered: best score first, or lowest rate per post first.
 RankOrder = Literal["score", "rate"]
-# What a roster-wide list can be ordered by ("who has the most followers?").
-RosterSort = Literal["score", "engagement_rate", "followers", "rate", "cost_per_engagement"]
+# What a roster-wide list can be ordered by ("who has the most followers?", "who grew the
+# fastest?", "who has the most views?").
+RosterSort = Literal[
+    "score",
+    "engagement_rate",
+    "followers",
+    "rate",
+    "cost_per_engagement",
+    "follower_growth_30d",
+    "avg_views",
+]
+# A filter's value: one ("tiktok"), or several, any of which will do (["instagram", "tiktok"]).
+OneOrMore = str | list[str]
+
+
+def one_or_more(value: str | Sequence[str] | None) -> list[str]:
+    """A filter's values as a list: [] for none, ["tiktok"] for "tiktok"."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 class Creator(BaseModel):
@@ -77,6 +96,8 @@ class ScoreCard(BaseModel):
     breakdown: list[Component]
     why: str = ""  # one line for tables and Slack: the main reasons, flags first
     audience_top_country: str = ""  # where most of the audience is (ISO code, "" unknown)
+    follower_growth_30d: float = 0  # a fraction: 0.12 is 12% more followers in 30 days
+    avg_views: float | None = None  # average views per post (None: unknown)
 
 
 class PlanPick(BaseModel):
@@ -127,13 +148,14 @@ class RosterView(BaseModel):
     total: int  # every creator on the roster
     matching: int  # those that pass every filter, flagged ones included
     flagged: int  # of the matching ones, how many carry a flag
+    flagged_by_code: dict[str, int] = Field(default_factory=dict)  # of those, per flag code
     by_platform: dict[str, int]  # matching creators per platform, most first
     sort_by: RosterSort = "score"
     ascending: bool = False
     creators: list[ScoreCard]
     niche: str | None = None
-    platform: str | None = None
-    country: str | None = None
+    platform: OneOrMore | None = None
+    country: OneOrMore | None = None
     exclude: list[str] = Field(default_factory=list)
     min_followers: int | None = None
     max_followers: int | None = None

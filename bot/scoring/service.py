@@ -41,6 +41,7 @@ from bot.scoring.models import (
     RosterView,
     ScoreCard,
     ScoringMethod,
+    one_or_more,
 )
 from bot.scoring.niche import NicheFit, NicheIndex
 from bot.scoring.plan import as_decimal, best_subset, exact_total
@@ -194,6 +195,8 @@ class Scout:
             breakdown=breakdown,
             why=self._why(i, fit, [flag.code for flag in flags]),
             audience_top_country=str(table.countries[i]),
+            follower_growth_30d=float(table.follower_growth_30d[i]),
+            avg_views=_none_if_nan(table.avg_views[i]),
         )
 
     def _why(self, i: int, fit: NicheFit | None, flags: list[str]) -> str:
@@ -240,16 +243,18 @@ class Scout:
         include_flagged: bool,
         min_followers: int | None,
         max_followers: int | None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> NDArray[np.bool_]:
         """Which creators fit the brief (any creator without one), within the follower
         bounds (inclusive), on `platform` and with most of their audience in `country` (an
-        ISO code such as "GB") when those are given, none that an `exclude` term names
-        (see `_excluded`); flagged ones only if asked."""
-        if platform is not None and platform not in PLATFORMS:
-            raise ScoutError(f"unknown platform {platform!r}: use {', '.join(PLATFORMS)}")
+        ISO code such as "GB") when those are given (several: any of them), none that an
+        `exclude` term names (see `_excluded`); flagged ones only if asked."""
+        platforms = one_or_more(platform)
+        for name in platforms:
+            if name not in PLATFORMS:
+                raise ScoutError(f"unknown platform {name!r}: use {', '.join(PLATFORMS)}")
         for bound in (min_followers, max_followers):
             if bound is not None and bound < 0:
                 raise ScoutError(f"a follower bound must be 0 or more, got {bound}")
@@ -273,10 +278,11 @@ class Scout:
             fitting &= self.table.followers >= min_followers
         if max_followers is not None:
             fitting &= self.table.followers <= max_followers
-        if platform is not None:
-            fitting &= self.table.platform == PLATFORMS.index(platform)
-        if country is not None:
-            fitting &= self.table.countries == country.strip().upper()
+        if platforms:
+            fitting &= np.isin(self.table.platform, [PLATFORMS.index(p) for p in platforms])
+        countries = [code.strip().upper() for code in one_or_more(country)]
+        if countries:
+            fitting &= np.isin(self.table.countries, countries)
         for term in exclude:
             fitting &= ~self._excluded(term)
         return fitting
@@ -302,8 +308,8 @@ class Scout:
         order: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> NDArray[np.intp]:
         """Positions of creators that fit `niche`, best score first, or with `order="rate"`
@@ -333,8 +339,8 @@ class Scout:
         order: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> list[ScoreCard]:
         """The first `n` creators for a niche in `order` (see `ranked`), flagged creators
@@ -381,8 +387,8 @@ class Scout:
         include_flagged: bool = False,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
         max_rate: float | None = None,
     ) -> RosterView:
@@ -413,6 +419,8 @@ class Scout:
             "followers": self.table.followers[listed],
             "rate": self.table.rate_usd[listed],
             "cost_per_engagement": np.nan_to_num(self.metrics.cost_per_engagement[listed]),
+            "follower_growth_30d": self.table.follower_growth_30d[listed],
+            "avg_views": np.nan_to_num(self.table.avg_views[listed]),
         }[sort_by]
         if sort_by in ("rate", "cost_per_engagement"):  # no rate on file: cost unknown
             unknown = (self.table.rate_usd[listed] <= 0) | np.isnan(
@@ -420,6 +428,8 @@ class Scout:
             )
         elif sort_by == "engagement_rate":
             unknown = self.table.followers[listed] <= 0
+        elif sort_by == "avg_views":
+            unknown = np.isnan(self.table.avg_views[listed])
         else:
             unknown = np.zeros(len(listed), dtype=np.bool_)
         # lexsort's last key sorts first: known values, then the value, then the score.
@@ -433,13 +443,18 @@ class Scout:
             total=len(self.table),
             matching=int(matching.sum()),
             flagged=int(flagged.sum()),
+            flagged_by_code={
+                code: count
+                for code, bit in FLAG_BITS.items()
+                if (count := int(((self.metrics.flags[matching] & bit) > 0).sum()))
+            },
             by_platform=dict(by_platform),
             sort_by=sort_by,
             ascending=ascending,
             creators=[self._card(int(i), fit, float(all_scores[i])) for i in listed[order][:n]],
             niche=niche,
-            platform=platform,
-            country=country,
+            platform=platform if isinstance(platform, str | None) else list(platform),
+            country=country if isinstance(country, str | None) else list(country),
             exclude=list(exclude),
             min_followers=min_followers,
             max_followers=max_followers,
@@ -525,8 +540,8 @@ class Scout:
         *,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> PlanResult:
         """The unflagged, niche-fitting creators (within the follower bounds, inclusive, and

@@ -13,7 +13,7 @@ from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
 from bot.errors import ScoutError
 from bot.scoring.metrics import ENGAGEMENT_ANOMALY, GROWTH_SPIKE, OVER_SPONSORED, TIERS
-from bot.scoring.models import Creator
+from bot.scoring.models import Creator, RosterSort
 from bot.scoring.service import Scout
 from tests.scoring.conftest import creators, make_creator
 
@@ -210,6 +210,80 @@ def test_browse_counts_the_whole_roster_and_orders_it_by_the_number_asked(
     assert scout.browse("gaming").matching == 1
     with pytest.raises(ScoutError, match="rate cap"):
         scout.browse(max_rate=-1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    roster=st.lists(creators, min_size=1, max_size=12),
+    sort_by=st.sampled_from(["follower_growth_30d", "avg_views"]),
+    ascending=st.booleans(),
+)
+def test_browse_by_growth_or_views_lists_unflagged_creators_in_order_unknown_views_last(
+    embedder: WordLlamaEmbedder, roster: list[Creator], sort_by: RosterSort, ascending: bool
+) -> None:
+    unique = [c.model_copy(update={"handle": f"@c{i}"}) for i, c in enumerate(roster)]
+    scout = Scout.from_creators(unique, embedder)
+    view = scout.browse(sort_by=sort_by, ascending=ascending, n=len(unique))
+    assert all(not card.flags for card in view.creators)
+    assert len(view.creators) == view.matching - view.flagged
+    known = [getattr(card, sort_by) for card in view.creators]
+    if sort_by == "avg_views":  # views unknown come last either way
+        unknown = [value is None for value in known]
+        assert unknown == sorted(unknown)
+        known = [value for value in known if value is not None]
+    assert known == sorted(known, reverse=not ascending)
+    # Each flag code counts the matching creators that carry it, and none is left uncounted.
+    spiked = sum(c.follower_growth_30d >= scout.config.flags.growth_spike_30d for c in unique)
+    assert view.flagged_by_code.get("growth_spike", 0) == spiked
+    assert all(0 < count <= view.flagged for count in view.flagged_by_code.values())
+    assert sum(view.flagged_by_code.values()) >= view.flagged
+
+
+def test_cards_carry_follower_growth_and_average_views(embedder: WordLlamaEmbedder) -> None:
+    scout = Scout.from_creators(
+        [
+            make_creator(handle="@seen", avg_views=12_345, follower_growth_30d=0.12),
+            make_creator(handle="@unseen", avg_views=None, follower_growth_30d=-0.03),
+        ],
+        embedder,
+    )
+    seen, unseen = scout.card("@seen"), scout.card("@unseen")
+    assert (seen.avg_views, seen.follower_growth_30d) == (12_345, 0.12)
+    assert (unseen.avg_views, unseen.follower_growth_30d) == (None, -0.03)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    platforms=st.lists(
+        st.sampled_from(["instagram", "tiktok", "youtube", "threads"]), min_size=1, unique=True
+    ),
+    countries=st.lists(st.sampled_from(["US", "GB", "CA", "AU", "DE"]), min_size=1, unique=True),
+)
+def test_several_platforms_or_countries_keep_creators_on_any_of_them(
+    sample_scout: Scout, platforms: list[str], countries: list[str]
+) -> None:
+    either = sample_scout.browse(platform=platforms, include_flagged=True, n=10)
+    assert either.matching == sum(sample_scout.browse(platform=p).matching for p in platforms)
+    assert either.creators and all(c.platform in platforms for c in either.creators)
+    places = sample_scout.browse(country=countries, include_flagged=True, n=10)
+    assert places.matching == sum(sample_scout.browse(country=c).matching for c in countries)
+    assert all(c.audience_top_country in countries for c in places.creators)
+    ranked = sample_scout.rank("fitness", n=100, platform=platforms, country=countries)
+    everyone = sample_scout.rank("fitness", n=100)
+    assert [c.handle for c in ranked] == [
+        c.handle
+        for c in everyone
+        if c.platform in platforms and c.audience_top_country in countries
+    ]
+    plan = sample_scout.plan("fitness", 2000, platform=platforms, country=countries)
+    assert all(c.platform in platforms for c in plan.creators)
+    # A single value still works, and an unknown one in a list is named.
+    assert (
+        sample_scout.browse(platform=platforms[0]).matching
+        == sample_scout.browse(platform=platforms[:1]).matching
+    )
+    with pytest.raises(ScoutError, match="unknown platform 'myspace'"):
+        sample_scout.browse(platform=[*platforms, "myspace"])
 
 
 def test_rank_plan_and_browse_keep_to_the_audience_country(sample_scout: Scout) -> None:
