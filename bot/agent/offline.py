@@ -25,6 +25,7 @@ from bot.scoring.models import (
     PlanResult,
     RosterView,
     ScoreCard,
+    one_or_more,
 )
 from bot.scoring.roster import closest_handle
 
@@ -153,6 +154,16 @@ COUNTRY_NAMES = {
 }  # fmt: skip
 
 
+def either(names: Sequence[str]) -> str:
+    """ "TikTok", "Instagram or TikTok", "the UK, the US or Canada" ("" for none)."""
+    return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def platform_names(routed: Route) -> str:
+    """The platforms a question asks for, as words: "Instagram or TikTok" ("" for none)."""
+    return either([PLATFORM_NAMES.get(p, p) for p in one_or_more(routed.platform)])
+
+
 def excluded_names(routed: Route) -> str:
     """What a question rules out, as words: "TikTok and fitness" ("" for nothing)."""
     names = [PLATFORM_NAMES.get(term, COUNTRY_NAMES.get(term, term)) for term in routed.exclude]
@@ -168,7 +179,20 @@ def audience_in(routed: Route) -> str:
     """ " with audiences mostly in the UK" for a question about a country, else ""."""
     if routed.country is None:
         return ""
-    return f" with audiences mostly in {COUNTRY_NAMES.get(routed.country, routed.country)}"
+    places = either([COUNTRY_NAMES.get(code, code) for code in one_or_more(routed.country)])
+    return f" with audiences mostly in {places}"
+
+
+def growth(card: ScoreCard) -> str:
+    """ "+12.0% followers in 30 days" """
+    return f"{card.follower_growth_30d:+.1%} followers in 30 days"
+
+
+def views(card: ScoreCard) -> str:
+    """ "52.3k views a post", or that views are unknown."""
+    if card.avg_views is None:
+        return "views unknown"
+    return f"{followers(round(card.avg_views))} views a post"
 
 
 def handles_list(cards: Sequence[ScoreCard]) -> str:
@@ -191,7 +215,7 @@ def follower_limit(routed: Route) -> str:
     """The platform asked for and a note that the question's follower limit applies, or "".
     The limit's figures are the user's, not a tool's, so the answer does not repeat them."""
     bounded = routed.min_followers is not None or routed.max_followers is not None
-    on = f" on {PLATFORM_NAMES.get(routed.platform, routed.platform)}" if routed.platform else ""
+    on = f" on {platform_names(routed)}" if routed.platform else ""
     limit = f" (in the {routed.tier} tier)" if routed.tier else ""
     limit = limit or (" (within your follower limit)" if bounded else "")
     return on + audience_in(routed) + limit + excluding(routed)
@@ -216,7 +240,7 @@ def band_range(band: BenchmarkBand) -> str:
 def roster_filters(routed: Route) -> tuple[str, str]:
     """What narrows a roster question, as (what the creators do, which creators): ("fit
     fitness on TikTok", "TikTok creators who fit fitness"); ("", "creators") for none."""
-    platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
+    platform = platform_names(routed)
     limits = [audience_in(routed)] if routed.country else []
     if routed.exclude:
         limits.append(excluding(routed))
@@ -786,8 +810,9 @@ class OfflinePlanner:
         """What engagement rate to expect: the published bands Scout scores against, for the
         platform and follower count asked about (without a count, the micro-influencer
         bands), then why engagement matters from the guidance."""
-        table: EngagementBenchmarks = box.engagement_benchmarks(routed.platform, routed.followers)
-        platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
+        asked = routed.platform if isinstance(routed.platform, str) else None  # one, as routed
+        table: EngagementBenchmarks = box.engagement_benchmarks(asked, routed.followers)
+        platform = platform_names(routed)
         bands = table.bands
         if table.followers is None:
             # The guidance's micro-influencers: up to 100k followers.

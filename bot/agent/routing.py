@@ -14,7 +14,7 @@ from typing import TypedDict
 from pydantic import BaseModel, Field
 
 from bot.scoring.metrics import follower_tiers
-from bot.scoring.models import RankOrder, RosterSort
+from bot.scoring.models import OneOrMore, RankOrder, RosterSort
 
 
 class Intent(StrEnum):
@@ -46,9 +46,12 @@ class Route(BaseModel):
     order: RankOrder = "score"  # "rate": the cheapest first ("who is the cheapest ...?")
     min_followers: int | None = None  # inclusive follower bounds ("under 50k followers")
     max_followers: int | None = None
-    platform: str | None = None  # "tiktok creators for skincare": only creators on TikTok
-    # "skincare creators in the UK": only creators whose audience is mostly there (ISO code)
-    country: str | None = None
+    # "tiktok creators for skincare": only creators on TikTok; "instagram or tiktok": a list,
+    # creators on either.
+    platform: OneOrMore | None = None
+    # "skincare creators in the UK": only creators whose audience is mostly there (ISO code);
+    # "in the UK or the US": a list, either.
+    country: OneOrMore | None = None
     # "not on TikTok", "not in the US", "but not fitness": platforms, countries (ISO codes)
     # and niche tags whose creators are left out.
     exclude: list[str] = Field(default_factory=list)
@@ -83,8 +86,8 @@ class Limits(TypedDict):
 
     min_followers: int | None
     max_followers: int | None
-    platform: str | None
-    country: str | None
+    platform: OneOrMore | None
+    country: OneOrMore | None
     exclude: list[str]
 
 
@@ -780,45 +783,74 @@ def find_handles(text: str, known: Collection[str] = frozenset()) -> list[str]:
     return ordered
 
 
-def find_platform(text: str) -> str | None:
-    """The platform a question asks for ("TikTok creators"), or None; not a ruled-out one
-    ("not on TikTok")."""
-    lowered = _plain(text)
+# What joins a list's items: "tiktok or youtube", "the UK, the US", "instagram/tiktok".
+_LIST_JOINER = re.compile(r"\s*(?:,|/|&)?\s*(?:(?:or|nor|and)\s+)?")
+
+
+def _ruled_out(lowered: str, found: Iterable[tuple[int, int, str]]) -> list[tuple[str, bool]]:
+    """Each value named, at (start, end), in order, with whether it is ruled out: negated
+    itself ("not on TikTok") or listed right after one that is ("not on TikTok or YouTube")."""
+    marked: list[tuple[str, bool]] = []
+    previous_end, previous_out = 0, False
+    for start, end, value in sorted(found):
+        out = bool(_NEGATION.search(lowered[:start])) or (
+            previous_out and _LIST_JOINER.fullmatch(lowered[previous_end:start]) is not None
+        )
+        marked.append((value, out))
+        previous_end, previous_out = end, out
+    return marked
+
+
+def _platforms_named(lowered: str) -> list[tuple[str, bool]]:
+    found = []
     for match in _PLATFORM.finditer(lowered):
-        if not _NEGATION.search(lowered[: match.start()]):
-            name = match.group(1) or match.group(2) or match.group(3)
-            return _PLATFORM_NAMES.get(name, name)
-    return None
+        name = match.group(1) or match.group(2) or match.group(3)
+        found.append((match.start(), match.end(), _PLATFORM_NAMES.get(name, name)))
+    return _ruled_out(lowered, found)
 
 
-def find_country(text: str) -> str | None:
-    """The country (ISO code) a question asks for ("creators in the UK": "GB"), or None;
-    not a ruled-out one ("not in the US")."""
-    lowered = _plain(text)
-    found = [(m.start(), _country_code(m.group(1))) for m in _COUNTRY.finditer(lowered)]
-    found += [(m.start(), "US") for m in _COUNTRY_US.finditer(text)]
-    return next(
-        (code for start, code in sorted(found) if not _NEGATION.search(lowered[:start])), None
-    )
+def _countries_named(text: str, lowered: str) -> list[tuple[str, bool]]:
+    found = [(m.start(), m.end(), _country_code(m.group(1))) for m in _COUNTRY.finditer(lowered)]
+    found += [(m.start(), m.end(), "US") for m in _COUNTRY_US.finditer(text)]
+    # "in the UK or us": a lower-case "us" listed after a country is the US, not "us".
+    found += [
+        (m.start(), m.end(), "US")
+        for m in re.finditer(r"\b(?:the\s+)?us\b", lowered)
+        if any(
+            end <= m.start() and _LIST_JOINER.fullmatch(lowered[end : m.start()])
+            for _, end, _ in found
+        )
+    ]
+    return _ruled_out(lowered, found)
+
+
+def find_platforms(text: str) -> list[str]:
+    """The platforms a question asks for ("TikTok creators", "on Instagram or TikTok"), in
+    order; not ruled-out ones ("not on TikTok")."""
+    named = _platforms_named(_plain(text))
+    return list(dict.fromkeys(name for name, out in named if not out))
+
+
+def find_countries(text: str) -> list[str]:
+    """The countries (ISO codes) a question asks for ("creators in the UK": ["GB"], "in the
+    UK or the US": ["GB", "US"]); not ruled-out ones ("not in the US")."""
+    named = _countries_named(text, _plain(text))
+    return list(dict.fromkeys(code for code, out in named if not out))
 
 
 def find_exclusions(text: str, known_niches: Iterable[str] = ()) -> list[str]:
-    """What a question rules out: platforms ("not on TikTok"), audience countries as ISO
-    codes ("not in the US") and roster niche tags ("but not fitness"), in that order."""
+    """What a question rules out: platforms ("not on TikTok or YouTube"), audience countries
+    as ISO codes ("not in the US") and roster niche tags ("but not fitness"), in that order."""
     lowered = _plain(text)
-    excluded: list[str] = []
-    for match in _PLATFORM.finditer(lowered):
-        if _NEGATION.search(lowered[: match.start()]):
-            name = match.group(1) or match.group(2) or match.group(3)
-            excluded.append(_PLATFORM_NAMES.get(name, name))
-    for match in _COUNTRY.finditer(lowered):
-        if _NEGATION.search(lowered[: match.start()]):
-            excluded.append(_country_code(match.group(1)))
-    for match in _COUNTRY_US.finditer(text):
-        if _NEGATION.search(lowered[: match.start()]):
-            excluded.append("US")
+    excluded = [name for name, out in _platforms_named(lowered) if out]
+    excluded += [code for code, out in _countries_named(text, lowered) if out]
     excluded += [tag for tag, _ in _negated_niches(lowered, known_niches)]
     return list(dict.fromkeys(excluded))
+
+
+def _as_filter(values: list[str]) -> OneOrMore | None:
+    """A filter as a route keeps it: None, the one value, or the list of any-of values."""
+    return None if not values else values[0] if len(values) == 1 else values
 
 
 def _negated_niches(lowered: str, known_niches: Iterable[str]) -> list[tuple[str, re.Match[str]]]:
@@ -1004,8 +1036,8 @@ def route(
     low, high = parse_follower_bounds(question)
     tier = _tier_named(question) if (low, high) == tier_bounds(question) else None
     bounded = low is not None or high is not None
-    platform = find_platform(question)
-    country = find_country(question)
+    platform = _as_filter(find_platforms(question))
+    country = _as_filter(find_countries(question))
     exclude = find_exclusions(question, known_niches)
     unlimited = bool(_NO_FOLLOWER_LIMIT.search(text))
     narrowed = bounded or platform is not None or country is not None or unlimited or bool(exclude)
@@ -1125,7 +1157,7 @@ def route(
         return Route(
             intent=Intent.GUIDANCE,
             benchmarks=True,
-            platform=find_platform(text),
+            platform=next(iter(find_platforms(text)), None),
             followers=followers,
         )
     if _SCORING.search(text) and not _HANDLE.search(text):
@@ -1251,7 +1283,9 @@ def route(
             **sizes,
         )
     whole_roster = bool(_WHOLE_ROSTER.search(text) or _top_n(text) or narrowed)
-    if whole_roster and (listing or _ASKS_WHO.search(text)):
+    # "creators in the UK or the US", "not on TikTok or YouTube": the roster, narrowed.
+    placed = platform is not None or country is not None or bool(exclude)
+    if whole_roster and (listing or _ASKS_WHO.search(text) or (placed and niche is None)):
         # "who's on TikTok?", "top 5 creators overall": the roster without a niche, by score.
         return Route(intent=Intent.ROSTER, count=count, **sizes)
     if listing and (_TOPIC_WORDS.search(text) or _PARTNER_VERBS.search(text)):

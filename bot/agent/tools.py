@@ -61,8 +61,8 @@ class ScoutService(Protocol):
         order: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> list[ScoreCard]: ...
 
@@ -76,8 +76,8 @@ class ScoutService(Protocol):
         include_flagged: bool = False,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
         max_rate: float | None = None,
     ) -> RosterView: ...
@@ -97,8 +97,8 @@ class ScoutService(Protocol):
         *,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> PlanResult: ...
 
@@ -188,8 +188,8 @@ class ToolBox:
         order_by: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> list[ScoreCard]:
         n = max(1, min(n, MAX_CREATORS))
@@ -233,8 +233,8 @@ class ToolBox:
         n: int = 5,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
         max_rate: float | None = None,
     ) -> RosterView:
@@ -298,8 +298,8 @@ class ToolBox:
         budget: float,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
     ) -> PlanResult:
         return self._run(
@@ -432,8 +432,8 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         order_by: RankOrder = "score",
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | list[str] | None = None,
+        country: str | list[str] | None = None,
         exclude: list[str] | None = None,
     ) -> str:
         """Rank the roster's creators for a niche, best first, as score cards.
@@ -450,9 +450,12 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
                 cheapest"; equal rates by score; creators with no rate on file come last).
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
-            platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            platform: Only creators on this platform: instagram, tiktok, youtube or threads;
+                a list for any of several, e.g. ["instagram", "tiktok"] for "Instagram or
+                TikTok".
             country: Only creators whose audience is mostly in this country, as an ISO
-                code, e.g. "GB" for the UK, "US".
+                code, e.g. "GB" for the UK, "US"; a list for any of several, e.g. ["GB",
+                "US"] for "the UK or the US".
             exclude: Optional creators to leave out: platforms ("tiktok"), audience
                 countries as ISO codes ("US") or niche tags ("fitness"), for "not on
                 TikTok", "not fitness".
@@ -493,8 +496,8 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         n: int = 5,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | list[str] | None = None,
+        country: str | list[str] | None = None,
         exclude: list[str] | None = None,
         max_rate: float | None = None,
     ) -> str:
@@ -517,9 +520,12 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             n: How many creators to list (1 to 10).
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
-            platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            platform: Only creators on this platform: instagram, tiktok, youtube or threads;
+                a list for any of several, e.g. ["instagram", "tiktok"] for "Instagram or
+                TikTok".
             country: Only creators whose audience is mostly in this country, as an ISO
-                code, e.g. "GB" for the UK, "US".
+                code, e.g. "GB" for the UK, "US"; a list for any of several, e.g. ["GB",
+                "US"] for "the UK or the US".
             exclude: Optional creators to leave out: platforms ("tiktok"), audience
                 countries as ISO codes ("US") or niche tags ("fitness"), for "not on
                 TikTok", "not fitness".
@@ -587,8 +593,8 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         budget: float,
         min_followers: int | None = None,
         max_followers: int | None = None,
-        platform: str | None = None,
-        country: str | None = None,
+        platform: str | list[str] | None = None,
+        country: str | list[str] | None = None,
         exclude: list[str] | None = None,
     ) -> str:
         """Choose the set of unflagged creators for a niche that maximises expected
@@ -599,9 +605,12 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
             budget: The total budget in US dollars, e.g. 5000.
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
-            platform: Only creators on this platform: instagram, tiktok, youtube or threads.
+            platform: Only creators on this platform: instagram, tiktok, youtube or threads;
+                a list for any of several, e.g. ["instagram", "tiktok"] for "Instagram or
+                TikTok".
             country: Only creators whose audience is mostly in this country, as an ISO
-                code, e.g. "GB" for the UK, "US".
+                code, e.g. "GB" for the UK, "US"; a list for any of several, e.g. ["GB",
+                "US"] for "the UK or the US".
             exclude: Optional creators to leave out: platforms ("tiktok"), audience
                 countries as ISO codes ("US") or niche tags ("fitness"), for "not on
                 TikTok", "not fitness".

@@ -893,6 +893,8 @@ def test_highest_engagement_rate_is_answered_across_the_roster(
         ("who's on TikTok?", {"platform": "tiktok"}),
         ("how many fitness creators do we have?", {"niche": "fitness", "n": 3}),
         ("who has the most followers?", {"sort_by": "followers"}),
+        ("creators in the uk or us", {"country": ["GB", "US"]}),
+        ("not on tiktok or youtube", {"exclude": ["tiktok", "youtube"]}),
         (
             "show me creators under $300 per post",
             {"sort_by": "rate", "ascending": True, "max_rate": 300},
@@ -924,6 +926,29 @@ def test_a_country_narrows_the_answer_and_is_never_the_niche(
         f"**{view.matching} of your {view.total} creators have audiences mostly in the UK.**"
     )
     assert_grounded(anyone, view)
+
+
+def test_either_of_two_platforms_or_countries_narrows_the_answer(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: only Instagram creators, and "in the uk or us" got guidance quotes.
+    result = answerer.ask("instagram or tiktok creators for skincare")
+    expected = scout.rank("skincare", n=5, platform=["instagram", "tiktok"])
+    assert [c.handle for c in result.creators] == [c.handle for c in expected]
+    assert {c.platform for c in expected} == {"instagram", "tiktok"}
+    assert result.answer.startswith("**For skincare on Instagram or TikTok, start with")
+    assert_grounded(result)
+    places = answerer.ask("creators in the uk or us")
+    view = scout.browse(country=["GB", "US"], n=5)
+    assert places.answer.startswith(
+        f"**{view.matching} of your {view.total} creators have audiences mostly in the UK or "
+        "the US.**"
+    )
+    assert_grounded(places, view)
+    ruled_out = answerer.ask("not on tiktok or youtube")
+    assert ruled_out.creators
+    assert {c.platform for c in ruled_out.creators} <= {"instagram", "threads"}
+    assert "once you exclude TikTok and YouTube" in ruled_out.answer
 
 
 def test_a_good_engagement_rate_is_the_benchmark_for_that_platform_and_size(

@@ -123,6 +123,54 @@ def test_the_model_can_list_flagged_creators_and_rank_by_rate(
     assert_grounded(result, report)
 
 
+def test_the_model_can_order_by_growth_on_either_of_two_platforms_and_countries(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        outputs = tool_outputs(messages)
+        view, skincare = outputs["browse_roster"], outputs["find_creators"][0]
+        first = view["creators"][0]
+        spiked = view["flagged_by_code"]["growth_spike"]
+        return AIMessage(
+            content=f"**{first['handle']} grew the fastest: "
+            f"{first['follower_growth_30d']:+.1%} followers in 30 days.** {spiked} faster "
+            f"growers carry growth_spike and are left out.\n\nOn TikTok alone, the best "
+            f"skincare fit is {skincare['handle']} (score {skincare['score']:.0f}/100)."
+        )
+
+    platforms, countries = ["instagram", "tiktok"], ["GB", "US"]
+    model = ScriptedChatModel(
+        script=[
+            call(
+                "browse_roster",
+                sort_by="follower_growth_30d",
+                n=3,
+                platform=platforms,
+                country=countries,
+            ),
+            # a single platform, as before, still works
+            call("find_creators", "c2", niche="skincare", n=1, platform="tiktok"),
+            final,
+        ]
+    )
+    result = llm_answerer(make_answerer, model).ask(
+        "who grew fastest on instagram or tiktok in the uk or us?"
+    )
+    view = scout.browse(sort_by="follower_growth_30d", n=3, platform=platforms, country=countries)
+    [skincare] = scout.rank("skincare", n=1, platform="tiktok")
+    assert result.mode == "llm"
+    assert view.creators and all(
+        c.platform in platforms and c.audience_top_country in countries for c in view.creators
+    )
+    first = view.creators[0]
+    assert result.answer.startswith(
+        f"**{first.handle} grew the fastest: {first.follower_growth_30d:+.1%} followers"
+    )
+    assert f"{view.flagged_by_code['growth_spike']} faster growers" in result.answer
+    assert [c.handle for c in result.creators] == [first.handle, skincare.handle]
+    assert_grounded(result, view)
+
+
 def test_tool_errors_go_back_to_the_model(make_answerer: MakeAnswerer) -> None:
     def final(messages: list[BaseMessage]) -> AIMessage:
         error = tool_outputs(messages)["score_creator"]["error"]
@@ -151,6 +199,7 @@ def test_tool_errors_go_back_to_the_model(make_answerer: MakeAnswerer) -> None:
             "min_followers above max_followers",
         ),
         ("find_flagged_creators", {"codes": ["fake_followers"]}, "unknown flag code"),
+        ("browse_roster", {"platform": ["tiktok", "myspace"]}, "unknown platform 'myspace'"),
     ],
 )
 def test_bad_tool_arguments_go_back_to_the_model_as_an_error(

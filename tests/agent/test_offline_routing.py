@@ -17,7 +17,7 @@ from bot.agent.offline import OfflinePlanner
 from bot.agent.routing import (
     Intent,
     find_campaign,
-    find_country,
+    find_countries,
     find_exclusions,
     find_flag_codes,
     find_handles,
@@ -307,6 +307,17 @@ CASES: list[tuple[str, Expected]] = [
         plan("vegan", 1000.0, platform="tiktok"),
     ),
     ("what is a good engagement rate on TikTok?", bench(platform="tiktok")),
+    # either/or: several platforms or countries, any of which will do
+    ("creators in the uk or us", roster(niche=None, country=["GB", "US"])),
+    (
+        "instagram or tiktok creators for skincare",
+        rec("skincare", platform=["instagram", "tiktok"]),
+    ),
+    ("not on tiktok or youtube", roster(niche=None, exclude=["tiktok", "youtube"])),
+    (
+        "plan $1000 for fitness on instagram or tiktok",
+        plan("fitness", 1000.0, platform=["instagram", "tiktok"]),
+    ),
     # a country named: creators whose audience is mostly there; never the niche
     ("anyone in the UK?", roster(niche=None, country="GB")),
     ("how many creators are in the US?", roster(niche=None, country="US")),
@@ -764,23 +775,29 @@ def test_find_flag_codes(text: str, codes: list[str] | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "country"),
+    ("text", "countries"),
     [
-        ("anyone in the UK?", "GB"),
-        ("skincare influencers in the US", "US"),
-        ("US-based creators", "US"),
-        ("creators from the united states", "US"),
-        ("give us vegan creators", None),
-        ("tell us about @uk.eats", None),
-        ("parenting creators in Australia", "AU"),
-        ("fitness creators not in the US", None),
-        ("french cooking creators", None),
-        ("indian food creators", None),
-        ("creators in india", "IN"),
+        ("anyone in the UK?", ["GB"]),
+        ("skincare influencers in the US", ["US"]),
+        ("US-based creators", ["US"]),
+        ("creators from the united states", ["US"]),
+        ("give us vegan creators", []),
+        ("tell us about @uk.eats", []),
+        ("parenting creators in Australia", ["AU"]),
+        ("fitness creators not in the US", []),
+        ("french cooking creators", []),
+        ("indian food creators", []),
+        ("creators in india", ["IN"]),
+        # either/or: a lower-case "us" listed after a country is the US
+        ("creators in the uk or us", ["GB", "US"]),
+        ("skincare creators in canada, the UK or the US", ["CA", "GB", "US"]),
+        ("give us creators in the uk", ["GB"]),
+        ("creators in the uk, send us a list", ["GB"]),
+        ("not in the US or canada", []),
     ],
 )
-def test_find_country(text: str, country: str | None) -> None:
-    assert find_country(text) == country
+def test_find_countries(text: str, countries: list[str]) -> None:
+    assert find_countries(text) == countries
 
 
 @pytest.mark.parametrize(
@@ -788,6 +805,11 @@ def test_find_country(text: str, country: str | None) -> None:
     [
         ("gaming creators not on youtube", ["youtube"]),
         ("fitness creators on instagram, not tiktok", ["tiktok"]),
+        # a list after a negation is ruled out whole
+        ("not on tiktok or youtube", ["tiktok", "youtube"]),
+        ("skincare creators not on tiktok, youtube or insta", ["tiktok", "youtube", "instagram"]),
+        ("not in the US or canada", ["US", "CA"]),
+        ("not on tiktok, but on youtube", ["tiktok"]),
         ("wellness but not fitness, and not in the UK", ["GB", "fitness"]),
         ("excluding beauty", ["beauty"]),
         ("fitness creators without fake followers", []),
