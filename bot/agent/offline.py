@@ -330,6 +330,14 @@ def roster_lead(view: RosterView, routed: Route) -> str:
                 f"({usd(first.rate_usd)} a post for about {first.engagements_per_post:,.0f} "
                 "engagements)."
             )
+        case "follower_growth_30d":
+            most = "the least" if view.ascending else "the fastest"
+            # A faster grower may carry growth_spike: the lead must not claim the whole roster.
+            aside = ", flagged creators aside" if view.flagged else ""
+            return f"**{first.handle} grew {most} {where}{aside}: {growth(first)}.**"
+        case "avg_views" if first.avg_views is not None:
+            most = "fewest" if view.ascending else "most"
+            return f"**{first.handle} gets the {most} views {where}: {views(first)} on average.**"
         case "rate":
             priced = [c for c in view.creators if c.rate_usd > 0]
             if not priced:
@@ -371,15 +379,16 @@ def warning_signs(card: ScoreCard) -> str:
     return f"No warning signs: none of the flags I check ({checked}) applies."
 
 
-def creator_line(card: ScoreCard, *, rate: bool = False) -> str:
-    """A creator as one Markdown bullet; with `rate`, their rate per post leads."""
+def creator_line(card: ScoreCard, *, rate: bool = False, figure: str = "") -> str:
+    """A creator as one Markdown bullet; with `rate`, their rate per post leads, else the
+    `figure` given ("+12.0% followers in 30 days")."""
     cost = (
         f", {usd(card.cost_per_engagement)} per engagement"
         if card.cost_per_engagement is not None and not card.why
         else ""
     )
     platform = PLATFORM_NAMES.get(card.platform, card.platform)
-    price = f" {usd(card.rate_usd)} a post" if rate else ""
+    price = f" {usd(card.rate_usd)} a post" if rate else f" {figure}" if figure else ""
     if card.followers:
         line = (
             f"- **{card.handle}**{price} ({card.tier}, {followers(card.followers)} followers on "
@@ -933,13 +942,20 @@ class OfflinePlanner:
                 "followers": "By followers",
                 "rate": "By rate per post",
                 "cost_per_engagement": "By cost per engagement",
+                "follower_growth_30d": "By follower growth over 30 days",
+                "avg_views": "By average views per post",
             }[view.sort_by]
             if view.sort_by != "score":
                 heading += ", " + ("lowest" if view.ascending else "highest") + " first"
+            figure = {"follower_growth_30d": growth, "avg_views": views}.get(view.sort_by)
             parts.append(
                 f"{heading}:\n"
                 + "\n".join(
-                    creator_line(c, rate=view.sort_by in ("rate", "cost_per_engagement"))
+                    creator_line(
+                        c,
+                        rate=view.sort_by in ("rate", "cost_per_engagement"),
+                        figure=figure(c) if figure else "",
+                    )
                     for c in cards
                 )
             )
@@ -948,9 +964,20 @@ class OfflinePlanner:
                 "Engagement rates run differently by platform, so each line also compares the "
                 "creator with their own platform's benchmark."
             )
+        spiked = view.flagged_by_code.get("growth_spike", 0)
         if view.flagged and not routed.counting:
             left = "creator carries" if view.flagged == 1 else "creators carry"
-            parts.append(f"Left out: {view.flagged} {left} a flag (ask _any flagged creators?_).")
+            if view.sort_by == "follower_growth_30d" and spiked:
+                # Who grew fastest is often who bought followers: say so, not just "flagged".
+                parts.append(
+                    f"Left out: {view.flagged} {left} a flag, {spiked} of them `growth_spike`: "
+                    "followers jumped so fast they may have been bought (ask _any growth "
+                    "spikes?_ to see who)."
+                )
+            else:
+                parts.append(
+                    f"Left out: {view.flagged} {left} a flag (ask _any flagged creators?_)."
+                )
         quotes: list[Citation] = []
         note = None
         if view.sort_by == "followers" and not view.ascending:

@@ -545,11 +545,17 @@ _HIGH = r"highest|best|top|biggest|largest|greatest|most|strongest"
 _LOW = r"lowest|worst|smallest|least|fewest|weakest"
 _BY_METRIC = re.compile(
     rf"\b(?P<dir>{_HIGH}|{_LOW})\s+(?:[a-z]+\s+)?(?P<metric>engagement(?:\s+rates?)?|er"
+    r"|(?:follower\s+)?growth|views?|view counts?"
     r"|followers?|following|follower counts?|audiences?|reach|scor(?:es?|ing))\b(?!\s+per\b)"
     rf"|\b(?P<scores>scor(?:es|ing|ed))\s+(?:the\s+)?(?P<scores_dir>{_HIGH}|{_LOW})\b"
     r"|\b(?:sort(?:ed)?|rank(?:ed)?|order(?:ed)?|list(?:ed)?|top(?:\s+\d+)?|best(?:\s+\d+)?"
     r"|creators|influencers|accounts)\s+(?:them\s+|creators\s+|influencers\s+)?by\s+"
-    r"(?P<by>engagement(?:\s+rates?)?|er|followers?|follower counts?|audience size|reach)\b"
+    r"(?P<by>engagement(?:\s+rates?)?|er|(?:follower\s+)?growth|(?:average\s+)?views"
+    r"|followers?|follower counts?|audience size|reach)\b"
+    # "who grew the fastest?", "fastest growing creators", "the most viewed creators"
+    r"|\b(?:grew|grown|grows|growing)\s+(?:the\s+)?(?P<grew>fastest|quickest|most|slowest|least)\b"
+    r"|\b(?P<growing>fastest|quickest|slowest)[- ](?:growing|growth)\b"
+    r"|\b(?P<viewed>most|least)[- ]viewed\b"
     rf"|\b(?P<size>biggest|largest|smallest|tiniest|most popular|most followed)"
     r"(?=\s+(?:[a-z]+\s+)?(?:creators?|influencers?|accounts?|one|of them)\b|\s*(?:$|[?.!,;]))"
 )
@@ -983,6 +989,11 @@ def roster_order(text: str) -> tuple[RosterSort, bool] | None:
     match = _BY_METRIC.search(_plain(text))
     if not match:
         return None
+    if match.group("grew") or match.group("growing"):
+        slow = match.group("grew") or match.group("growing")
+        return "follower_growth_30d", slow in {"slowest", "least"}
+    if match.group("viewed"):
+        return "avg_views", match.group("viewed") == "least"
     metric = match.group("metric") or match.group("by") or match.group("scores") or "followers"
     direction = match.group("dir") or match.group("scores_dir")
     ascending = bool(
@@ -993,6 +1004,10 @@ def roster_order(text: str) -> tuple[RosterSort, bool] | None:
         return "score", ascending
     if metric.startswith(("engagement", "er")):
         return "engagement_rate", ascending
+    if metric.endswith("growth"):
+        return "follower_growth_30d", ascending
+    if "view" in metric:
+        return "avg_views", ascending
     return "followers", ascending
 
 
@@ -1196,7 +1211,11 @@ def route(
     # "best creators by followers" lists them, as "who has the most followers?" does.
     by = _BY_METRIC.search(text)
     listed_by = _ASKS_WHO.search(text) or _CREATORS_FRAGMENT.search(text) or (by and by["by"])
-    ordered = roster_order(text) if listed_by else None
+    ordered = roster_order(text)
+    if ordered and not listed_by and ordered[0] not in ("follower_growth_30d", "avg_views"):
+        # "what's the highest engagement rate?" asks about a norm; growth and views have none
+        # to ask about, so "highest average views" lists creators.
+        ordered = None
     if _PRICIEST.search(text) and not handles:  # "who charges the most?"
         ordered = ("rate", False)
     if _BEST_VALUE.search(text) and (_ASKS_WHO.search(text) or _TOPIC_WORDS.search(text)):

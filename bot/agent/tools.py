@@ -506,16 +506,20 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
 
         Use it for questions about the roster as a whole: "how many creators do we have?",
         "which creator has the highest engagement rate?", "who has the most followers?",
-        "who's on TikTok?", "creators under $300 a post". Returns `total` (the whole
-        roster), `matching` (creators passing the filters, flagged ones included),
-        `flagged` (how many of those carry a flag), `by_platform` (matching creators per
+        "who's on TikTok?", "creators under $300 a post", "who grew the fastest?", "who has
+        the most views?". Returns `total` (the whole roster), `matching` (creators passing
+        the filters, flagged ones included), `flagged` (how many of those carry a flag),
+        `flagged_by_code` (those per flag code), `by_platform` (matching creators per
         platform) and `creators` (the first n score cards in order; flagged creators are
-        left out of it). Without a niche, scores leave niche fit out.
+        left out of it: say so, e.g. that fast growers flagged growth_spike are left out).
+        Without a niche, scores leave niche fit out.
 
         Args:
             niche: Optional niche; only creators who fit it.
-            sort_by: "score", "engagement_rate", "followers", "rate" (rate per post) or
-                "cost_per_engagement" (value for money: with ascending, lowest first).
+            sort_by: "score", "engagement_rate", "followers", "rate" (rate per post),
+                "cost_per_engagement" (value for money: with ascending, lowest first),
+                "follower_growth_30d" (who grew fastest in 30 days) or "avg_views"
+                (average views per post; creators with views unknown come last).
             ascending: Lowest first ("cheapest", "fewest followers") instead of highest.
             n: How many creators to list (1 to 10).
             min_followers: Only creators with at least this many followers.

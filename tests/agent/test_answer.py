@@ -893,6 +893,8 @@ def test_highest_engagement_rate_is_answered_across_the_roster(
         ("who's on TikTok?", {"platform": "tiktok"}),
         ("how many fitness creators do we have?", {"niche": "fitness", "n": 3}),
         ("who has the most followers?", {"sort_by": "followers"}),
+        ("who grew the fastest?", {"sort_by": "follower_growth_30d"}),
+        ("highest average views", {"sort_by": "avg_views"}),
         ("creators in the uk or us", {"country": ["GB", "US"]}),
         ("not on tiktok or youtube", {"exclude": ["tiktok", "youtube"]}),
         (
@@ -926,6 +928,46 @@ def test_a_country_narrows_the_answer_and_is_never_the_niche(
         f"**{view.matching} of your {view.total} creators have audiences mostly in the UK.**"
     )
     assert_grounded(anyone, view)
+
+
+def test_who_grew_fastest_shows_the_growth_and_says_fast_growers_are_flagged(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: "I'm not sure what you're asking".
+    result = answerer.ask("who grew the fastest?")
+    view = scout.browse(sort_by="follower_growth_30d", n=5)
+    first = view.creators[0]
+    # Faster growers carry growth_spike: the lead must not claim the whole roster.
+    flagged = scout.browse(sort_by="follower_growth_30d", n=1, include_flagged=True)
+    assert flagged.creators[0].follower_growth_30d > first.follower_growth_30d
+    assert result.answer.startswith(
+        f"**{first.handle} grew the fastest on the roster, flagged creators aside: "
+        f"{first.follower_growth_30d * 100:+.1f}% followers in 30 days.**"
+    )
+    for card in view.creators:
+        assert f"- **{card.handle}** {card.follower_growth_30d * 100:+.1f}% followers" in (
+            result.answer
+        )
+    spikes = view.flagged_by_code["growth_spike"]
+    assert f"Left out: {view.flagged} creators carry a flag, {spikes} of them `growth_spike`" in (
+        result.answer
+    )
+    assert_grounded(result, view)
+
+
+def test_the_most_views_lead_with_the_average_views_per_post(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("who has the most views?")
+    view = scout.browse(sort_by="avg_views", n=5)
+    first = view.creators[0]
+    assert first.avg_views is not None
+    assert result.answer.startswith(
+        f"**{first.handle} gets the most views on the roster: "
+        f"{first.avg_views / 1e6:.1f}M views a post on average.**"
+    )
+    assert all(f"- **{c.handle}** " in result.answer for c in view.creators)
+    assert_grounded(result, view)
 
 
 def test_either_of_two_platforms_or_countries_narrows_the_answer(

@@ -307,6 +307,19 @@ CASES: list[tuple[str, Expected]] = [
         plan("vegan", 1000.0, platform="tiktok"),
     ),
     ("what is a good engagement rate on TikTok?", bench(platform="tiktok")),
+    # growth and views order the roster: "who grew the fastest?" said "not sure what you're
+    # asking" and "fastest growing creators" read "fastest growing" as the niche
+    ("who grew the fastest?", roster(niche=None, sort_by="follower_growth_30d", ascending=False)),
+    ("fastest growing creators", roster(niche=None, sort_by="follower_growth_30d")),
+    ("fastest-growing fitness creators", roster(niche="fitness", sort_by="follower_growth_30d")),
+    ("who grew the least?", roster(sort_by="follower_growth_30d", ascending=True)),
+    ("creators by follower growth", roster(sort_by="follower_growth_30d", ascending=False)),
+    ("who has the most views?", roster(niche=None, sort_by="avg_views", ascending=False)),
+    ("highest average views", roster(niche=None, sort_by="avg_views", ascending=False)),
+    (
+        "least viewed creators on tiktok",
+        roster(niche=None, sort_by="avg_views", ascending=True, platform="tiktok"),
+    ),
     # either/or: several platforms or countries, any of which will do
     ("creators in the uk or us", roster(niche=None, country=["GB", "US"])),
     (
@@ -317,6 +330,10 @@ CASES: list[tuple[str, Expected]] = [
     (
         "plan $1000 for fitness on instagram or tiktok",
         plan("fitness", 1000.0, platform=["instagram", "tiktok"]),
+    ),
+    (
+        "who grew the fastest in the UK or Canada?",
+        roster(sort_by="follower_growth_30d", country=["GB", "CA"]),
     ),
     # a country named: creators whose audience is mostly there; never the niche
     ("anyone in the UK?", roster(niche=None, country="GB")),
