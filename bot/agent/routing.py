@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from bot.scoring.metrics import follower_tiers
 from bot.scoring.models import OneOrMore, RankOrder, RosterSort
+from bot.scoring.niche import tag_word_for
 
 
 class Intent(StrEnum):
@@ -627,10 +628,18 @@ _FILLER = {
     "recomend", "reccomend", "reccommend", "recommed", "recomment", "sugest", "suggets",
     "influencer's", "influencers'", "influncers", "infuencers", "influecers", "creaters",
 }  # fmt: skip
+# "to" before one of these starts what the creators are for ("fitness to promote our shakes");
+# before other words it is part of the niche ("back to school").
+_PURPOSE_VERBS = (
+    r"promote|sell|launch|reach|push|help|grow|boost|drive|target|advertise|market|feature"
+    r"|showcase|review|try|test|hire|book|pay|spend|run|use|sponsor|contact|build|increase"
+    r"|raise|make|create|post|share|talk|get|go|be|do|see|spread|introduce|announce|support"
+)
 _NICHE_AFTER = re.compile(
     r"\b(?:for|in|around|about|covering|within|on|into|suits?|fits?|matche?s?|targeting|among)\s+"
     r"(?P<phrase>[a-z][a-z0-9&'/ -]*?)"
-    r"(?=$|[?.!,;:]|\s(?:with|under|using|and with|and a|budget|if|that|who|which|to|on a|at"
+    r"(?=$|[?.!,;:]|\s(?:with|under|using|and with|and a|budget|if|that|who|which|on a|at"
+    rf"|to(?!\s+(?!(?:{_PURPOSE_VERBS})\b)[a-z])"
     r"|so|please|we|i|instead|targeting|aimed|reaching)\b)"
 )
 _NICHE_BEFORE = re.compile(
@@ -900,6 +909,9 @@ def _clean_phrase(phrase: str) -> str | None:
         and not re.fullmatch(r"\d+(?:\.\d+)?[km]?", w)
         and w not in _NUMBER_WORDS
     ]
+    # "to" joins two words of a niche ("back to school"), never ends one ("skincare to us").
+    while kept and kept[-1] == "to":
+        kept.pop()
     return " ".join(kept) or None
 
 
@@ -907,6 +919,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     """The niche or brief a question is about, or None when it names none."""
     # A handle ends a phrase: "is $300 for @greenrunner reasonable?" has no niche "reasonable".
     lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(_without_countries(text))))
+    lowered = _without_typos(lowered, known_niches)
     lowered = _PLATFORM.sub(_HANDLE_GAP, lowered)
     lowered = _COUNTRY.sub(_HANDLE_GAP, lowered)
     # A niche ruled out ("wellness but not fitness") is no part of the one asked for.
@@ -946,6 +959,23 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
         # A short question naming a roster niche is itself the brief ("budget travel").
         return _clean_phrase(lowered)
     return " ".join(tag for _, tag in sorted(tags)) or None
+
+
+def _without_typos(text: str, known_niches: Iterable[str]) -> str:
+    """The text with words one edit from a roster niche tag word read as that word ("gimme
+    fitnes creaters": fitness), unless they are words the questions use anyway."""
+    tag_words = {word for tag in known_niches for word in _WORD.findall(tag.lower())}
+    if not tag_words:
+        return text
+
+    def fixed(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in _FILLER or word in _METRIC_WORDS:
+            return word
+        return tag_word_for(word, tag_words) or word
+
+    # Whole words only: not part of a handle ("@fitnes.guru") or of "plant-based".
+    return re.sub(r"(?<![\w'@.-])[a-z]+(?![\w'@-])", fixed, text)
 
 
 def find_campaign(text: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
     from numpy.typing import NDArray
 
@@ -25,6 +25,32 @@ if TYPE_CHECKING:
 # Letters of any alphabet: "végétalien" is one word, not "v", "g" and "talien".
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _EMBED_BATCH = 8192
+
+
+# Words this long or longer are read as a roster niche tag one edit away ("fitnes").
+TYPO_MIN_LENGTH = 5
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether `b` is `a` with exactly one letter inserted, deleted or replaced."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+
+
+def tag_word_for(word: str, tag_words: Collection[str]) -> str | None:
+    """The roster tag word a mistyped `word` meant: the only one a single edit away
+    ("fitnes" -> "fitness"), for a word of TYPO_MIN_LENGTH letters or more that is no tag
+    word nor a plural or singular of one ("plant" is plants, not a typo; "fitnes" is no
+    singular of fitness, since a plural of a word ending in s adds "es"); else None."""
+    forms = {word, word.removesuffix("s")} | (set() if word.endswith("s") else {word + "s"})
+    if len(word) < TYPO_MIN_LENGTH or forms & set(tag_words):
+        return None
+    near = [tag for tag in tag_words if one_edit_apart(word, tag)]
+    return near[0] if len(near) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -1215,3 +1215,13 @@ def test_who_charges_the_most_is_the_highest_rate(answerer: Answerer, scout: Sco
         )
         assert [c.handle for c in result.creators] == [c.handle for c in view.creators]
         assert_grounded(result, view)
+
+
+def test_a_mistyped_niche_with_typed_filler_is_ranked_as_the_roster_niche(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: "gimme fitnes creaters" found no niche at all and got the examples.
+    result = answerer.ask("gimme fitnes creaters")
+    assert result.answer.startswith("**For fitness, start with ")
+    assert [c.handle for c in result.creators] == [c.handle for c in scout.rank("fitness", n=5)]
+    assert_grounded(result)

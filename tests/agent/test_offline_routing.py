@@ -530,6 +530,9 @@ CASES: list[tuple[str, Expected]] = [
     ("add @greenrunner to spring launch", shortlist("spring launch")),
     ("please remove @greenrunner from the Spring Launch campaign.", shortlist("spring launch")),
     ("can you put @greenrunner and @tofu.tempo on launch?", shortlist("launch")),
+    # a mistyped roster niche is read as that niche
+    ("gimme fitnes creaters", rec("fitness")),
+    ("who's best for wellnes on tiktok?", rec("wellness", platform="tiktok")),
     # pure guidance questions
     ("why micro-influencers?", [(G, {"query": "why micro-influencers?"})]),
     ("how should we pick creators?", GUIDE),
@@ -611,6 +614,30 @@ def test_a_roster_question_follows_up_in_its_thread(planner: OfflinePlanner) -> 
     assert (there.sort_by, there.country) == ("engagement_rate", "GB")
     # How many to hire is strategy, not a count of the roster.
     assert planner.route("how many creators should we work with?").intent != Intent.ROSTER
+
+
+@pytest.mark.parametrize(
+    ("text", "niche"),
+    [
+        ("creators for back to school for teens", "back to school teens"),
+        ("who should we partner with for back to school?", "back to school"),
+        ("creators for farm to table cooking", "farm to table cooking"),
+        # "to" before what the creators are for still ends the niche
+        ("creators for vegan fitness to promote our shakes", "vegan fitness"),
+        ("who is good for skincare to work with?", "skincare"),
+        # one edit from a roster niche, in words of five letters or more
+        ("gimme fitnes creaters", "fitness"),
+        ("who is best for skincar?", "skincare"),
+        # real words, words in a hyphenated one and handles are left alone
+        ("top wellnes influencers for plant-based snacks", "plant-based snacks"),
+        ("plant protein creators", "plant protein"),
+        ("is @fitnes.guru any good for running?", "running"),
+    ],
+)
+def test_find_niche_keeps_phrases_and_reads_typos_of_roster_niches(
+    scout: Scout, text: str, niche: str
+) -> None:
+    assert find_niche(text, scout.niches()) == niche
 
 
 def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:

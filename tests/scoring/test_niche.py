@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.embeddings import WordLlamaEmbedder
 from bot.scoring.config import load_scoring_config
-from bot.scoring.niche import NicheIndex, Vocabulary
+from bot.scoring.niche import NicheIndex, Vocabulary, one_edit_apart, tag_word_for
 
 CONFIG = load_scoring_config().niche
 
@@ -98,3 +100,56 @@ def test_a_synonym_brief_fits_like_its_canonical_tag(embedder: WordLlamaEmbedder
     assert plant_based.value.tolist() == pytest.approx(index.fit("vegan").value.tolist())
     assert plant_based.value[0] == 1.0
     assert max(plant_based.value[1:]) < CONFIG.min_fit
+
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+
+
+@given(word=words, data=st.data())
+def test_one_edit_is_one_letter_inserted_deleted_or_replaced(
+    word: str, data: st.DataObject
+) -> None:
+    at = data.draw(st.integers(0, len(word) - 1))
+    letter = data.draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+    inserted, deleted = word[:at] + letter + word[at:], word[:at] + word[at + 1 :]
+    replaced = word[:at] + letter + word[at + 1 :]
+    for edited in (inserted, deleted, replaced):
+        assert one_edit_apart(word, edited) == (edited != word)
+        assert one_edit_apart(edited, word) == one_edit_apart(word, edited)
+    assert not one_edit_apart(word, word)
+    assert not one_edit_apart(word, word + "xy")
+
+
+@given(a=words, b=words)
+def test_one_edit_apart_is_symmetric_and_needs_lengths_within_one(a: str, b: str) -> None:
+    assert one_edit_apart(a, b) == one_edit_apart(b, a)
+    if one_edit_apart(a, b):
+        assert abs(len(a) - len(b)) <= 1
+        if len(a) == len(b):
+            assert sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+TAG_WORDS = {"fitness", "plants", "vegan", "pets", "books", "wellness", "skincare"}
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [
+        ("fitnes", "fitness"),  # a letter left out
+        ("wellnes", "wellness"),
+        ("skincar", "skincare"),
+        ("fitmess", "fitness"),  # a letter replaced
+        ("fitness", None),  # a tag word is no typo
+        ("plant", None),  # nor a singular of one
+        ("vegans", None),  # nor a plural
+        ("petz", None),  # under five letters: too short to guess
+        ("school", None),  # no tag word one edit away
+        ("fitnesss", None),  # the plural of fitness's stem, which niche fit stems anyway
+    ],
+)
+def test_tag_word_for_reads_one_edit_typos_of_longer_words(word: str, meant: str | None) -> None:
+    assert tag_word_for(word, TAG_WORDS) == meant
+
+
+def test_tag_word_for_guesses_nothing_when_two_tags_are_one_edit_away() -> None:
+    assert tag_word_for("books", {"boots", "bookx"}) is None
