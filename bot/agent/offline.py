@@ -59,6 +59,8 @@ _GUIDANCE_QUERY = {
     Intent.SCORE: "engagement rate and authenticity matter more than follower count",
     Intent.COMPARE: "engagement rate and authenticity matter more than follower count",
 }
+# What the guidance says about what micro-creators cost.
+_PRICING_QUERY = "micro-influencers lower collaboration fees cost-efficient fraction of the cost"
 # What the guidance says about each kind of warning sign: ads, or numbers that may be bought.
 _PROMOTIONAL_QUERY = "audiences grow skeptical of overly promotional posts"
 _FAKE_NUMBERS_QUERY = "real influence grows from trust, not numbers"
@@ -550,6 +552,8 @@ class OfflinePlanner:
                 return self._tiers(routed, box)
             case Intent.GUIDANCE if routed.scoring:
                 return self._scoring(box)
+            case Intent.GUIDANCE if routed.rates:
+                return self._rates(routed, box)
             case Intent.GUIDANCE:
                 return self._guidance_answer(question, box)
             case _:
@@ -812,6 +816,65 @@ class OfflinePlanner:
         parts.append(
             "**Next:** `/scout score @handle` shows one creator's parts, each with its value, "
             "weight and a one-line reason."
+        )
+        return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
+
+    def _rates(self, routed: Route, box: ToolBox) -> Draft:
+        """What to pay a creator: what comparable creators on the roster charge per post
+        (unflagged, with a rate on file, of about the size, platform and niche asked about),
+        said plainly when they are too few, then what the guidance says about cost."""
+        rates = box.typical_rates(
+            routed.niche, routed.platform, routed.min_followers, routed.max_followers
+        )
+        one = rates.comparable <= 1  # "no creator", "only 1 creator"
+        platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
+        which = " ".join(filter(None, ["unflagged", platform, "creator" if one else "creators"]))
+        if routed.niche:
+            which += f" who {'fits' if one else 'fit'} {routed.niche}"
+        if rates.min_followers is not None and rates.max_followers is not None:
+            which += f" with {rates.min_followers:,} to {rates.max_followers:,} followers"
+        elif rates.max_followers is not None:
+            which += f" with up to {rates.max_followers:,} followers"
+        elif rates.min_followers is not None:
+            which += f" with {rates.min_followers:,} followers or more"
+        if rates.median_rate is None or rates.min_rate is None or rates.max_rate is None:
+            parts = [
+                f"**No {which} on your roster has a rate on file**, so the roster can't say "
+                "what such a creator charges."
+            ]
+        else:
+            per_engagement = rates.median_cost_per_engagement
+            if one:
+                lead = (
+                    f"**Only 1 {which} on your roster has a rate on file: "
+                    f"{usd(rates.median_rate)} a post**"
+                )
+                if per_engagement is not None:
+                    lead += f", {usd(per_engagement)} per engagement"
+            else:
+                lead = (
+                    f"**{rates.comparable:,} {which} on your roster have a rate on file: the "
+                    f"median is {usd(rates.median_rate)} a post** ({usd(rates.min_rate)} to "
+                    f"{usd(rates.max_rate)})"
+                )
+                if per_engagement is not None:
+                    lead += f", and the median cost per engagement {usd(per_engagement)}"
+            parts = [lead + "."]
+            if not rates.enough:
+                parts[0] += (
+                    " **That is too few comparable creators to call a going rate**: treat it "
+                    "as a rough guide, or widen the size, platform or niche."
+                )
+            parts.append(
+                "These are the rates on your roster, not market prices; what a post is worth "
+                "shows in its cost per engagement, not in the rate alone."
+            )
+        quotes, note = self.guidance(box, _PRICING_QUERY, limit=2)
+        if quotes:
+            parts.append("What the guidance says about cost:\n" + quote_block(quotes))
+        parts.append(
+            "**Next:** ask _who is the cheapest <niche> creator?_ or _best value for money?_, "
+            "or give me a budget and I'll pick the set with the most engagements within it."
         )
         return Draft(answer="\n\n".join(parts), citations=quotes, note=note)
 

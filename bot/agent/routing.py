@@ -72,6 +72,9 @@ class Route(BaseModel):
     benchmarks: bool = False
     # GUIDANCE about how the score is made ("how is the score calculated?").
     scoring: bool = False
+    # GUIDANCE about what to pay ("what's a fair rate for a 50k instagram creator?"): the
+    # roster's rates for creators within the follower bounds, on `platform`, fitting `niche`.
+    rates: bool = False
     # ROSTER: the roster as a whole ("how many creators do we have?", "who has the most
     # followers?"), ordered by `sort_by`, lowest first with `ascending`; `counting`: the
     # question asks how many; `max_rate`: a cap on the rate per post ("under $300 a post").
@@ -586,6 +589,25 @@ _BEST_VALUE = re.compile(
     r"|\b(?:lowest|cheapest|smallest|best)\s+(?:cost|price)\s+per\s+(?:engagement|like|interaction)"
     r"|\bvalue for money\b"
 )
+# "what should we pay a 10k creator?", "a fair rate for a 50k creator?", "how much do
+# micro-influencers charge?": what creators charge, not who charges least or most.
+_RATE_CUE = re.compile(
+    r"\bwhat\s+(?:should|do|would|will|shall|must)\s+(?:we|i|brands?|you)\s+pay\b"
+    r"|\b(?:fair|typical|average|avg|going|reasonable|normal|standard|usual|median|market)\s+"
+    r"(?:rates?|prices?|fees?|pay|costs?)\b(?!\s+per\s+(?:engagement|view|click|like|mille))"
+    # "... for pets charge?": the verb that ends the question
+    r"|\b(?:charge|cost|get\s+paid|ask\s+for)(?:\s+(?:per|a|an)\s+\w+)?(?=\s*(?:$|[?.!,;]))"
+)
+_GOING_RATE = re.compile(
+    _RATE_CUE.pattern + r"|\bhow\s+much\s+(?:do|does|would|will|should|can)\b(?:\s+[\w'-]+){1,8}?"
+    r"\s+(?:charge|cost|get\s+paid|ask\s+for)\b"
+    r"|\bwhat\s+do(?:es)?\s+(?:[\w'-]+\s+){1,5}?charge\b"
+)
+# "a 20k fitness creator": a size, with the niche between it and the creator.
+_SIZED_CREATOR = re.compile(
+    _BARE_COUNT + r"\s+(?:[a-z&'-]+\s+){0,2}(?:creators?|influencers?|accounts?|tiktokers"
+    r"|youtubers)\b"
+)
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
 _WHOLE_ROSTER = re.compile(
@@ -931,6 +953,7 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     for pattern in (
         _CHEAPEST,
         _PRICIEST,
+        _RATE_CUE,
         _BY_METRIC,
         _HOW_MANY,
         _TRUSTWORTHY,
@@ -1142,6 +1165,18 @@ def route(
     if not handles and any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
         # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
+    if not handles and _GOING_RATE.search(text):
+        # Only what this question says: "what should we pay a 10k creator?" after a thread
+        # about creators under 50k is about 10k creators.
+        low, high = _rate_sizes(text, *parse_follower_bounds(question))
+        return Route(
+            intent=Intent.GUIDANCE,
+            rates=True,
+            niche=niche,
+            platform=find_platform(question),
+            min_followers=low,
+            max_followers=high,
+        )
     if len(handles) >= 2:
         # "who's cheaper, @a or @b?" weighs them by rate, like "which one is cheaper?" does.
         # "compare @a and @b on cost" too.
@@ -1343,6 +1378,23 @@ def route(
     if _TOPIC_WORDS.search(text):
         return Route(intent=Intent.GUIDANCE)
     return Route(intent=Intent.HELP)
+
+
+def _rate_sizes(text: str, low: int | None, high: int | None) -> tuple[int | None, int | None]:
+    """The follower bounds of the creators a question about rates compares with: its own
+    bounds; for "a 10k creator", half that size either way; for "micro-influencers", the
+    guidance's range."""
+    if low is not None or high is not None:
+        return low, high
+    stated = (
+        _FOLLOWER_COUNT.search(text) or _ACCOUNT_SIZE.search(text) or _SIZED_CREATOR.search(text)
+    )
+    if stated:
+        size = _count(*stated.group(1, 2, 3))
+        return (size + 1) // 2, size * 3 // 2
+    if re.search(r"\bmicro[- ]?(?:influencers?|creators?)\b", text):
+        return follower_tiers().micro_range
+    return None, None
 
 
 def context_from(

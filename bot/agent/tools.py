@@ -25,6 +25,7 @@ from bot.scoring.models import (
     FollowerTiers,
     PlanResult,
     RankOrder,
+    RateSummary,
     RosterSort,
     RosterView,
     ScoreCard,
@@ -105,6 +106,15 @@ class ScoutService(Protocol):
     def engagement_benchmarks(
         self, platform: str | None = None, followers: int | None = None
     ) -> EngagementBenchmarks: ...
+
+    def rates(
+        self,
+        niche: str | None = None,
+        *,
+        platform: str | None = None,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> RateSummary: ...
 
     def handles(self) -> list[str]: ...
 
@@ -356,6 +366,26 @@ class ToolBox:
             "engagement_benchmarks",
             {"platform": platform, "followers": followers},
             lambda: self.scout.engagement_benchmarks(platform, followers),
+        )
+
+    def typical_rates(
+        self,
+        niche: str | None = None,
+        platform: str | None = None,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> RateSummary:
+        return self._run(
+            "typical_rates",
+            {
+                "niche": niche,
+                "platform": platform,
+                "min_followers": min_followers,
+                "max_followers": max_followers,
+            },
+            lambda: self.scout.rates(
+                niche, platform=platform, min_followers=min_followers, max_followers=max_followers
+            ),
         )
 
     def outputs(self) -> list[Any]:
@@ -675,6 +705,29 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.engagement_benchmarks(platform, followers))
 
+    @tool(parse_docstring=True)
+    def typical_rates(
+        niche: str | None = None,
+        platform: str | None = None,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> str:
+        """What comparable creators on the roster charge per post: how many unflagged
+        creators with a rate on file are within the limits, the median, lowest and highest
+        rate_usd, and the median cost per engagement (all in USD). `enough` is false when
+        too few are comparable to call a going rate: say so.
+
+        Use it for "what should we pay a 10k creator?" or "what's a fair rate for a 50k
+        Instagram creator?". For a creator of about N followers, ask for N/2 to 3N/2.
+
+        Args:
+            niche: Optional niche the creators should fit, e.g. "skincare".
+            platform: Optional platform: instagram, tiktok, youtube or threads.
+            min_followers: Only creators with at least this many followers.
+            max_followers: Only creators with at most this many followers.
+        """
+        return _guarded(lambda: box.typical_rates(niche, platform, min_followers, max_followers))
+
     return [
         search_guidance,
         find_creators,
@@ -688,4 +741,5 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         follower_tiers,
         engagement_benchmarks,
         scoring_method,
+        typical_rates,
     ]

@@ -162,6 +162,23 @@ class RosterView(BaseModel):
     max_rate: float | None = None
 
 
+class RateSummary(BaseModel):
+    """What comparable creators on the roster charge per post: the unflagged ones with a
+    rate on file, within the follower bounds, platform and niche asked about. `enough` is
+    False when there are too few of them to call a going rate."""
+
+    comparable: int  # unflagged creators within the filters who have a rate on file
+    enough: bool
+    median_rate: float | None = None  # USD per post; None when no one is comparable
+    min_rate: float | None = None
+    max_rate: float | None = None
+    median_cost_per_engagement: float | None = None  # USD
+    niche: str | None = None
+    platform: str | None = None
+    min_followers: int | None = None
+    max_followers: int | None = None
+
+
 class BenchmarkBand(BaseModel):
     """One published engagement-rate range (fractions: 0.0084 is 0.84%) for a platform and
     follower band, with what it divides engagements by and where it comes from."""

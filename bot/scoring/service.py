@@ -37,6 +37,7 @@ from bot.scoring.models import (
     PlanResult,
     PlanSkip,
     RankOrder,
+    RateSummary,
     RosterSort,
     RosterView,
     ScoreCard,
@@ -63,6 +64,8 @@ _FIT_CACHE_SIZE = 64
 # A creator "closest" to a brief nobody fits matches at least this much of it: one of
 # its two niche words, say, where fitting takes min_fit (0.7 by default).
 CLOSEST_MIN_FIT = 0.4
+# Below this many comparable creators, a median rate says little about a going rate.
+MIN_RATE_SAMPLE = 5
 
 
 def _none_if_nan(value: float) -> float | None:
@@ -459,6 +462,38 @@ class Scout:
             min_followers=min_followers,
             max_followers=max_followers,
             max_rate=max_rate,
+        )
+
+    def rates(
+        self,
+        niche: str | None = None,
+        *,
+        platform: str | None = None,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+    ) -> RateSummary:
+        """What the unflagged creators with a rate on file charge per post, within the
+        follower bounds (inclusive), on `platform` and fitting `niche` when given: how many,
+        the median and range of their rates, and their median cost per engagement."""
+        fit = self._fit(niche) if niche else None
+        comparable = self._fitting(fit, False, min_followers, max_followers, platform)
+        comparable &= self.table.rate_usd > 0
+        rates = self.table.rate_usd[comparable]
+        per_engagement = self.metrics.cost_per_engagement[comparable]
+        per_engagement = per_engagement[~np.isnan(per_engagement)]
+        return RateSummary(
+            comparable=len(rates),
+            enough=len(rates) >= MIN_RATE_SAMPLE,
+            median_rate=float(np.median(rates)) if len(rates) else None,
+            min_rate=float(rates.min()) if len(rates) else None,
+            max_rate=float(rates.max()) if len(rates) else None,
+            median_cost_per_engagement=(
+                float(np.median(per_engagement)) if len(per_engagement) else None
+            ),
+            niche=niche,
+            platform=platform,
+            min_followers=min_followers,
+            max_followers=max_followers,
         )
 
     def scoring_method(self) -> ScoringMethod:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.agent.answer import Answerer
-from bot.agent.offline import EXAMPLES, INGEST_NOTE, PLATFORM_NAMES
+from bot.agent.offline import EXAMPLES, INGEST_NOTE, PLATFORM_NAMES, usd
 from bot.agent.tools import MAX_CREATORS
 from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
@@ -1215,6 +1215,36 @@ def test_who_charges_the_most_is_the_highest_rate(answerer: Answerer, scout: Sco
         )
         assert [c.handle for c in result.creators] == [c.handle for c in view.creators]
         assert_grounded(result, view)
+
+
+def test_what_to_pay_a_creator_of_a_size_is_what_comparable_roster_creators_charge(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: "what's a fair rate for a 50k instagram creator?" quoted loosely related
+    # guidance and no rate at all.
+    result = answerer.ask("what's a fair rate for a 50k instagram creator?")
+    summary = scout.rates(platform="instagram", min_followers=25_000, max_followers=75_000)
+    assert summary.enough and summary.median_rate and summary.median_cost_per_engagement
+    assert result.answer.startswith(
+        f"**{summary.comparable} unflagged Instagram creators with 25,000 to 75,000 followers "
+        f"on your roster have a rate on file: the median is {usd(summary.median_rate)} a post**"
+    )
+    assert f"median cost per engagement {usd(summary.median_cost_per_engagement)}" in (
+        result.answer
+    )
+    assert "too few" not in result.answer
+    assert result.citations and result.citations[0].quote in result.answer
+    assert_grounded(result, summary)
+
+
+def test_what_to_pay_says_when_the_roster_has_too_few_comparable_creators(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("how much does a 10k fitness creator on youtube cost?")
+    summary = scout.rates("fitness", platform="youtube", min_followers=5_000, max_followers=15_000)
+    assert not summary.enough
+    assert "too few comparable creators to call a going rate" in result.answer
+    assert_grounded(result, summary)
 
 
 def test_a_mistyped_niche_with_typed_filler_is_ranked_as_the_roster_niche(

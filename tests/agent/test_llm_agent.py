@@ -34,6 +34,7 @@ READ_ONLY_TOOLS = [
     "follower_tiers",
     "engagement_benchmarks",
     "scoring_method",
+    "typical_rates",
 ]
 
 
@@ -372,3 +373,39 @@ def test_without_an_index_the_answer_notes_that_quotes_are_missing(
     )
     assert (result.mode, result.answer, result.citations) == ("llm", reply, [])
     assert result.note == INGEST_NOTE
+
+
+def test_the_model_answers_what_to_pay_from_the_roster_rates(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        rates = tool_outputs(messages)["typical_rates"]
+        passage = tool_outputs(messages)["search_guidance"][0]["text"]
+        sentence = next(s for s in passage.replace("\n", " ").split(". ") if len(s) > 40)
+        return AIMessage(
+            content=f"**{rates['comparable']} comparable Instagram creators charge a median "
+            f"${rates['median_rate']:,.0f} a post** (${rates['min_rate']:,.0f} to "
+            f'${rates["max_rate"]:,.0f}).\n\nAs the guidance puts it, "{sentence}."\n\n'
+            "Most brands pay $9,999 for that. Next: ask who is cheapest for your niche."
+        )
+
+    model = ScriptedChatModel(
+        script=[
+            call("typical_rates", platform="instagram", min_followers=25_000, max_followers=75_000),
+            call("search_guidance", "c2", query="micro-influencers lower collaboration fees"),
+            final,
+        ]
+    )
+    result = llm_answerer(make_answerer, model).ask(
+        "what's a fair rate for a 50k instagram creator?"
+    )
+    summary = scout.rates(platform="instagram", min_followers=25_000, max_followers=75_000)
+    assert result.mode == "llm"
+    assert summary.median_rate is not None
+    assert result.answer.startswith(
+        f"**{summary.comparable} comparable Instagram creators charge a median "
+        f"${summary.median_rate:,.0f} a post**"
+    )
+    assert "9,999" not in result.answer  # not from a tool: dropped
+    assert len(result.citations) == 1
+    assert_grounded(result, summary)

@@ -93,6 +93,22 @@ def tiers(followers: int | None = None) -> Expected:
     return [("follower_tiers", {"followers": followers}), (G, {})]
 
 
+def rates(
+    niche: str | None = None,
+    platform: str | None = None,
+    min_followers: int | None = None,
+    max_followers: int | None = None,
+) -> Expected:
+    """What comparable creators charge, then what the guidance says about cost."""
+    args = {
+        "niche": niche,
+        "platform": platform,
+        "min_followers": min_followers,
+        "max_followers": max_followers,
+    }
+    return [("typical_rates", args), (G, {})]
+
+
 def flag_guide(*codes: str) -> Expected:
     """What raises the flags asked about (the tool's rules), then why they matter."""
     return [("find_flagged_creators", {"niche": None, "codes": list(codes)}), (G, {})]
@@ -530,6 +546,18 @@ CASES: list[tuple[str, Expected]] = [
     ("add @greenrunner to spring launch", shortlist("spring launch")),
     ("please remove @greenrunner from the Spring Launch campaign.", shortlist("spring launch")),
     ("can you put @greenrunner and @tofu.tempo on launch?", shortlist("launch")),
+    # what to pay: the roster's rates for creators of about that size (half either way)
+    ("what should we pay a 10k creator?", rates(min_followers=5_000, max_followers=15_000)),
+    (
+        "what's a fair rate for a 50k instagram creator?",
+        rates(platform="instagram", min_followers=25_000, max_followers=75_000),
+    ),
+    ("how much do micro-influencers charge?", rates(min_followers=1_000, max_followers=100_000)),
+    (
+        "how much does a 20k fitness creator cost?",
+        rates("fitness", min_followers=10_000, max_followers=30_000),
+    ),
+    ("what do threads creators for pets charge?", rates("pets", platform="threads")),
     # a mistyped roster niche is read as that niche
     ("gimme fitnes creaters", rec("fitness")),
     ("who's best for wellnes on tiktok?", rec("wellness", platform="tiktok")),
@@ -614,6 +642,15 @@ def test_a_roster_question_follows_up_in_its_thread(planner: OfflinePlanner) -> 
     assert (there.sort_by, there.country) == ("engagement_rate", "GB")
     # How many to hire is strategy, not a count of the roster.
     assert planner.route("how many creators should we work with?").intent != Intent.ROSTER
+
+
+def test_what_to_pay_in_a_thread_is_about_the_size_the_question_names(
+    planner: OfflinePlanner,
+) -> None:
+    turns = [("user", "fitness creators under 50k followers on tiktok"), ("assistant", "...")]
+    routed = planner.route("what should we pay a 10k creator?", turns)
+    assert (routed.intent, routed.rates) == (Intent.GUIDANCE, True)
+    assert (routed.min_followers, routed.max_followers, routed.platform) == (5_000, 15_000, None)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bot.embeddings import WordLlamaEmbedder
 from bot.errors import ScoutError
 from bot.scoring.metrics import ENGAGEMENT_ANOMALY, GROWTH_SPIKE, OVER_SPONSORED, TIERS
 from bot.scoring.models import Creator, RosterSort
-from bot.scoring.service import Scout
+from bot.scoring.service import MIN_RATE_SAMPLE, Scout
 from tests.scoring.conftest import creators, make_creator
 
 
@@ -504,3 +505,57 @@ def test_plans_never_exceed_the_budget(sample_scout: Scout, budget: float, brief
         )
         if eligible and handle not in chosen:
             assert table.rate_usd[i] > result.remaining + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rates=st.lists(st.sampled_from([0, 50, 120.5, 300, 999, 2_500]), min_size=1, max_size=9),
+    over_sponsored=st.lists(st.booleans(), min_size=9, max_size=9),
+)
+def test_rates_summarise_the_unflagged_creators_with_a_rate_on_file(
+    embedder: WordLlamaEmbedder, rates: list[float], over_sponsored: list[bool]
+) -> None:
+    roster = [
+        make_creator(
+            handle=f"@c{i}",
+            followers=10_000 + i,
+            rate_usd=rate,
+            sponsored_ratio=0.9 if over_sponsored[i] else 0.1,
+        )
+        for i, rate in enumerate(rates)
+    ]
+    comparable = [r for r, flagged in zip(rates, over_sponsored, strict=False) if r and not flagged]
+    summary = Scout.from_creators(roster, embedder).rates()
+    assert summary.comparable == len(comparable)
+    assert summary.enough == (len(comparable) >= MIN_RATE_SAMPLE)
+    if not comparable:
+        assert summary.median_rate is None and summary.median_cost_per_engagement is None
+        return
+    assert summary.median_rate == pytest.approx(statistics.median(comparable))
+    assert (summary.min_rate, summary.max_rate) == (min(comparable), max(comparable))
+    engagements = 1_000 + 50 + 20 + 30  # make_creator's likes, comments, shares and saves
+    assert summary.median_cost_per_engagement == pytest.approx(
+        statistics.median(comparable) / engagements
+    )
+
+
+def test_rates_keep_to_the_size_platform_and_niche_asked_about(sample_scout: Scout) -> None:
+    summary = sample_scout.rates(platform="instagram", min_followers=25_000, max_followers=75_000)
+    comparable = [
+        c
+        for c in sample_scout.browse(platform="instagram", n=1_000, max_rate=1e9).creators
+        if 25_000 <= c.followers <= 75_000
+    ]
+    assert summary.comparable == len(comparable) >= MIN_RATE_SAMPLE
+    assert summary.median_rate == statistics.median(c.rate_usd for c in comparable)
+    assert (summary.platform, summary.min_followers, summary.max_followers) == (
+        "instagram",
+        25_000,
+        75_000,
+    )
+    fitness = sample_scout.rates("fitness", platform="youtube", max_followers=15_000)
+    fits = sample_scout.rank("fitness", n=100, platform="youtube", max_followers=15_000)
+    assert fitness.comparable == sum(c.rate_usd > 0 for c in fits) < MIN_RATE_SAMPLE
+    assert not fitness.enough
+    with pytest.raises(ScoutError, match="unknown platform"):
+        sample_scout.rates(platform="myspace")
