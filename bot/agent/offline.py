@@ -1092,6 +1092,8 @@ class OfflinePlanner:
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=[card], note=note)
 
     def _compare(self, routed: Route, box: ToolBox) -> Draft:
+        if routed.total:
+            return self._total_cost(routed, box)
         known = [h for h in routed.handles if h in self.known_handles]
         unknown = [h for h in routed.handles if h not in self.known_handles]
         if not unknown or not known:  # all known, or the tool names the unknown one
@@ -1130,6 +1132,31 @@ class OfflinePlanner:
         if quotes:
             parts.append("What the guidance weighs most:\n" + quote_block(quotes))
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    @staticmethod
+    def _total_cost(routed: Route, box: ToolBox) -> Draft:
+        """What one post from each of the creators just named costs: the total, then each
+        rate; a rate of 0 is no rate on file, so it is left out of the total, not free."""
+        result = box.total_cost(routed.handles, routed.niche)
+        priced = [c for c in result.creators if c.rate_usd > 0]
+        if not priced:
+            return Draft(
+                answer=f"None of {handles_list(result.creators)} has a rate on file, so I "
+                "can't add up what they cost. Add their rates to the roster.",
+                creators=result.creators,
+            )
+        each = "one post from each of" if len(priced) > 1 else "one post from"
+        lead = (
+            f"**{each.capitalize()} {handles_list(priced)} costs {usd(result.total_cost)} in "
+            f"total**, for about {result.expected_engagements:,.0f} engagements."
+        )
+        parts = [lead, "\n".join(creator_line(c, rate=True) for c in priced)]
+        if result.unpriced:
+            parts.append(f"No rate on file, so not in the total: {', '.join(result.unpriced)}.")
+        parts.append(
+            "**Next:** give me a budget and I'll pick the set with the most engagements within it."
+        )
+        return Draft(answer="\n\n".join(parts), creators=result.creators)
 
     @staticmethod
     def _compare_by(routed: Route, cards: list[ScoreCard]) -> Draft:

@@ -75,6 +75,9 @@ class Route(BaseModel):
     # GUIDANCE about what to pay ("what's a fair rate for a 50k instagram creator?"): the
     # roster's rates for creators within the follower bounds, on `platform`, fitting `niche`.
     rates: bool = False
+    # COMPARE: what one post from each of `handles` costs in total ("how much would all of
+    # them cost?").
+    total: bool = False
     # ROSTER: the roster as a whole ("how many creators do we have?", "who has the most
     # followers?"), ordered by `sort_by`, lowest first with `ascending`; `counting`: the
     # question asks how many; `max_rate`: a cap on the rate per post ("under $300 a post").
@@ -607,6 +610,12 @@ _GOING_RATE = re.compile(
 _SIZED_CREATOR = re.compile(
     _BARE_COUNT + r"\s+(?:[a-z&'-]+\s+){0,2}(?:creators?|influencers?|accounts?|tiktokers"
     r"|youtubers)\b"
+)
+# "how much would all of them cost?", "what would those cost in total?": a total, asked
+# about the creators just named.
+_ALL_OF_THEM = re.compile(
+    r"\b(?:total|altogether|all together|together|combined|all (?:of )?(?:them|those|these)"
+    r"|(?:them|those|these|they) all)\b"
 )
 _ASKS_WHO = re.compile(r"\b(?:who|whom|whose|which|show|list|give|rank|sort|top|anyone|anybody)\b")
 # Words that ask about the whole roster rather than a niche's creators.
@@ -1165,6 +1174,20 @@ def route(
     if not handles and any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
         # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
+    if (
+        not handles
+        and context.last_answer_named
+        and _ALL_OF_THEM.search(text)
+        and re.search(r"\bhow much\b|\bcosts?\b(?!\s+per\b)|\bspend\b|\bpay\b", text)
+    ):
+        count = _top_n(text) or context.last_answer_named
+        return Route(
+            intent=Intent.COMPARE,
+            handles=context.mentioned[:count],
+            niche=inherited_niche,
+            order="rate",
+            total=True,
+        )
     if not handles and _GOING_RATE.search(text):
         # Only what this question says: "what should we pay a 10k creator?" after a thread
         # about creators under 50k is about 10k creators.

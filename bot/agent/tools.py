@@ -20,6 +20,7 @@ from bot.errors import ScoutError
 from bot.knowledge.models import Passage
 from bot.scoring.metrics import follower_tiers
 from bot.scoring.models import (
+    CostTotal,
     EngagementBenchmarks,
     FlaggedCreators,
     FollowerTiers,
@@ -115,6 +116,8 @@ class ScoutService(Protocol):
         min_followers: int | None = None,
         max_followers: int | None = None,
     ) -> RateSummary: ...
+
+    def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal: ...
 
     def handles(self) -> list[str]: ...
 
@@ -388,6 +391,13 @@ class ToolBox:
             ),
         )
 
+    def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal:
+        return self._run(
+            "total_cost",
+            {"handles": handles, "niche": niche},
+            lambda: self.scout.total_cost(handles, niche),
+        )
+
     def outputs(self) -> list[Any]:
         """Every successful output so far, in call order."""
         return [c.output for c in self.calls if c.error is None and c.output is not None]
@@ -396,7 +406,7 @@ class ToolBox:
         """Score cards the tools returned, deduplicated by handle, in the order first seen."""
         seen: dict[str, ScoreCard] = {}
         for output in self.outputs():
-            if isinstance(output, PlanResult | FlaggedCreators | RosterView):
+            if isinstance(output, PlanResult | FlaggedCreators | RosterView | CostTotal):
                 found: list[Any] = output.creators
             elif isinstance(output, list):
                 found = output
@@ -728,6 +738,20 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.typical_rates(niche, platform, min_followers, max_followers))
 
+    @tool(parse_docstring=True)
+    def total_cost(handles: list[str], niche: str | None = None) -> str:
+        """What one post from each of these creators costs in total: their score cards,
+        total_cost (the rates per post added up, USD), expected_engagements, and the handles
+        with no rate on file (left out of the total, not free).
+
+        Use it for "how much would all of them cost?" after a list of creators.
+
+        Args:
+            handles: The creators' handles, e.g. ["@greenrunner", "@tofu.tempo"].
+            niche: Optional niche to score them for, as the list they came from was.
+        """
+        return _guarded(lambda: box.total_cost(handles, niche))
+
     return [
         search_guidance,
         find_creators,
@@ -742,4 +766,5 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         engagement_benchmarks,
         scoring_method,
         typical_rates,
+        total_cost,
     ]

@@ -179,6 +179,16 @@ class RateSummary(BaseModel):
     max_followers: int | None = None
 
 
+class CostTotal(BaseModel):
+    """What booking one post from each of some creators costs: the sum of the rates on file
+    (a rate of 0 is none on file, so those creators are listed as `unpriced`, not free)."""
+
+    creators: list[ScoreCard]  # in the order asked for
+    total_cost: float  # USD, the priced creators' rates per post added up
+    expected_engagements: float  # the priced creators' engagements per post added up
+    unpriced: list[str] = Field(default_factory=list)  # handles with no rate on file
+
+
 class BenchmarkBand(BaseModel):
     """One published engagement-rate range (fractions: 0.0084 is 0.84%) for a platform and
     follower band, with what it divides engagements by and where it comes from."""

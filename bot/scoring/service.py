@@ -31,6 +31,7 @@ from bot.scoring.metrics import (
 from bot.scoring.models import (
     BenchmarkBand,
     Component,
+    CostTotal,
     EngagementBenchmarks,
     FlaggedCreators,
     PlanPick,
@@ -494,6 +495,22 @@ class Scout:
             platform=platform,
             min_followers=min_followers,
             max_followers=max_followers,
+        )
+
+    def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal:
+        """One post from each of the creators: their score cards (for `niche`, if given) in
+        the order given, and their rates per post and engagements added up over those with a
+        rate on file."""
+        positions = self._positions(handles)
+        fit = self._fit(niche) if niche else None
+        all_scores = self._scores(fit)
+        cards = [self._card(i, fit, float(all_scores[i])) for i in positions]
+        priced = [i for i in positions if self.table.rate_usd[i] > 0]
+        return CostTotal(
+            creators=cards,
+            total_cost=float(exact_total(self.table.rate_usd[priced].tolist())),
+            expected_engagements=float(self.metrics.engagements[priced].sum()),
+            unpriced=[card.handle for card in cards if card.rate_usd <= 0],
         )
 
     def scoring_method(self) -> ScoringMethod:

@@ -1247,6 +1247,22 @@ def test_what_to_pay_says_when_the_roster_has_too_few_comparable_creators(
     assert_grounded(result, summary)
 
 
+def test_how_much_all_of_them_cost_adds_up_the_list_just_given(
+    answerer: Answerer, scout: Scout
+) -> None:
+    listed = answerer.ask("who should we partner with for skincare?", conversation_key="cost")
+    handles = [c.handle for c in listed.creators]
+    result = answerer.ask("how much would all of them cost?", conversation_key="cost")
+    total = scout.total_cost(handles, niche="skincare")
+    priced = [c for c in listed.creators if c.rate_usd > 0]
+    assert total.total_cost == pytest.approx(sum(c.rate_usd for c in priced))
+    assert f"costs {usd(total.total_cost)} in total**" in result.answer
+    assert [c.handle for c in result.creators] == handles
+    for card in priced:  # each creator's rate, in the order listed
+        assert f"**{card.handle}** {usd(card.rate_usd)} a post" in result.answer
+    assert_grounded(result, total)
+
+
 def test_a_mistyped_niche_with_typed_filler_is_ranked_as_the_roster_niche(
     answerer: Answerer, scout: Scout
 ) -> None:

@@ -35,6 +35,7 @@ READ_ONLY_TOOLS = [
     "engagement_benchmarks",
     "scoring_method",
     "typical_rates",
+    "total_cost",
 ]
 
 
@@ -409,3 +410,29 @@ def test_the_model_answers_what_to_pay_from_the_roster_rates(
     assert "9,999" not in result.answer  # not from a tool: dropped
     assert len(result.citations) == 1
     assert_grounded(result, summary)
+
+
+def test_the_model_adds_up_what_named_creators_cost(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    handles = ["@greenrunner", "@tofu.tempo"]
+
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        total = tool_outputs(messages)["total_cost"]
+        each = " and ".join(f"{c['handle']} ${c['rate_usd']:,.0f}" for c in total["creators"])
+        return AIMessage(
+            content=f"**One post from each costs ${total['total_cost']:,.0f} in total:** {each}."
+        )
+
+    model = ScriptedChatModel(script=[call("total_cost", handles=handles), final])
+    result = llm_answerer(make_answerer, model).ask(
+        "how much would @greenrunner and @tofu.tempo cost together?"
+    )
+    total = scout.total_cost(handles)
+    assert result.mode == "llm"
+    assert result.answer.startswith(
+        f"**One post from each costs ${total.total_cost:,.0f} in total:** "
+        f"@greenrunner ${total.creators[0].rate_usd:,.0f} and @tofu.tempo "
+    )
+    assert [c.handle for c in result.creators] == handles
+    assert_grounded(result, total)

@@ -653,6 +653,26 @@ def test_what_to_pay_in_a_thread_is_about_the_size_the_question_names(
     assert (routed.min_followers, routed.max_followers, routed.platform) == (5_000, 15_000, None)
 
 
+def test_how_much_all_of_them_cost_is_the_creators_the_last_answer_listed(
+    planner: OfflinePlanner,
+) -> None:
+    listed = "**For skincare, start with @dana.dewdiary, @mia.skinnotes and @ava.glowlab.**"
+    turns = [("user", "who should we partner with for skincare?"), ("assistant", listed)]
+    for question in ("how much would all of them cost?", "what would those cost in total?"):
+        total = planner.route(question, turns)
+        assert (total.intent, total.total, total.niche) == (Intent.COMPARE, True, "skincare")
+        assert total.handles == ["@dana.dewdiary", "@mia.skinnotes", "@ava.glowlab"]
+    assert planner.route("what would the first two cost altogether?", turns).handles == [
+        "@dana.dewdiary",
+        "@mia.skinnotes",
+    ]
+    # Without a list before it there is no one to add up; "which one is cheapest?" still
+    # weighs the list by rate.
+    assert not planner.route("how much would all of them cost?").total
+    cheapest = planner.route("which one is cheapest?", turns)
+    assert (cheapest.intent, cheapest.order, cheapest.total) == (Intent.COMPARE, "rate", False)
+
+
 @pytest.mark.parametrize(
     ("text", "niche"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -559,3 +560,27 @@ def test_rates_keep_to_the_size_platform_and_niche_asked_about(sample_scout: Sco
     assert not fitness.enough
     with pytest.raises(ScoutError, match="unknown platform"):
         sample_scout.rates(platform="myspace")
+
+
+@settings(max_examples=40, deadline=None)
+@given(rates=st.lists(st.sampled_from([0, 0.1, 0.2, 50, 999.99, 2_500]), min_size=1, max_size=6))
+def test_total_cost_adds_up_the_rates_on_file_in_the_order_asked(
+    embedder: WordLlamaEmbedder, rates: list[float]
+) -> None:
+    roster = [make_creator(handle=f"@c{i}", rate_usd=rate) for i, rate in enumerate(rates)]
+    handles = [f"@c{i}" for i in reversed(range(len(rates)))]
+    total = Scout.from_creators(roster, embedder).total_cost(handles)
+    assert [c.handle for c in total.creators] == handles
+    assert total.total_cost == float(sum((Decimal(str(r)) for r in rates), Decimal(0)))
+    assert total.unpriced == [h for h in handles if rates[int(h[2:])] == 0]
+    priced = sum(1 for r in rates if r)
+    assert total.expected_engagements == pytest.approx(priced * (1_000 + 50 + 20 + 30))
+
+
+def test_total_cost_scores_for_the_niche_and_names_unknown_handles(sample_scout: Scout) -> None:
+    handles = ["@tofu.tempo", "@greenrunner"]
+    total = sample_scout.total_cost(handles, niche="vegan fitness")
+    compared = {c.handle: c for c in sample_scout.compare(handles, niche="vegan fitness")}
+    assert total.creators == [compared[h] for h in handles]
+    with pytest.raises(ScoutError, match=r"no creator @nobody\.here"):
+        sample_scout.total_cost(["@greenrunner", "@nobody.here"])
