@@ -827,7 +827,7 @@ class OfflinePlanner:
             routed.niche, routed.platform, routed.min_followers, routed.max_followers
         )
         one = rates.comparable <= 1  # "no creator", "only 1 creator"
-        platform = PLATFORM_NAMES.get(routed.platform, routed.platform) if routed.platform else ""
+        platform = platform_names(routed)
         which = " ".join(filter(None, ["unflagged", platform, "creator" if one else "creators"]))
         if routed.niche:
             which += f" who {'fits' if one else 'fit'} {routed.niche}"

@@ -1196,7 +1196,7 @@ def route(
             intent=Intent.GUIDANCE,
             rates=True,
             niche=niche,
-            platform=find_platform(question),
+            platform=_as_filter(find_platforms(question)),
             min_followers=low,
             max_followers=high,
         )

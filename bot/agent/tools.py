@@ -112,7 +112,7 @@ class ScoutService(Protocol):
         self,
         niche: str | None = None,
         *,
-        platform: str | None = None,
+        platform: str | Sequence[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
     ) -> RateSummary: ...
@@ -374,7 +374,7 @@ class ToolBox:
     def typical_rates(
         self,
         niche: str | None = None,
-        platform: str | None = None,
+        platform: str | Sequence[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
     ) -> RateSummary:
@@ -718,7 +718,7 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
     @tool(parse_docstring=True)
     def typical_rates(
         niche: str | None = None,
-        platform: str | None = None,
+        platform: str | list[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
     ) -> str:
@@ -732,7 +732,8 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
 
         Args:
             niche: Optional niche the creators should fit, e.g. "skincare".
-            platform: Optional platform: instagram, tiktok, youtube or threads.
+            platform: Optional platform (instagram, tiktok, youtube or threads), or a list
+                of them (any will do).
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
         """

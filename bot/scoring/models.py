@@ -174,7 +174,7 @@ class RateSummary(BaseModel):
     max_rate: float | None = None
     median_cost_per_engagement: float | None = None  # USD
     niche: str | None = None
-    platform: str | None = None
+    platform: OneOrMore | None = None
     min_followers: int | None = None
     max_followers: int | None = None
 

@@ -469,7 +469,7 @@ class Scout:
         self,
         niche: str | None = None,
         *,
-        platform: str | None = None,
+        platform: str | Sequence[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
     ) -> RateSummary:
@@ -492,7 +492,7 @@ class Scout:
                 float(np.median(per_engagement)) if len(per_engagement) else None
             ),
             niche=niche,
-            platform=platform,
+            platform=platform if isinstance(platform, str | None) else list(platform),
             min_followers=min_followers,
             max_followers=max_followers,
         )
