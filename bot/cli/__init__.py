@@ -67,6 +67,16 @@ def main() -> None:
     except KeyboardInterrupt:
         print("scout: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:
+        # Imported only now: `scout --help` does not load SQLAlchemy.
+        from bot.store.db import database_problem
+
+        problem = database_problem(exc)
+        if problem is None:
+            raise
+        logging.getLogger("bot").debug("database error", exc_info=True)
+        print(f"scout: {problem}", file=sys.stderr)
+        sys.exit(1)
     if isinstance(code, int) and code:
         sys.exit(code)
 

@@ -53,8 +53,8 @@ def run(
             # holds changes: "nothing changed" would hide them.
             pending = sum(
                 post.status == "pending"
-                for subscription_id in runner.store.active_subscription_ids()
-                for post in runner.store.posts(subscription_id)
+                for sub in runner.store.active_subscriptions()
+                for post in runner.store.posts(sub.id)
             )
             if pending:
                 console.print(
@@ -70,9 +70,8 @@ def run(
                 "failed": f"failed: {o.error}",
                 "quiet": "nothing posted: what changed was undone (added, then removed)",
             }.get(o.status, f"{o.changes} changes")
-            console.print(
-                escape(f"{o.status:9} {o.campaign} -> {o.channel_id} ({o.period_key}): {detail}")
-            )
+            period = f" ({o.period_key})" if o.period_key else ""
+            console.print(escape(f"{o.status:9} {o.campaign} -> {o.channel_id}{period}: {detail}"))
     if failed:
         # Cron and CI see the failure; the digests stay pending and a later run retries them.
         raise ScoutError(

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from bot.digests.compose import TopEntry, build_digest, net_changes, rank_top
 from bot.digests.schedule import as_utc
 from bot.digests.score_moves import ROSTER_UPDATE_ACTOR, record_score_moves
+from bot.store.db import database_problem
 from bot.store.digests import Claim, DigestStore
 from bot.store.schema import utcnow
 from bot.store.shortlists import ShortlistStore
@@ -67,7 +68,7 @@ class DigestOutcome(BaseModel):
     team_id: str
     channel_id: str
     campaign: str
-    period_key: str
+    period_key: str | None = None  # None: it failed before a digest was claimed
     status: Literal["posted", "recovered", "failed", "quiet"]  # quiet: the changes cancelled out
     changes: int
     attempt: int
@@ -125,22 +126,37 @@ class DigestRunner:
 
     def run(self, *, manual: bool = False) -> list[DigestOutcome]:
         """Post every due digest (`manual`: every subscription with news is due)."""
-        subscription_ids = self.store.active_subscription_ids()
-        if subscription_ids and self.record_moves is not None:
+        subscriptions = self.store.active_subscriptions()
+        if subscriptions and self.record_moves is not None:
             try:
                 self.record_moves()
             except Exception as exc:
                 # An unreadable roster fails each digest that needs it, with its reason.
-                logger.warning("could not check the roster for score moves: %s", exc)
+                reason = database_problem(exc) or exc
+                logger.warning("could not check the roster for score moves: %s", reason)
         outcomes = []
-        for subscription_id in subscription_ids:
+        for sub in subscriptions:
             try:
-                outcome = self.run_subscription(subscription_id, manual=manual)
-            except Exception:
-                # One broken subscription must not starve the others; its claim
-                # lease runs out and a later run retries it.
-                logger.exception("digest for subscription %s failed", subscription_id)
-                continue
+                outcome = self.run_subscription(sub.id, manual=manual)
+            except Exception as exc:
+                # One broken subscription must not starve the others; its claim lease
+                # runs out and a later run retries it. It is reported as failed, so
+                # `digest run` does not exit 0 over changes it could not post.
+                problem = database_problem(exc)
+                if problem is None:
+                    logger.exception("digest for subscription %s failed", sub.id)
+                else:
+                    logger.warning("digest for subscription %s failed: %s", sub.id, problem)
+                outcome = DigestOutcome(
+                    subscription_id=sub.id,
+                    team_id=sub.team_id,
+                    channel_id=sub.channel_id,
+                    campaign=sub.campaign,
+                    status="failed",
+                    changes=0,
+                    attempt=0,
+                    error=problem or f"{type(exc).__name__}: {exc}",
+                )
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import DeclarativeBase
 
 from bot.errors import ConfigError
@@ -64,10 +65,28 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _settings_naming(url: str) -> str:
+    # The default is SQLite in SCOUT_DATA_DIR, so name both settings that choose it.
+    return "DATABASE_URL or SCOUT_DATA_DIR" if url.startswith("sqlite") else "DATABASE_URL"
+
+
+def _reason(exc: DatabaseError) -> str:
+    """The driver's own first line, without SQLAlchemy's SQL and parameters."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """One line for a database that stopped working mid-command (a read-only file, a full
+    disk, a server gone away), naming the setting; None for any other error."""
+    if not isinstance(exc, OperationalError):
+        return None
+    dialect = "sqlite" if isinstance(exc.orig, sqlite3.Error) else "postgresql"
+    return f"cannot use the database ({_settings_naming(dialect)}): {_reason(exc)}"
+
+
 def open_database(url: str) -> Engine:
     """Connect and migrate, or fail with one line naming DATABASE_URL."""
-    # The default is SQLite in SCOUT_DATA_DIR, so name both settings that choose it.
-    where = "DATABASE_URL" if not url.startswith("sqlite") else "DATABASE_URL or SCOUT_DATA_DIR"
+    where = _settings_naming(url)
     try:
         engine = create_db_engine(url)
     except OSError as exc:  # the SQLite file's folder cannot be created
@@ -77,9 +96,8 @@ def open_database(url: str) -> Engine:
     try:
         migrate(engine)
     except DatabaseError as exc:  # unreachable server, or a file that is not a database
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         engine.dispose()
-        raise ConfigError(f"cannot open the database ({where}): {reason}") from None
+        raise ConfigError(f"cannot open the database ({where}): {_reason(exc)}") from None
     except CommandError as exc:
         # Typically a rollback: a newer release migrated the schema past what this one knows.
         engine.dispose()

@@ -254,16 +254,17 @@ class DigestStore:
         with Session(self._engine) as session:
             return [_info(r) for r in session.scalars(query.order_by(DigestSubscription.id))]
 
-    def active_subscription_ids(self) -> list[int]:
+    def active_subscriptions(self) -> list[SubscriptionInfo]:
         """Every active subscription, all workspaces: what a runner walks through."""
         with Session(self._engine) as session:
-            return list(
-                session.scalars(
-                    select(DigestSubscription.id)
+            return [
+                _info(r)
+                for r in session.scalars(
+                    select(DigestSubscription)
                     .where(DigestSubscription.active.is_(True))
                     .order_by(DigestSubscription.id)
                 )
-            )
+            ]
 
     def posts(self, subscription_id: int) -> list[PostInfo]:
         """Every post row of a subscription, oldest first."""

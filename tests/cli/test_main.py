@@ -169,6 +169,26 @@ def test_an_unusable_data_dir_is_one_line(
     assert expected in lines[0]
 
 
+def test_a_database_that_refuses_writes_is_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCOUT_", "DATABASE_URL"))}
+    env["SCOUT_DATA_DIR"] = str(tmp_path)
+    scout = [sys.executable, "-m", "bot", "shortlist", "add", "launch", "@alex.ecohome"]
+    assert subprocess.run(scout, env=env, capture_output=True, timeout=120).returncode == 0
+    # The same file opened read-only, as on a read-only mount (chmod does not stop root).
+    env["DATABASE_URL"] = f"sqlite:///file:{tmp_path / 'scout.db'}?mode=ro&uri=true"
+
+    result = subprocess.run(
+        [*scout[:-1], "@alex.beautybench"], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    # Was a SQLAlchemy traceback ending in the INSERT and its parameters.
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "scout: cannot use the database (DATABASE_URL or SCOUT_DATA_DIR): "
+        "attempt to write a readonly database"
+    ]
+
+
 @pytest.mark.parametrize("args", [[], ["shortlist"], ["roster"], ["digest"]])
 def test_a_group_without_a_command_prints_its_help_once(args: list[str]) -> None:
     result = subprocess.run(

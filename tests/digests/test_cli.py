@@ -167,6 +167,37 @@ def test_a_refused_post_fails_the_run_and_says_what_to_do(db_url: str, slack: Fa
     assert "invite the app to the channel" in last
 
 
+def test_a_database_that_refuses_writes_fails_the_run_and_loses_nothing(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    path = tmp_path / "scout.db"
+    engine = open_database(f"sqlite:///{path}")
+    ShortlistStore(engine).add("T111", "launch", "@alba", "U1")
+    DigestStore(engine).subscribe("T111", "C7", "launch", _schedule(), "U1")
+    ShortlistStore(engine).add("T111", "launch", "@bruno", "U1")
+    engine.dispose()
+    # The same file opened read-only, as on a read-only mount (chmod does not stop root).
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+
+    run = scout("digest", "run", "--now", "--json", env=scout_env(read_only, slack))
+
+    # Was exit 0 reporting {"posted": 0, "failed": 0}, after a traceback in the log.
+    assert run.returncode == 1
+    report = json.loads(run.stdout)
+    assert (report["posted"], report["failed"]) == (0, 1)
+    assert report["digests"][0]["campaign"] == "launch"
+    assert "Traceback" not in run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("scout: 1 of 1 digest(s) failed to post; first: launch -> C7:")
+    assert "(DATABASE_URL or SCOUT_DATA_DIR): attempt to write a readonly database" in last
+    assert slack.calls_to("chat.postMessage") == []
+
+    writable = scout("digest", "run", "--now", env=scout_env(f"sqlite:///{path}", slack))
+    assert writable.returncode == 0, writable.stderr
+    [posted] = slack.calls_to("chat.postMessage")
+    assert "@bruno" in json.dumps(posted.body["blocks"])
+
+
 @pytest.mark.slow
 def test_racing_processes_post_each_change_once(db_url: str, slack: FakeSlack) -> None:
     engine = open_database(db_url)
