@@ -78,10 +78,12 @@ class Schedule(BaseModel):
         if self.frequency == "weekly":
             day -= timedelta(days=(day.weekday() - WEEKLY_WEEKDAY) % 7)
             step = 7
-        slot = self._local_slot(day)
-        if slot > local_now:
-            slot = self._local_slot(day - timedelta(days=step))
-        return slot.astimezone(UTC)
+        slot = self._local_slot(day).astimezone(UTC)
+        # Compared in UTC: two times in one zone compare by wall clock, so across a DST
+        # change a slot could lie ahead of `now`, or step back to the day before.
+        if slot > as_utc(now):
+            slot = self._local_slot(day - timedelta(days=step)).astimezone(UTC)
+        return slot
 
     def period_key(self, slot: datetime) -> str:
         """ "2026-11-22" for a daily slot, "2026-W47" for a weekly one (local calendar)."""

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.digests.schedule import Schedule, manual_period_key, parse_at_time, resolve_timezone
@@ -25,6 +25,8 @@ schedules = st.builds(
 
 
 @given(schedules, moments)
+# 02:30 does not exist in Berlin on 29 March 2026; at 03:00 CEST its slot (03:30) was ahead.
+@example(Schedule(at_time="02:30", timezone="Europe/Berlin"), datetime(2026, 3, 29, 1, tzinfo=UTC))
 def test_latest_slot_is_the_most_recent_scheduled_moment(schedule: Schedule, now: datetime) -> None:
     slot = schedule.latest_slot(now)
     period = timedelta(days=7 if schedule.frequency == "weekly" else 1)
@@ -44,6 +46,21 @@ def test_each_period_has_one_key_and_keys_never_repeat(
     first, second = schedule.latest_slot(now), schedule.latest_slot(later)
     same_key = schedule.period_key(first) == schedule.period_key(second)
     assert same_key == (first == second)
+
+
+@given(schedules, moments, st.integers(0, 60 * 24 * 30))
+# 01:30 comes twice in New York on 1 November 2026: at 01:00 EST, after the first 01:30
+# (EDT), the latest slot stepped back to the day before.
+@example(
+    Schedule(at_time="01:30", timezone="America/New_York"),
+    datetime(2026, 11, 1, 5, 55, tzinfo=UTC),
+    5,
+)
+def test_the_latest_slot_never_moves_back(
+    schedule: Schedule, now: datetime, minutes_later: int
+) -> None:
+    later = now + timedelta(minutes=minutes_later)
+    assert schedule.latest_slot(later) >= schedule.latest_slot(now)
 
 
 def test_due_only_once_a_slot_has_passed_since_subscribing() -> None:
