@@ -9,6 +9,7 @@ from bot.cli.common import (
     CHANNEL_ID_WIDTH,
     TEAM_ID_WIDTH,
     at_most,
+    plural,
     print_json,
     settings,
 )
@@ -69,7 +70,7 @@ def run(
             detail = {
                 "failed": f"failed: {o.error}",
                 "quiet": "nothing posted: what changed was undone (added, then removed)",
-            }.get(o.status, f"{o.changes} changes")
+            }.get(o.status, plural(o.changes, "change"))
             period = f" ({o.period_key})" if o.period_key else ""
             console.print(escape(f"{o.status:9} {o.campaign} -> {o.channel_id}{period}: {detail}"))
     if failed:

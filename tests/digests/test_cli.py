@@ -138,7 +138,8 @@ def test_an_unreadable_roster_fails_the_run_and_a_rerun_posts_once_fixed(
     monkeypatch.delenv("SCOUT_ROSTER")
     fixed = cli("digest", "run", "--now")
     assert fixed.exit_code == 0, fixed.output
-    assert "posted" in fixed.stdout and len(slack.calls_to("chat.postMessage")) == 1
+    assert "launch -> C9" in fixed.stdout and "): 1 change\n" in fixed.stdout  # not "1 changes"
+    assert len(slack.calls_to("chat.postMessage")) == 1
     assert "Nothing changed" in cli("digest", "run", "--now").stdout
     engine.dispose()
 
