@@ -83,19 +83,21 @@ class ShortlistStore:
         """Remove `handle`; False if it was not there."""
         campaign = normalise_campaign(campaign)
         with Session(self._engine) as session, session.begin():
-            entry = session.scalars(
-                select(ShortlistEntry)
+            # One statement that deletes and reads: on SQLite a SELECT before the DELETE
+            # took no lock, so two removes at once both found the creator, both said
+            # "Removed" and both logged the removal.
+            deleted = session.execute(
+                delete(ShortlistEntry)
                 .where(
                     ShortlistEntry.team_id == team_id,
                     ShortlistEntry.campaign == campaign,
                     ShortlistEntry.handle == handle,
                 )
-                .with_for_update()
+                .returning(ShortlistEntry.last_score)
             ).first()
-            if entry is None:
+            if deleted is None:
                 return False
-            old_score = entry.last_score
-            session.execute(delete(ShortlistEntry).where(ShortlistEntry.id == entry.id))
+            (old_score,) = deleted
             session.add(
                 ShortlistChange(
                     team_id=team_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 
 from sqlalchemy.engine import Engine
@@ -47,3 +48,32 @@ def test_a_name_typed_with_combining_accents_is_the_same_campaign(engine: Engine
     assert store.campaigns("T1") == ["café ünïcode"]
     assert store.remove("T1", decomposed, "@a", "U2")
     assert [c.kind for c in store.changes_since("T1", composed, 0)] == ["added", "removed"]
+
+
+def test_removes_at_once_remove_and_log_a_creator_once(engine: Engine) -> None:
+    store = ShortlistStore(engine)
+    removers = 4
+
+    def remove(handle: str, ready: threading.Barrier, said_removed: list[bool]) -> None:
+        ready.wait()
+        said_removed.append(store.remove("T1", "launch", handle, "U2"))
+
+    for i in range(10):
+        handle = f"@alba{i}"
+        store.add("T1", "launch", handle, "U1", score=81.0)
+        ready = threading.Barrier(removers)
+        said_removed: list[bool] = []
+        threads = [
+            threading.Thread(target=remove, args=(handle, ready, said_removed))
+            for _ in range(removers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        # On SQLite every remover found the creator: "Removed" up to four times, four logs.
+        assert sorted(said_removed) == [False] * (removers - 1) + [True]
+
+    removals = [c for c in store.changes_since("T1", "launch", 0) if c.kind == "removed"]
+    assert [(c.handle, c.old_score) for c in removals] == [(f"@alba{i}", 81.0) for i in range(10)]
+    assert store.entries("T1", "launch") == []
