@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,8 +28,10 @@ class Base(DeclarativeBase):
 def create_db_engine(url: str) -> Engine:
     """Build an engine; SQLite gets WAL and a busy timeout so processes can share it."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = make_url(url).database
+        # A URI filename ("file:/path/scout.db?mode=ro", with ?uri=true) names a file that
+        # must exist already; its folder is not "file:" under the current one.
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 

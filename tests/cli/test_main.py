@@ -187,6 +187,7 @@ def test_a_database_that_refuses_writes_is_one_line(tmp_path: Path) -> None:
         "scout: cannot use the database (DATABASE_URL or SCOUT_DATA_DIR): "
         "attempt to write a readonly database"
     ]
+    assert not (tmp_path / "file:").exists()  # the URI's folder was made under the current one
 
 
 @pytest.mark.parametrize("args", [[], ["shortlist"], ["roster"], ["digest"]])
