@@ -73,8 +73,10 @@ DENSE_WEIGHT = 0.4
 # MiniLM costs ingest time (it reads every chunk). By default its token table
 # (token_table.py: MiniLM distilled to one vector per token, no model run) takes the
 # same share instead, scaled by how rare the query's rarest token is: recall@5 0.956,
-# MRR 0.810 (0.933, 0.795 without it); the same weights chosen leaving each split out
-# in turn held out 0.956. Using MiniLM at query time only fell short: a ridge map from
+# MRR 0.810 (0.933, 0.795 without it). Choosing the table's variant and these weights
+# with each split left out in turn, before the rarity scaling, held out 0.956; the
+# scaling kept recall and put "what counts as a micro-influencer?" back in the top 5.
+# Using MiniLM at query time only fell short: a ridge map from
 # WordLlama passage vectors into MiniLM's space (0.948 at best, 0.930-0.937 held out),
 # MiniLM-embedded corpus words as BM25 expansion terms (0.941, 0.937 held out), and
 # re-ranking the hybrid's top 30 with passage vectors embedded on demand (0.952, but a
