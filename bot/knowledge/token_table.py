@@ -10,6 +10,7 @@ is built the same way. Nothing runs the model at search or ingest time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,13 @@ DIMENSIONS = 256
 _SPECIAL = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
 # Passages summed per step: bounds the (tokens x DIMENSIONS) array a step gathers.
 _BATCH = 512
+
+
+def dictionary_words(path: Path = TOKENIZER_FILE) -> frozenset[str]:
+    """The tokenizer vocabulary's whole words ("cooks", not the piece "##ing" nor
+    "[CLS]"): some 20k English words, lower case, to tell a real word from a typo."""
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(token for token in vocab if token.isalpha())
 
 
 class TokenTable:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from random import Random
 
 import numpy as np
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.knowledge.minilm import MiniLMEmbedder
-from bot.knowledge.token_table import DIMENSIONS, TokenTable
+from bot.knowledge.token_table import DIMENSIONS, TokenTable, dictionary_words
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +105,17 @@ def test_passage_vectors_are_unit_length_and_ignore_word_order(
     similarities, trust = index.similarities("vegan creator budget")
     assert (np.abs(similarities) <= 1.0 + 1e-5).all()
     assert 0.0 <= trust <= 1.0
+
+
+def test_the_dictionary_is_the_vocabulary_s_whole_words(tmp_path: Path) -> None:
+    vocab = {"[CLS]": 0, "[unused1]": 1, "cook": 2, "##s": 3, "3d": 4, "café": 5, ",": 6}
+    path = tmp_path / "tokenizer.json"
+    path.write_text(json.dumps({"model": {"type": "WordPiece", "vocab": vocab}}), "utf-8")
+    assert dictionary_words(path) == {"cook", "café"}
+
+
+def test_the_shipped_dictionary_knows_english_words_and_not_typos() -> None:
+    words = dictionary_words()
+    assert len(words) > 20_000
+    assert {"cooks", "looks", "began", "boots", "fitness", "creators"} <= words
+    assert not {"fitnes", "creaters", "sknicare", "wellnes", "skincar"} & words
