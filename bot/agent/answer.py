@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
@@ -29,6 +29,7 @@ from bot.agent.routing import Intent, find_handles
 from bot.agent.tools import Retriever, ScoutService, ShortlistReader, ToolBox, to_json
 from bot.errors import ScoutError
 from bot.knowledge.models import Passage
+from bot.knowledge.token_table import dictionary_words
 from bot.scoring.models import ScoreCard
 
 if TYPE_CHECKING:
@@ -75,7 +76,10 @@ class Answerer:
         llm: LLMAgent | None = None,
         llm_deadline_s: float = 6.0,
         secrets: Sequence[str] = (),
+        dictionary: Collection[str] = frozenset(),
     ) -> None:
+        """`dictionary`: real words the offline planner never reads as typos of a roster
+        niche (see OfflinePlanner)."""
         self._retriever = retriever
         self._scout = scout
         self._shortlists = shortlists
@@ -84,7 +88,7 @@ class Answerer:
         self._llm = llm
         self._llm_deadline_s = llm_deadline_s
         self._secrets = [s for s in secrets if len(s) >= 6]
-        self._planner = OfflinePlanner(scout.handles(), scout.niches())
+        self._planner = OfflinePlanner(scout.handles(), scout.niches(), dictionary)
         self._checker: tuple[tuple[tuple[str, int, int], ...], QuoteChecker] | None = None
         self._lock = threading.Lock()
 
@@ -315,6 +319,7 @@ def build_answerer(deps: Deps) -> Answerer:
         llm=llm,
         llm_deadline_s=settings.scout_llm_deadline_s,
         secrets=secrets,
+        dictionary=dictionary_words(),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from bot.agent.models import Citation
@@ -486,13 +486,24 @@ def quote_block(citations: Sequence[Citation]) -> str:
 class OfflinePlanner:
     """Answers from the tools alone: recognise the question, run the tools, write it up."""
 
-    def __init__(self, known_handles: Sequence[str], known_niches: Sequence[str]) -> None:
+    def __init__(
+        self,
+        known_handles: Sequence[str],
+        known_niches: Sequence[str],
+        dictionary: Collection[str] = frozenset(),
+    ) -> None:
+        """`dictionary`: real words, never read as typos of a roster niche; empty, any word
+        one edit from one is ("cooks" is books)."""
         self.known_handles = frozenset(h.lower() for h in known_handles)
         self._known_niches = list(known_niches)
+        self._dictionary = dictionary
 
     def context(self, history: Sequence[tuple[str, str]]) -> Context:
         return context_from(
-            history, known_handles=self.known_handles, known_niches=self._known_niches
+            history,
+            known_handles=self.known_handles,
+            known_niches=self._known_niches,
+            dictionary=self._dictionary,
         )
 
     def route(self, question: str, history: Sequence[tuple[str, str]] = ()) -> Route:
@@ -500,6 +511,7 @@ class OfflinePlanner:
             question,
             known_handles=self.known_handles,
             known_niches=self._known_niches,
+            dictionary=self._dictionary,
             context=self.context(history),
         )
 

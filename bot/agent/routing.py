@@ -946,11 +946,14 @@ def _clean_phrase(phrase: str) -> str | None:
     return " ".join(kept) or None
 
 
-def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
-    """The niche or brief a question is about, or None when it names none."""
+def find_niche(
+    text: str, known_niches: Iterable[str] = (), dictionary: Collection[str] = frozenset()
+) -> str | None:
+    """The niche or brief a question is about, or None when it names none; words one edit
+    from a roster niche are read as it unless `dictionary` has them (see _without_typos)."""
     # A handle ends a phrase: "is $300 for @greenrunner reasonable?" has no niche "reasonable".
     lowered = _HANDLE.sub(_HANDLE_GAP, _unnegated_bounds(_plain(_without_countries(text))))
-    lowered = _without_typos(lowered, known_niches)
+    lowered = _without_typos(lowered, known_niches, dictionary)
     lowered = _PLATFORM.sub(_HANDLE_GAP, lowered)
     lowered = _COUNTRY.sub(_HANDLE_GAP, lowered)
     # A niche ruled out ("wellness but not fitness") is no part of the one asked for.
@@ -993,16 +996,17 @@ def find_niche(text: str, known_niches: Iterable[str] = ()) -> str | None:
     return " ".join(tag for _, tag in sorted(tags)) or None
 
 
-def _without_typos(text: str, known_niches: Iterable[str]) -> str:
+def _without_typos(text: str, known_niches: Iterable[str], dictionary: Collection[str]) -> str:
     """The text with words one edit from a roster niche tag word read as that word ("gimme
-    fitnes creaters": fitness), unless they are words the questions use anyway."""
+    fitnes creaters": fitness), unless they are words the questions use anyway or real
+    words in `dictionary` ("who cooks vegan food?" is not about books)."""
     tag_words = {word for tag in known_niches for word in _WORD.findall(tag.lower())}
     if not tag_words:
         return text
 
     def fixed(match: re.Match[str]) -> str:
         word = match.group(0)
-        if word in _FILLER or word in _METRIC_WORDS:
+        if word in _FILLER or word in _METRIC_WORDS or word in dictionary:
             return word
         return tag_word_for(word, tag_words) or word
 
@@ -1086,9 +1090,11 @@ def route(
     *,
     known_handles: Collection[str] = frozenset(),
     known_niches: Sequence[str] = (),
+    dictionary: Collection[str] = frozenset(),
     context: Context | None = None,
 ) -> Route:
-    """Recognise the question; `context` fills what a follow-up leaves out."""
+    """Recognise the question; `context` fills what a follow-up leaves out, and
+    `dictionary` holds real words, never read as typos of a roster niche."""
     text = _plain(question).strip()
     context = context or Context()
     previous = context.route
@@ -1102,7 +1108,7 @@ def route(
             handles = [context.mentioned[index]]
         question = _ORDINAL.sub(_HANDLE_GAP, text)  # "the first one" is no niche
     budget = parse_budget(question)
-    niche = find_niche(_without_bare_handles(question, handles), known_niches)
+    niche = find_niche(_without_bare_handles(question, handles), known_niches, dictionary)
     # "what's the best engagement rate for micro-influencers?" asks about a number, not for
     # creators in a niche "engagement rate" ("who has the best engagement rate?" still lists).
     asks_about_a_metric = bool(niche and set(niche.split()) <= _METRIC_WORDS)
@@ -1425,13 +1431,18 @@ def context_from(
     *,
     known_handles: Collection[str] = frozenset(),
     known_niches: Sequence[str] = (),
+    dictionary: Collection[str] = frozenset(),
 ) -> Context:
     """Rebuild a conversation's context from its (role, content) turns, oldest first."""
     context = Context()
     for role, content in turns:
         if role == "user":
             routed = route(
-                content, known_handles=known_handles, known_niches=known_niches, context=context
+                content,
+                known_handles=known_handles,
+                known_niches=known_niches,
+                dictionary=dictionary,
+                context=context,
             )
             if routed.intent not in {Intent.HELP, Intent.SECRETS}:
                 context = context.model_copy(update={"route": routed})

@@ -20,6 +20,7 @@ from bot.knowledge.index import ingest
 from bot.knowledge.loader import load_documents
 from bot.knowledge.retriever import Retriever, open_retriever
 from bot.knowledge.store import open_client
+from bot.knowledge.token_table import dictionary_words
 from bot.scoring.service import Scout
 from bot.store.db import open_database
 from bot.store.history import HistoryStore
@@ -55,6 +56,12 @@ def retriever(index_settings: Settings, embedder: WordLlamaEmbedder) -> Retrieve
 @pytest.fixture(scope="session")
 def scout(embedder: WordLlamaEmbedder) -> Scout:
     return Scout.from_settings(load_settings(scout_roster=SAMPLE_ROSTER), embedder)
+
+
+@pytest.fixture(scope="session")
+def dictionary() -> frozenset[str]:
+    """The real words the shipped tokenizer knows, as the CLI and the bot load them."""
+    return dictionary_words()
 
 
 @pytest.fixture

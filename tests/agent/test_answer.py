@@ -1271,3 +1271,17 @@ def test_a_mistyped_niche_with_typed_filler_is_ranked_as_the_roster_niche(
     assert result.answer.startswith("**For fitness, start with ")
     assert [c.handle for c in result.creators] == [c.handle for c in scout.rank("fitness", n=5)]
     assert_grounded(result)
+
+
+def test_a_real_word_one_letter_off_a_roster_niche_keeps_its_meaning(
+    make_answerer: MakeAnswerer, scout: Scout, dictionary: frozenset[str]
+) -> None:
+    # Before: "who cooks vegan food?" answered "For books vegan food".
+    answerer = make_answerer(dictionary=dictionary)
+    result = answerer.ask("who cooks vegan food?")
+    assert result.answer.startswith("**For cooks vegan food, start with ")
+    expected = scout.rank("cooks vegan food", n=5)
+    assert [c.handle for c in result.creators] == [c.handle for c in expected]
+    assert_grounded(result)
+    typo = answerer.ask("gimme fitnes creaters")
+    assert typo.answer.startswith("**For fitness, start with ")

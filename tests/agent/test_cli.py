@@ -44,6 +44,11 @@ def test_json_is_the_pinned_ask_shape(env: Path) -> None:
     assert_grounded(AskResult.model_validate(payload))
 
 
+def test_a_real_word_is_not_read_as_a_typo_of_a_roster_niche(env: Path) -> None:
+    # Before: "For books vegan food": the CLI's answerer now knows "cooks" is a word.
+    assert ask("who cooks vegan food?")["answer"].startswith("**For cooks vegan food, ")
+
+
 def test_people_see_each_quote_on_its_own_line_and_angle_brackets_as_typed(env: Path) -> None:
     question = "why micro-influencers?"
     citations = ask(question)["citations"]

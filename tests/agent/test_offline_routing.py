@@ -593,8 +593,8 @@ CASES: list[tuple[str, Expected]] = [
 
 
 @pytest.fixture(scope="module")
-def planner(scout: Scout) -> OfflinePlanner:
-    return OfflinePlanner(scout.handles(), scout.niches())
+def planner(scout: Scout, dictionary: frozenset[str]) -> OfflinePlanner:
+    return OfflinePlanner(scout.handles(), scout.niches(), dictionary)
 
 
 @pytest.mark.parametrize(("question", "expected"), CASES, ids=[q for q, _ in CASES])
@@ -695,6 +695,35 @@ def test_find_niche_keeps_phrases_and_reads_typos_of_roster_niches(
     scout: Scout, text: str, niche: str
 ) -> None:
     assert find_niche(text, scout.niches()) == niche
+
+
+@pytest.mark.parametrize(
+    ("text", "niche"),
+    [
+        # real words one edit from a roster niche (books, vegan, tech) keep their meaning
+        ("who cooks vegan food?", "cooks vegan food"),
+        ("creators for vegan looks", "vegan looks"),
+        ("creators for hiking boots", "hiking boots"),
+        ("who began as vegan creators?", "began as vegan"),
+        ("top teach creators", "teach"),
+        # words no dictionary has are still read as the roster niche
+        ("gimme fitnes creaters", "fitness"),
+        ("who is best for skincar?", "skincare"),
+    ],
+)
+def test_find_niche_reads_no_real_word_as_a_typo(
+    scout: Scout, dictionary: frozenset[str], text: str, niche: str
+) -> None:
+    # Before: "who cooks vegan food?" was about "books vegan food".
+    assert find_niche(text, scout.niches(), dictionary) == niche
+
+
+def test_a_follow_up_keeps_the_real_words_of_the_question_before(
+    planner: OfflinePlanner,
+) -> None:
+    turns = [("user", "who cooks vegan food?"), ("assistant", "**For cooks vegan food, ...**")]
+    routed = planner.route("and with a $2k budget?", turns)
+    assert (routed.intent, routed.niche, routed.budget) == (Intent.PLAN, "cooks vegan food", 2000)
 
 
 def test_unclear_questions_get_the_examples(planner: OfflinePlanner) -> None:
