@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,9 +33,11 @@ _SPECIAL = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
 _BATCH = 512
 
 
+@cache
 def dictionary_words(path: Path = TOKENIZER_FILE) -> frozenset[str]:
     """The tokenizer vocabulary's whole words ("cooks", not the piece "##ing" nor
-    "[CLS]"): some 20k English words, lower case, to tell a real word from a typo."""
+    "[CLS]"): some 20k English words, lower case, to tell a real word from a typo.
+    Read once: the answerer is rebuilt whenever the roster changes."""
     vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
     return frozenset(token for token in vocab if token.isalpha())
 
