@@ -179,6 +179,45 @@ class RateSummary(BaseModel):
     max_followers: int | None = None
 
 
+class PlatformStats(BaseModel):
+    """One platform's creators (of those a roster summary covers): how many, and the median
+    and mean of their followers and engagement rates (fractions: 0.021 is 2.1%). Followers
+    and rates by followers count the creators with followers on file; rates by views, those
+    with views on file; the benchmark ratio, those with a like-for-like benchmark (per
+    follower on Instagram, per view on TikTok and YouTube), each against their own band."""
+
+    platform: Platform
+    creators: int
+    with_followers: int
+    median_followers: float | None = None  # None: nobody's followers are on file
+    mean_followers: float | None = None
+    median_engagement_rate: float | None = None  # by followers
+    mean_engagement_rate: float | None = None
+    with_views: int = 0
+    median_engagement_rate_by_views: float | None = None
+    mean_engagement_rate_by_views: float | None = None
+    benchmark_definition: Literal["follower", "view"] | None = None  # None: no benchmark
+    with_benchmark: int = 0
+    # Like-for-like engagement over the midpoint of the creator's benchmark band (1.5: half
+    # as much again as typical), the median over the creators with a benchmark.
+    median_benchmark_ratio: float | None = None
+
+
+class RosterStats(BaseModel):
+    """The roster's own figures (or those of the creators fitting a niche, on a platform):
+    how many creators, their followers overall, and per platform the figures above,
+    platforms with the most creators first. Flagged creators are counted in."""
+
+    creators: int  # those the summary covers
+    total: int  # every creator on the roster
+    flagged: int  # of `creators`, how many carry a flag
+    median_followers: float | None = None
+    mean_followers: float | None = None
+    platforms: list[PlatformStats]
+    niche: str | None = None
+    platform: OneOrMore | None = None
+
+
 class CostTotal(BaseModel):
     """What booking one post from each of some creators costs: the sum of the rates on file
     (a rate of 0 is none on file, so those creators are listed as `unpriced`, not free)."""

@@ -37,9 +37,11 @@ from bot.scoring.models import (
     PlanPick,
     PlanResult,
     PlanSkip,
+    PlatformStats,
     RankOrder,
     RateSummary,
     RosterSort,
+    RosterStats,
     RosterView,
     ScoreCard,
     ScoringMethod,
@@ -71,6 +73,14 @@ MIN_RATE_SAMPLE = 5
 
 def _none_if_nan(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
+
+
+def _median(values: NDArray[np.float64]) -> float | None:
+    return float(np.median(values)) if len(values) else None
+
+
+def _mean(values: NDArray[np.float64]) -> float | None:
+    return float(np.mean(values)) if len(values) else None
 
 
 class Scout:
@@ -495,6 +505,59 @@ class Scout:
             platform=platform if isinstance(platform, str | None) else list(platform),
             min_followers=min_followers,
             max_followers=max_followers,
+        )
+
+    def stats(
+        self, niche: str | None = None, *, platform: str | Sequence[str] | None = None
+    ) -> RosterStats:
+        """The roster's own figures, or those of the creators fitting `niche` and on
+        `platform` when given, flagged ones included: how many, and the median and mean of
+        their followers and engagement rates, overall for followers and per platform (see
+        PlatformStats). An unknown follower or view count is left out, not read as 0."""
+        fit = self._fit(niche) if niche else None
+        covered = self._fitting(fit, True, None, None, platform)
+        followers = self.table.followers.astype(np.float64)
+        known = covered & (followers > 0)
+        per_platform = []
+        counts = np.bincount(self.table.platform[covered], minlength=len(PLATFORMS))
+        for code in np.argsort(-counts, kind="stable"):
+            on = covered & (self.table.platform == code)
+            if not on.any():
+                continue
+            name = PLATFORMS[int(code)]
+            measured = on & (followers > 0)
+            viewed = on & ~np.isnan(self.metrics.engagement_rate_by_views)
+            benchmarked = on & (self.metrics.benchmark >= 0)
+            per_platform.append(
+                PlatformStats(
+                    platform=name,
+                    creators=int(on.sum()),
+                    with_followers=int(measured.sum()),
+                    median_followers=_median(followers[measured]),
+                    mean_followers=_mean(followers[measured]),
+                    median_engagement_rate=_median(self.metrics.engagement_rate[measured]),
+                    mean_engagement_rate=_mean(self.metrics.engagement_rate[measured]),
+                    with_views=int(viewed.sum()),
+                    median_engagement_rate_by_views=_median(
+                        self.metrics.engagement_rate_by_views[viewed]
+                    ),
+                    mean_engagement_rate_by_views=_mean(
+                        self.metrics.engagement_rate_by_views[viewed]
+                    ),
+                    benchmark_definition=self.benchmarks.definition(name),
+                    with_benchmark=int(benchmarked.sum()),
+                    median_benchmark_ratio=_median(self.metrics.benchmark_ratio[benchmarked]),
+                )
+            )
+        return RosterStats(
+            creators=int(covered.sum()),
+            total=len(self.table),
+            flagged=int((covered & (self.metrics.flags != 0)).sum()),
+            median_followers=_median(followers[known]),
+            mean_followers=_mean(followers[known]),
+            platforms=per_platform,
+            niche=niche,
+            platform=platform if isinstance(platform, str | None) else list(platform),
         )
 
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal:

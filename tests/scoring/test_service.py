@@ -584,3 +584,68 @@ def test_total_cost_scores_for_the_niche_and_names_unknown_handles(sample_scout:
     assert total.creators == [compared[h] for h in handles]
     with pytest.raises(ScoutError, match=r"no creator @nobody\.here"):
         sample_scout.total_cost(["@greenrunner", "@nobody.here"])
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+@settings(max_examples=40, deadline=None)
+@given(roster=st.lists(creators, min_size=1, max_size=12))
+def test_roster_stats_are_the_median_and_mean_of_the_cards(
+    embedder: WordLlamaEmbedder, roster: list[Creator]
+) -> None:
+    unique = [c.model_copy(update={"handle": f"@c{i}"}) for i, c in enumerate(roster)]
+    scout = Scout.from_creators(unique, embedder)
+    stats = scout.stats()
+    cards = scout.browse(n=len(unique), include_flagged=True).creators
+    assert (stats.creators, stats.total) == (len(unique), len(unique))
+    assert stats.flagged == sum(bool(c.flags) for c in cards)
+    measured = [c for c in cards if c.followers > 0]
+    assert stats.median_followers == pytest.approx(_median([c.followers for c in measured]))
+    assert stats.mean_followers == pytest.approx(_mean([c.followers for c in measured]))
+    assert sum(row.creators for row in stats.platforms) == len(unique)
+    assert [row.creators for row in stats.platforms] == sorted(
+        (row.creators for row in stats.platforms), reverse=True
+    )
+    for row in stats.platforms:
+        on = [c for c in cards if c.platform == row.platform]
+        rates = [c.engagement_rate for c in on if c.followers > 0]
+        by_views = [
+            c.engagement_rate_by_views for c in on if c.engagement_rate_by_views is not None
+        ]
+        assert (row.creators, row.with_followers, row.with_views) == (
+            len(on),
+            len(rates),
+            len(by_views),
+        )
+        assert row.median_followers == pytest.approx(
+            _median([c.followers for c in on if c.followers > 0])
+        )
+        assert row.median_engagement_rate == pytest.approx(_median(rates))
+        assert row.mean_engagement_rate == pytest.approx(_mean(rates))
+        assert row.median_engagement_rate_by_views == pytest.approx(_median(by_views))
+        assert row.mean_engagement_rate_by_views == pytest.approx(_mean(by_views))
+
+
+def test_roster_stats_keep_to_the_niche_and_platform_and_hold_rates_to_the_benchmarks(
+    sample_scout: Scout,
+) -> None:
+    stats = sample_scout.stats("vegan", platform="tiktok")
+    fits = sample_scout.browse("vegan", platform="tiktok", n=100, include_flagged=True)
+    assert stats.creators == fits.matching == len(fits.creators) > 0
+    assert (stats.niche, stats.platform, stats.total) == ("vegan", "tiktok", 240)
+    [tiktok] = stats.platforms
+    assert tiktok.benchmark_definition == "view"
+    positions = [sample_scout.handles().index(c.handle) for c in fits.creators]
+    ratios = [float(sample_scout.metrics.benchmark_ratio[i]) for i in positions]
+    assert tiktok.with_benchmark == len(ratios)
+    assert tiktok.median_benchmark_ratio == pytest.approx(statistics.median(ratios))
+    threads = next(row for row in sample_scout.stats().platforms if row.platform == "threads")
+    assert (threads.benchmark_definition, threads.median_benchmark_ratio) == (None, None)
+    with pytest.raises(ScoutError, match="unknown platform"):
+        sample_scout.stats(platform="myspace")
