@@ -23,6 +23,7 @@ from bot.scoring.models import (
     EngagementBenchmarks,
     FlaggedCreators,
     PlanResult,
+    PlatformStats,
     RosterView,
     ScoreCard,
     one_or_more,
@@ -361,6 +362,41 @@ def roster_lead(view: RosterView, routed: Route) -> str:
     return f"**You have {_count_of(view.total)} on the roster.**"
 
 
+def small_percent(fraction: float) -> str:
+    """ "2.1%", or "0.19%" below 1% (YouTube's rates run that low)."""
+    return f"{fraction * 100:.2f}%" if fraction < 0.01 else percent(fraction)
+
+
+def _engagement_line(row: PlatformStats, mean: bool) -> str:
+    """One platform's engagement as a bullet: per follower; per view where views are known;
+    then the median creator against their band's benchmark, like for like."""
+    name = PLATFORM_NAMES[row.platform]
+    line = f"- **{name}** ({_count_of(row.creators)}): "
+    if row.median_engagement_rate is None or row.mean_engagement_rate is None:
+        line += "no follower counts on file"
+    else:
+        line += f"median {small_percent(row.median_engagement_rate)} per follower"
+        if mean:
+            line += f", mean {small_percent(row.mean_engagement_rate)}"
+    by_views, mean_by_views = row.median_engagement_rate_by_views, row.mean_engagement_rate_by_views
+    if row.benchmark_definition == "view" and by_views is not None and mean_by_views is not None:
+        known = (
+            "" if row.with_views == row.creators else f" ({row.with_views:,} with views on file)"
+        )
+        line += f"; per view{known}, median {small_percent(by_views)}"
+        if mean:
+            line += f", mean {small_percent(mean_by_views)}"
+    line += "."
+    if row.median_benchmark_ratio is not None:
+        line += (
+            f" At the median, creators run at {row.median_benchmark_ratio:.1f}x the midpoint "
+            f"of their own band's per-{row.benchmark_definition} benchmark."
+        )
+    else:
+        line += f" There is no published like-for-like benchmark for {name} to hold it against."
+    return line
+
+
 def why(card: ScoreCard) -> str:
     """The one-line reason behind a card: Scout's summary, else its strongest component."""
     if card.why:
@@ -549,6 +585,8 @@ class OfflinePlanner:
                 return self._shortlist(routed, box)
             case Intent.FLAGGED:
                 return self._flagged(routed, box)
+            case Intent.ROSTER if routed.stats:
+                return self._roster_stats(routed, box)
             case Intent.ROSTER:
                 return self._roster(routed, box)
             case Intent.SECRETS:
@@ -1065,6 +1103,65 @@ class OfflinePlanner:
                 "these creators for fit."
             )
         return Draft(answer="\n\n".join(parts), citations=quotes, creators=cards, note=note)
+
+    @staticmethod
+    def _roster_stats(routed: Route, box: ToolBox) -> Draft:
+        """The roster's own figures, or those of a niche's or a platform's creators: how
+        many, and per platform the median (and the mean, when an average is asked for) of
+        their engagement rate or followers; engagement is then held against each platform's
+        published benchmarks, like for like (per follower on Instagram, per view on TikTok
+        and YouTube)."""
+        stats = box.roster_stats(routed.niche, routed.platform)
+        does, which = roster_filters(routed)
+        if not stats.creators:
+            return Draft(answer=f"**None of your creators {does}.**", footer=EXAMPLES)
+        which = which if stats.creators > 1 else which.replace("creators", "creator", 1)
+        creators = f"your {stats.creators:,} {which}"
+        if routed.sort_by == "followers" and stats.median_followers is None:
+            parts = [f"**None of {creators} has a follower count on file.**"]
+        elif routed.sort_by == "followers":
+            lead = f"**Across {creators}, the median follower count is "
+            lead += f"{followers(round(stats.median_followers or 0))}**"
+            if routed.mean and stats.mean_followers is not None:
+                lead += f" (the mean, or average, is {followers(round(stats.mean_followers))}"
+                if stats.mean_followers > (stats.median_followers or 0):
+                    lead += ", pulled up by the largest accounts"
+                lead += ")"
+            lines = [
+                f"- **{PLATFORM_NAMES[row.platform]}** ({_count_of(row.creators)}): median "
+                f"{followers(round(row.median_followers))}"
+                + (f", mean {followers(round(row.mean_followers))}" if routed.mean else "")
+                for row in stats.platforms
+                if row.median_followers is not None and row.mean_followers is not None
+            ]
+            parts = [lead + ", by platform:\n" + "\n".join(lines)]
+        else:
+            which_figures = "median and mean (average)" if routed.mean else "median"
+            parts = [
+                f"**The {which_figures} engagement rate per post across {creators}, by "
+                "platform:**\n"
+                + "\n".join(_engagement_line(row, routed.mean) for row in stats.platforms)
+            ]
+            if len(stats.platforms) > 1:
+                parts.append(
+                    "Instagram's published benchmarks are per follower, TikTok's and YouTube's "
+                    "per view, so each platform is held against its own kind of rate; above "
+                    "the midpoint of a creator's band is better than typical."
+                )
+        if any(row.with_followers < row.creators for row in stats.platforms):
+            parts.append("Creators with no follower count on file are left out of the figures.")
+        if stats.flagged:
+            verb = "carries" if stats.flagged == 1 else "carry"
+            parts.append(
+                f"Flagged creators are counted in: {stats.flagged:,} of them {verb} a flag."
+            )
+        parts.append(
+            "**Next:** ask _who has the most followers?_ to see the largest accounts"
+            if routed.sort_by == "followers"
+            else "**Next:** ask _what's a good engagement rate on Instagram?_ for the "
+            "published bands, or _who has the highest engagement rate?_"
+        )
+        return Draft(answer="\n\n".join(parts))
 
     def _score(self, routed: Route, box: ToolBox) -> Draft:
         card = box.score_creator(routed.handles[0], niche=routed.niche)

@@ -85,6 +85,11 @@ class Route(BaseModel):
     ascending: bool = False
     counting: bool = False
     max_rate: float | None = None
+    # ROSTER: the roster's own median figures for `sort_by` ("engagement_rate" or
+    # "followers"), per platform ("what's our roster's median engagement rate?"), with the
+    # means too when `mean` ("what's the average engagement rate on our roster?").
+    stats: bool = False
+    mean: bool = False
 
 
 class Limits(TypedDict):
@@ -525,6 +530,20 @@ _METRIC_WORDS = {
 _TOPIC_WORDS = re.compile(
     r"\b(micro[\s-]?influencers?|influencers?|creators?|engagement|authenticity|followers?|brands?"
     r"|campaigns?|audience|trust|niche|marketing)\b"
+)
+
+# "what's the average engagement rate on our roster?", "average followers of our
+# creators?": the roster's own figures. Without "our" or "roster" ("the average engagement
+# rate on TikTok") it asks for the published benchmarks.
+_AVERAGE_OF = re.compile(r"\b(?:(?P<mean>on average|average|avg|mean)|median|typical)\b")
+_OUR_ROSTER = re.compile(
+    r"\broster(?:'s)?\b|\b(?:our|my)\s+(?:[a-z&'-]+\s+){0,2}(?:creators?|influencers?|accounts"
+    r"|people|partners)\b|\bwe (?:have|work with)\b"
+)
+_ROSTER_STAT = re.compile(r"\b(?P<engagement>engag\w*|er)\b|\bfollow(?:ers?|ing)\b")
+# What a question about the roster's figures says besides its niche.
+_STAT_WORDS = re.compile(
+    _AVERAGE_OF.pattern + r"|\b(?:engag\w*|er|rates?|followers?|follower counts?|following)\b"
 )
 
 # Questions about the roster as a whole: "how many creators do we have?", "which platform
@@ -1255,6 +1274,18 @@ def route(
             order="rate" if cheaper else "score",
             sort_by="score" if cheaper or not more else _more_metric(more),
             ascending=bool(more and more["less"]),
+        )
+    average = _AVERAGE_OF.search(text)
+    if average and _ROSTER_STAT.search(text) and _OUR_ROSTER.search(text):
+        # The roster's figures, for the niche the question names besides them.
+        engaged = any(m["engagement"] for m in _ROSTER_STAT.finditer(text))
+        return Route(
+            intent=Intent.ROSTER,
+            stats=True,
+            mean=bool(average["mean"]),
+            sort_by="engagement_rate" if engaged else "followers",
+            niche=find_niche(_STAT_WORDS.sub(_HANDLE_GAP, text), known_niches, dictionary),
+            platform=platform,
         )
     if (
         _BENCHMARK.search(text)

@@ -28,6 +28,7 @@ from bot.scoring.models import (
     RankOrder,
     RateSummary,
     RosterSort,
+    RosterStats,
     RosterView,
     ScoreCard,
     ScoringMethod,
@@ -118,6 +119,10 @@ class ScoutService(Protocol):
     ) -> RateSummary: ...
 
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal: ...
+
+    def stats(
+        self, niche: str | None = None, *, platform: str | Sequence[str] | None = None
+    ) -> RosterStats: ...
 
     def handles(self) -> list[str]: ...
 
@@ -396,6 +401,15 @@ class ToolBox:
             "total_cost",
             {"handles": handles, "niche": niche},
             lambda: self.scout.total_cost(handles, niche),
+        )
+
+    def roster_stats(
+        self, niche: str | None = None, platform: str | Sequence[str] | None = None
+    ) -> RosterStats:
+        return self._run(
+            "roster_stats",
+            {"niche": niche, "platform": platform},
+            lambda: self.scout.stats(niche, platform=platform),
         )
 
     def outputs(self) -> list[Any]:
@@ -753,6 +767,25 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         """
         return _guarded(lambda: box.total_cost(handles, niche))
 
+    @tool(parse_docstring=True)
+    def roster_stats(niche: str | None = None, platform: str | list[str] | None = None) -> str:
+        """The roster's own figures: how many creators (flagged ones included), the median
+        and mean followers, and per platform the median and mean engagement rate by
+        followers (fractions: 0.021 means 2.1%), by views where views are known, and
+        median_benchmark_ratio (each creator's like-for-like rate over their published
+        band's midpoint: per follower on Instagram, per view on TikTok and YouTube).
+
+        Use it for "what's the average engagement rate on our roster?" or "average
+        followers of our creators?"; engagement_benchmarks is for published norms. Say
+        whether a figure is a median or a mean, and per follower or per view.
+
+        Args:
+            niche: Optional niche; only creators who fit it.
+            platform: Optional platform (instagram, tiktok, youtube or threads), or a list
+                of them (any will do).
+        """
+        return _guarded(lambda: box.roster_stats(niche, platform))
+
     return [
         search_guidance,
         find_creators,
@@ -768,4 +801,5 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         scoring_method,
         typical_rates,
         total_cost,
+        roster_stats,
     ]

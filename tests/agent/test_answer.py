@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from bot.agent.answer import Answerer
-from bot.agent.offline import EXAMPLES, INGEST_NOTE, PLATFORM_NAMES, usd
+from bot.agent.offline import (
+    EXAMPLES,
+    INGEST_NOTE,
+    PLATFORM_NAMES,
+    followers,
+    small_percent,
+    usd,
+)
 from bot.agent.tools import MAX_CREATORS
 from bot.config import load_settings
 from bot.embeddings import WordLlamaEmbedder
@@ -1285,3 +1292,76 @@ def test_a_real_word_one_letter_off_a_roster_niche_keeps_its_meaning(
     assert_grounded(result)
     typo = answerer.ask("gimme fitnes creaters")
     assert typo.answer.startswith("**For fitness, start with ")
+
+
+def test_the_average_engagement_rate_on_our_roster_is_the_rosters_own(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: it answered with the published benchmarks, not the roster's figures.
+    result = answerer.ask("what's the average engagement rate on our roster?")
+    stats = scout.stats()
+    assert result.answer.startswith(
+        "**The median and mean (average) engagement rate per post across your "
+        f"{stats.creators} creators, by platform:**"
+    )
+    for row in stats.platforms:
+        assert row.median_engagement_rate is not None and row.mean_engagement_rate is not None
+        line = next(
+            line
+            for line in result.answer.splitlines()
+            if line.startswith(f"- **{PLATFORM_NAMES[row.platform]}** ({row.creators} creators)")
+        )
+        assert f"median {small_percent(row.median_engagement_rate)} per follower" in line
+        assert f"mean {small_percent(row.mean_engagement_rate)}" in line
+        if row.benchmark_definition == "view":  # TikTok and YouTube: per view, like for like
+            assert row.median_engagement_rate_by_views is not None
+            assert f"per view, median {small_percent(row.median_engagement_rate_by_views)}" in (
+                line
+            )
+        if row.median_benchmark_ratio is None:
+            assert "no published like-for-like benchmark" in line
+        else:
+            assert f"{row.median_benchmark_ratio:.1f}x the midpoint" in line
+            assert f"per-{row.benchmark_definition} benchmark" in line
+    assert "Modash" not in result.answer  # the roster's figures, not the benchmark table
+    assert f"{stats.flagged} of them carry a flag" in result.answer
+    assert_grounded(result, stats)
+
+
+def test_the_rosters_median_engagement_for_a_niche_leaves_the_mean_out(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("what's the median engagement rate of our vegan creators on tiktok?")
+    stats = scout.stats("vegan", platform="tiktok")
+    [tiktok] = stats.platforms
+    assert tiktok.median_engagement_rate_by_views is not None
+    assert result.answer.startswith(
+        "**The median engagement rate per post across your "
+        f"{stats.creators} TikTok creators who fit vegan, by platform:**"
+    )
+    assert f"per view, median {small_percent(tiktok.median_engagement_rate_by_views)}" in (
+        result.answer
+    )
+    assert "mean" not in result.answer
+    assert_grounded(result, stats)
+
+
+def test_average_followers_of_our_creators_is_the_rosters_median_and_mean(
+    answerer: Answerer, scout: Scout
+) -> None:
+    result = answerer.ask("average followers of our creators?")
+    stats = scout.stats()
+    assert stats.median_followers is not None and stats.mean_followers is not None
+    assert result.answer.startswith(
+        f"**Across your {stats.creators} creators, the median follower count is "
+        f"{followers(round(stats.median_followers))}** (the mean, or average, is "
+        f"{followers(round(stats.mean_followers))}, pulled up by the largest accounts)"
+    )
+    for row in stats.platforms:
+        assert row.median_followers is not None and row.mean_followers is not None
+        assert (
+            f"- **{PLATFORM_NAMES[row.platform]}** ({row.creators} creators): median "
+            f"{followers(round(row.median_followers))}, mean "
+            f"{followers(round(row.mean_followers))}"
+        ) in result.answer
+    assert_grounded(result, stats)

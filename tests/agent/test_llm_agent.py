@@ -36,6 +36,7 @@ READ_ONLY_TOOLS = [
     "scoring_method",
     "typical_rates",
     "total_cost",
+    "roster_stats",
 ]
 
 
@@ -436,3 +437,35 @@ def test_the_model_adds_up_what_named_creators_cost(
     )
     assert [c.handle for c in result.creators] == handles
     assert_grounded(result, total)
+
+
+def test_the_model_answers_the_rosters_average_engagement_from_its_own_figures(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        stats = tool_outputs(messages)["roster_stats"]
+        instagram = next(p for p in stats["platforms"] if p["platform"] == "instagram")
+        return AIMessage(
+            content=f"**Across your {stats['creators']} creators, Instagram's median "
+            f"engagement rate is {percent(instagram['median_engagement_rate'])} per "
+            f"follower** (mean {percent(instagram['mean_engagement_rate'])}), "
+            f"{instagram['median_benchmark_ratio']:.1f}x their bands' benchmark at the "
+            "median.\n\nThat beats 87% of rosters in the industry."
+        )
+
+    model = ScriptedChatModel(script=[call("roster_stats"), final])
+    result = llm_answerer(make_answerer, model).ask(
+        "what's the average engagement rate on our roster?"
+    )
+    stats = scout.stats()
+    instagram = next(p for p in stats.platforms if p.platform == "instagram")
+    assert instagram.median_engagement_rate is not None
+    assert instagram.mean_engagement_rate is not None
+    assert result.mode == "llm"
+    assert result.answer.startswith(
+        f"**Across your {stats.creators} creators, Instagram's median engagement rate is "
+        f"{percent(instagram.median_engagement_rate)} per follower** (mean "
+        f"{percent(instagram.mean_engagement_rate)})"
+    )
+    assert "87%" not in result.answer  # not from a tool: dropped
+    assert_grounded(result, stats)

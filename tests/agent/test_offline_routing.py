@@ -109,6 +109,11 @@ def rates(
     return [("typical_rates", args), (G, {})]
 
 
+def stats(niche: str | None = None, platform: str | None = None) -> Expected:
+    """The roster's own figures, for a niche and platform if named."""
+    return [("roster_stats", {"niche": niche, "platform": platform})]
+
+
 def flag_guide(*codes: str) -> Expected:
     """What raises the flags asked about (the tool's rules), then why they matter."""
     return [("find_flagged_creators", {"niche": None, "codes": list(codes)}), (G, {})]
@@ -558,6 +563,14 @@ CASES: list[tuple[str, Expected]] = [
         rates("fitness", min_followers=10_000, max_followers=30_000),
     ),
     ("what do threads creators for pets charge?", rates("pets", platform="threads")),
+    # the roster's own figures, not the published benchmarks (which "on tiktok" still gets)
+    ("what's the average engagement rate on our roster?", stats()),
+    ("what's our roster's median engagement rate?", stats()),
+    ("average followers of our creators?", stats()),
+    ("how engaged is our roster on average?", stats()),
+    ("what's the typical engagement rate of our vegan creators?", stats("vegan")),
+    ("median engagement rate of our tiktok creators", stats(platform="tiktok")),
+    ("average engagement for our skincare creators on instagram?", stats("skincare", "instagram")),
     # a mistyped roster niche is read as that niche
     ("gimme fitnes creaters", rec("fitness")),
     ("who's best for wellnes on tiktok?", rec("wellness", platform="tiktok")),
@@ -642,6 +655,17 @@ def test_a_roster_question_follows_up_in_its_thread(planner: OfflinePlanner) -> 
     assert (there.sort_by, there.country) == ("engagement_rate", "GB")
     # How many to hire is strategy, not a count of the roster.
     assert planner.route("how many creators should we work with?").intent != Intent.ROSTER
+
+
+def test_a_question_about_the_roster_figures_says_which_figures(
+    planner: OfflinePlanner,
+) -> None:
+    average = planner.route("what's the average engagement rate on our roster?")
+    median = planner.route("what's our roster's median engagement rate?")
+    followers = planner.route("average followers of our creators?")
+    assert (average.stats, average.mean, average.sort_by) == (True, True, "engagement_rate")
+    assert (median.stats, median.mean, median.sort_by) == (True, False, "engagement_rate")
+    assert (followers.stats, followers.mean, followers.sort_by) == (True, True, "followers")
 
 
 def test_what_to_pay_in_a_thread_is_about_the_size_the_question_names(
