@@ -1365,3 +1365,21 @@ def test_average_followers_of_our_creators_is_the_rosters_median_and_mean(
             f"{followers(round(row.mean_followers))}"
         ) in result.answer
     assert_grounded(result, stats)
+
+
+@pytest.mark.parametrize(
+    ("question", "niche"),
+    [
+        ("what looks good for a vegan launch?", "vegan"),
+        ("anyone good for vegan fitness?", "vegan fitness"),
+    ],
+)
+def test_what_looks_good_for_a_niche_recommends_its_creators(
+    answerer: Answerer, scout: Scout, question: str, niche: str
+) -> None:
+    # Before: "I'm not sure what you're asking", though the niche was found.
+    result = answerer.ask(question)
+    ranked = scout.rank(niche, n=5)
+    assert result.answer.startswith(f"**For {niche}, start with {ranked[0].handle}")
+    assert [c.handle for c in result.creators] == [c.handle for c in ranked]
+    assert_grounded(result)

@@ -571,6 +571,11 @@ CASES: list[tuple[str, Expected]] = [
     ("what's the typical engagement rate of our vegan creators?", stats("vegan")),
     ("median engagement rate of our tiktok creators", stats(platform="tiktok")),
     ("average engagement for our skincare creators on instagram?", stats("skincare", "instagram")),
+    # "looks good for", "anyone good for": creators for the niche (they said "not sure")
+    ("what looks good for a vegan launch?", rec("vegan")),
+    ("who looks good for skincare?", rec("skincare")),
+    ("anyone good for vegan fitness?", rec("vegan fitness")),
+    ("is micro-influencer marketing good for b2b?", GUIDE),
     # a mistyped roster niche is read as that niche
     ("gimme fitnes creaters", rec("fitness")),
     ("who's best for wellnes on tiktok?", rec("wellness", platform="tiktok")),
