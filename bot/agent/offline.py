@@ -1111,7 +1111,14 @@ class OfflinePlanner:
         their engagement rate or followers; engagement is then held against each platform's
         published benchmarks, like for like (per follower on Instagram, per view on TikTok
         and YouTube)."""
-        stats = box.roster_stats(routed.niche, routed.platform)
+        stats = box.roster_stats(
+            routed.niche,
+            routed.min_followers,
+            routed.max_followers,
+            routed.platform,
+            routed.country,
+            routed.exclude,
+        )
         does, which = roster_filters(routed)
         if not stats.creators:
             return Draft(answer=f"**None of your creators {does}.**", footer=EXAMPLES)

@@ -1288,7 +1288,7 @@ def route(
             mean=bool(average["mean"]),
             sort_by="engagement_rate" if engaged else "followers",
             niche=find_niche(_STAT_WORDS.sub(_HANDLE_GAP, text), known_niches, dictionary),
-            platform=platform,
+            **sizes,
         )
     if (
         _BENCHMARK.search(text)

@@ -121,7 +121,14 @@ class ScoutService(Protocol):
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal: ...
 
     def stats(
-        self, niche: str | None = None, *, platform: str | Sequence[str] | None = None
+        self,
+        niche: str | None = None,
+        *,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RosterStats: ...
 
     def handles(self) -> list[str]: ...
@@ -404,12 +411,32 @@ class ToolBox:
         )
 
     def roster_stats(
-        self, niche: str | None = None, platform: str | Sequence[str] | None = None
+        self,
+        niche: str | None = None,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RosterStats:
+        filters = {
+            "min_followers": min_followers,
+            "max_followers": max_followers,
+            "platform": platform,
+            "country": country,
+            "exclude": list(exclude),
+        }
         return self._run(
             "roster_stats",
-            {"niche": niche, "platform": platform},
-            lambda: self.scout.stats(niche, platform=platform),
+            {"niche": niche, **filters},
+            lambda: self.scout.stats(
+                niche,
+                min_followers=min_followers,
+                max_followers=max_followers,
+                platform=platform,
+                country=country,
+                exclude=exclude,
+            ),
         )
 
     def outputs(self) -> list[Any]:
@@ -768,7 +795,14 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         return _guarded(lambda: box.total_cost(handles, niche))
 
     @tool(parse_docstring=True)
-    def roster_stats(niche: str | None = None, platform: str | list[str] | None = None) -> str:
+    def roster_stats(
+        niche: str | None = None,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | list[str] | None = None,
+        country: str | list[str] | None = None,
+        exclude: list[str] | None = None,
+    ) -> str:
         """The roster's own figures: how many creators (flagged ones included), the median
         and mean followers, and per platform the median and mean engagement rate by
         followers (fractions: 0.021 means 2.1%), by views where views are known, and
@@ -781,10 +815,20 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
 
         Args:
             niche: Optional niche; only creators who fit it.
+            min_followers: Only creators with at least this many followers.
+            max_followers: Only creators with at most this many followers.
             platform: Optional platform (instagram, tiktok, youtube or threads), or a list
                 of them (any will do).
+            country: Only creators whose audience is mostly in this country (ISO code, e.g.
+                "GB"), or a list of them (any will do).
+            exclude: Optional platforms, audience countries (ISO codes) or niche tags to
+                leave out, for "not on TikTok", "not fitness".
         """
-        return _guarded(lambda: box.roster_stats(niche, platform))
+        return _guarded(
+            lambda: box.roster_stats(
+                niche, min_followers, max_followers, platform, country, exclude or ()
+            )
+        )
 
     return [
         search_guidance,

@@ -216,6 +216,10 @@ class RosterStats(BaseModel):
     platforms: list[PlatformStats]
     niche: str | None = None
     platform: OneOrMore | None = None
+    country: OneOrMore | None = None
+    exclude: list[str] = Field(default_factory=list)
+    min_followers: int | None = None
+    max_followers: int | None = None
 
 
 class CostTotal(BaseModel):

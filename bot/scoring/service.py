@@ -508,14 +508,21 @@ class Scout:
         )
 
     def stats(
-        self, niche: str | None = None, *, platform: str | Sequence[str] | None = None
+        self,
+        niche: str | None = None,
+        *,
+        min_followers: int | None = None,
+        max_followers: int | None = None,
+        platform: str | Sequence[str] | None = None,
+        country: str | Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RosterStats:
-        """The roster's own figures, or those of the creators fitting `niche` and on
-        `platform` when given, flagged ones included: how many, and the median and mean of
-        their followers and engagement rates, overall for followers and per platform (see
-        PlatformStats). An unknown follower or view count is left out, not read as 0."""
+        """The roster's own figures, or those of the creators fitting `niche` and the
+        filters given (as in `browse`), flagged ones included: how many, and the median and
+        mean of their followers and engagement rates, overall for followers and per platform
+        (see PlatformStats). An unknown follower or view count is left out, not read as 0."""
         fit = self._fit(niche) if niche else None
-        covered = self._fitting(fit, True, None, None, platform)
+        covered = self._fitting(fit, True, min_followers, max_followers, platform, country, exclude)
         followers = self.table.followers.astype(np.float64)
         known = covered & (followers > 0)
         per_platform = []
@@ -558,6 +565,10 @@ class Scout:
             platforms=per_platform,
             niche=niche,
             platform=platform if isinstance(platform, str | None) else list(platform),
+            country=country if isinstance(country, str | None) else list(country),
+            exclude=list(exclude),
+            min_followers=min_followers,
+            max_followers=max_followers,
         )
 
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal:

@@ -469,3 +469,20 @@ def test_the_model_answers_the_rosters_average_engagement_from_its_own_figures(
     )
     assert "87%" not in result.answer  # not from a tool: dropped
     assert_grounded(result, stats)
+
+
+def test_the_models_roster_figures_keep_to_the_follower_limit_and_country(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        stats = tool_outputs(messages)["roster_stats"]
+        return AIMessage(content=f"**{stats['creators']} of your creators are that size.**")
+
+    roster_stats = call("roster_stats", max_followers=50_000, country=["GB", "US"])
+    model = ScriptedChatModel(script=[roster_stats, final])
+    result = llm_answerer(make_answerer, model).ask(
+        "what's the average engagement rate of our UK or US creators under 50k?"
+    )
+    expected = scout.stats(max_followers=50_000, country=["GB", "US"])
+    assert 0 < expected.creators < scout.stats().creators
+    assert result.answer.startswith(f"**{expected.creators} of your creators are that size.**")

@@ -109,9 +109,24 @@ def rates(
     return [("typical_rates", args), (G, {})]
 
 
-def stats(niche: str | None = None, platform: str | None = None) -> Expected:
-    """The roster's own figures, for a niche and platform if named."""
-    return [("roster_stats", {"niche": niche, "platform": platform})]
+def stats(
+    niche: str | None = None,
+    platform: str | None = None,
+    *,
+    min_followers: int | None = None,
+    max_followers: int | None = None,
+    country: str | None = None,
+) -> Expected:
+    """The roster's own figures, for a niche and the filters named."""
+    args: dict[str, Any] = {
+        "niche": niche,
+        "min_followers": min_followers,
+        "max_followers": max_followers,
+        "platform": platform,
+        "country": country,
+        "exclude": [],
+    }
+    return [("roster_stats", args)]
 
 
 def flag_guide(*codes: str) -> Expected:
@@ -571,6 +586,12 @@ CASES: list[tuple[str, Expected]] = [
     ("what's the typical engagement rate of our vegan creators?", stats("vegan")),
     ("median engagement rate of our tiktok creators", stats(platform="tiktok")),
     ("average engagement for our skincare creators on instagram?", stats("skincare", "instagram")),
+    # a follower limit or an audience country narrows the figures (they were for everyone)
+    (
+        "what's the average engagement rate of our creators under 50k followers?",
+        stats(max_followers=49_999),
+    ),
+    ("what's the median engagement rate of our uk creators?", stats(country="GB")),
     # "looks good for", "anyone good for": creators for the niche (they said "not sure")
     ("what looks good for a vegan launch?", rec("vegan")),
     ("who looks good for skincare?", rec("skincare")),

@@ -649,3 +649,15 @@ def test_roster_stats_keep_to_the_niche_and_platform_and_hold_rates_to_the_bench
     assert (threads.benchmark_definition, threads.median_benchmark_ratio) == (None, None)
     with pytest.raises(ScoutError, match="unknown platform"):
         sample_scout.stats(platform="myspace")
+
+
+def test_roster_stats_keep_to_the_follower_limit_country_and_exclusions(
+    sample_scout: Scout,
+) -> None:
+    stats = sample_scout.stats(max_followers=50_000, country="GB", exclude=["tiktok"])
+    within = sample_scout.browse(
+        n=1, include_flagged=True, max_followers=50_000, country="GB", exclude=["tiktok"]
+    )
+    assert 0 < stats.creators == within.matching < sample_scout.stats().creators
+    assert {row.platform for row in stats.platforms} <= {"instagram", "youtube", "threads"}
+    assert (stats.max_followers, stats.country, stats.exclude) == (50_000, "GB", ["tiktok"])
