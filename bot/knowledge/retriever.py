@@ -372,10 +372,7 @@ class Retriever:
         )
         word_ids, word_starts, word_counts, idf = _passage_words(passages, vocabulary)
         tokens = (
-            self._tokens.index(
-                [index_text(p.title, p.heading, p.text) for p in passages],
-                [dense_text(p.heading, p.text) for p in passages],
-            )
+            self._tokens.index([(p.title, dense_text(p.heading, p.text)) for p in passages])
             if self._tokens is not None
             else None
         )

@@ -29,8 +29,6 @@ TABLE_FILE = PACKAGE_DIR / "data" / "minilm_tokens.npz"
 TOKENIZER_FILE = PACKAGE_DIR / "data" / "minilm_tokenizer.json"
 DIMENSIONS = 256
 _SPECIAL = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
-# Passages summed per step: bounds the (tokens x DIMENSIONS) array a step gathers.
-_BATCH = 512
 
 
 @cache
@@ -48,9 +46,10 @@ class TokenTable:
     def __init__(self, vectors: NDArray[np.float32], tokenizer: Tokenizer) -> None:
         self.vectors = vectors
         self._tokenizer = tokenizer
-        self._special = {
-            found for token in _SPECIAL if (found := tokenizer.token_to_id(token)) is not None
-        }
+        self._plain = np.ones(len(vectors), dtype=np.bool_)  # False for [UNK] and the like
+        for token in _SPECIAL:
+            if (found := tokenizer.token_to_id(token)) is not None:
+                self._plain[found] = False
 
     @classmethod
     def load(cls, table: Path = TABLE_FILE, tokenizer: Path = TOKENIZER_FILE) -> TokenTable:
@@ -66,31 +65,34 @@ class TokenTable:
     def token_ids(self, texts: Sequence[str]) -> list[NDArray[np.int64]]:
         """Each text's token ids, in order and repeated as they occur, without [CLS] and
         the other special tokens."""
-        return [
-            np.array([i for i in encoding.ids if i not in self._special], dtype=np.int64)
-            for encoding in self._tokenizer.encode_batch(list(texts))
-        ]
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        ids = [np.asarray(encoding.ids, dtype=np.int64) for encoding in encodings]
+        return [row[self._plain[row]] for row in ids]
 
-    def index(self, idf_texts: Sequence[str], texts: Sequence[str]) -> TokenIndex:
-        """Unit vectors for `texts`, with token IDF counted over `idf_texts` (the same
-        passages as BM25 reads them, title and heading included)."""
-        count = len(idf_texts)
+    def index(self, passages: Sequence[tuple[str, str]]) -> TokenIndex:
+        """Unit vectors for passages given as (title, text the dense embedder reads), with
+        token IDF counted over the title too, as BM25 reads them (chunking.index_text: the
+        title, then that text)."""
+        from scipy.sparse import csr_matrix
+
+        texts = self.token_ids([text for _, text in passages])
+        titles = sorted({title for title, _ in passages})
+        title_ids = dict(zip(titles, self.token_ids([f"{t}." for t in titles]), strict=True))
         frequency = np.zeros(len(self.vectors), dtype=np.float64)
-        for ids in self.token_ids(idf_texts):
-            frequency[np.unique(ids)] += 1
+        for (title, _), ids in zip(passages, texts, strict=True):
+            frequency[np.unique(np.concatenate([title_ids[title], ids]))] += 1
+        count = len(passages)
         idf = np.log1p((count - frequency + 0.5) / (frequency + 0.5)).astype(np.float32)
         weighted = self.vectors * idf[:, None]
-        out = np.zeros((len(texts), self.vectors.shape[1]), dtype=np.float32)
-        all_ids = self.token_ids(texts)
-        for start in range(0, len(all_ids), _BATCH):
-            batch = all_ids[start : start + _BATCH]
-            lengths = np.array([len(ids) for ids in batch])
-            present = np.flatnonzero(lengths)
-            if not len(present):
-                continue
-            gathered = weighted[np.concatenate([batch[i] for i in present])]
-            starts = np.concatenate([[0], np.cumsum(lengths[present])[:-1]])
-            out[start + present] = np.add.reduceat(gathered, starts, axis=0)
+        # Token counts per passage (a sparse passages x vocabulary matrix) times the
+        # weighted table: each passage's IDF-weighted sum of its tokens' vectors.
+        rows = np.repeat(np.arange(count), [len(ids) for ids in texts])
+        columns = np.concatenate(texts) if texts else np.zeros(0, dtype=np.int64)
+        counts = csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), (rows, columns)),
+            shape=(count, len(self.vectors)),
+        )
+        out = np.asarray(counts @ weighted, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         rarest = float(np.log1p((count - 0.5) / 1.5))  # the IDF of a token in one passage
         return TokenIndex(self, out / np.maximum(norms, 1e-12), weighted, idf / max(rarest, 1e-6))
