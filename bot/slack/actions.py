@@ -23,7 +23,6 @@ from bot.slack.blocks import (
     escape,
 )
 from bot.slack.commands import (
-    MAX_CAMPAIGN_LENGTH,
     Invocation,
     normalise_handle,
     parse_campaign,
@@ -31,7 +30,7 @@ from bot.slack.commands import (
 )
 from bot.slack.respond import RetryingRespond
 from bot.store.feedback import Vote
-from bot.store.shortlists import normalise_campaign
+from bot.store.shortlists import campaign_fits
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
@@ -105,7 +104,7 @@ def ack_action(ack: Ack) -> None:
 def submitted_campaign(view: dict[str, Any]) -> str | None:
     """The campaign name typed in the modal, or None when it is blank or too long."""
     name = view["state"]["values"]["campaign"]["name"].get("value") or ""
-    return name if normalise_campaign(name) and len(name) <= MAX_CAMPAIGN_LENGTH else None
+    return name if campaign_fits(name) else None
 
 
 def ack_new_campaign(ack: Ack, view: dict[str, Any]) -> None:

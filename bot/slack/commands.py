@@ -29,7 +29,7 @@ from bot.slack.blocks import (
     with_share_button,
 )
 from bot.slack.respond import RetryingRespond
-from bot.store.shortlists import normalise_campaign
+from bot.store.shortlists import MAX_CAMPAIGN_LENGTH, campaign_fits, normalise_campaign
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
@@ -45,7 +45,6 @@ _APOSTROPHE_STAND_IN = "\ue000"  # private use: never typed, and not a quote to 
 _ANY_SPACE = re.compile(r"\s")
 # A link to a profile page, with or without its scheme: `instagram.com/name`, `https://x.com/name`.
 _PROFILE_LINK = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
-MAX_CAMPAIGN_LENGTH = 80
 # Bare words between handles that join them rather than name a creator.
 _HANDLE_LIST_CONNECTORS = {"and", "&", "vs", "vs.", "versus", "or"}
 
@@ -148,10 +147,9 @@ def parse_rank(words: list[str]) -> tuple[str, int]:
 
 
 def parse_campaign(word: str) -> str:
-    campaign = normalise_campaign(word)
-    if not campaign or len(campaign) > MAX_CAMPAIGN_LENGTH:
+    if not campaign_fits(word):
         raise UsageError(f"Campaign names are 1 to {MAX_CAMPAIGN_LENGTH} characters.")
-    return campaign
+    return normalise_campaign(word)
 
 
 def split_campaign_and_handles(words: list[str], roster: list[str]) -> tuple[str, list[str]]:

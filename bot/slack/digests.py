@@ -9,7 +9,7 @@ from bot.digests.schedule import DEFAULT_AT, FREQUENCIES, Schedule, parse_at_tim
 from bot.errors import ScoutError
 from bot.slack.blocks import MAX_UNKNOWN_WORD, clip, escape
 from bot.store.digests import DigestStore, SubscribeResult, SubscriptionInfo
-from bot.store.shortlists import normalise_campaign
+from bot.store.shortlists import MAX_CAMPAIGN_LENGTH, campaign_fits, normalise_campaign
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -27,7 +27,6 @@ DIGEST_USAGE = """\
 • `/scout digest list`
 Quote campaign names with spaces or not: `/scout digest subscribe "spring launch" weekly at 9:30`"""
 
-MAX_CAMPAIGN_LENGTH = 80
 _QUOTES: dict[str, str | int | None] = {"“": '"', "”": '"', "‘": "'", "’": "'"}
 _SMART_QUOTES = str.maketrans(_QUOTES)
 
@@ -112,7 +111,7 @@ def parse_campaign(words: list[str]) -> str:
     campaign = normalise_campaign(" ".join(words))
     if not campaign:
         raise DigestUsageError("Which campaign? Give its name.")
-    if len(campaign) > MAX_CAMPAIGN_LENGTH:
+    if not campaign_fits(" ".join(words)):
         raise DigestUsageError(f"Campaign names are 1 to {MAX_CAMPAIGN_LENGTH} characters.")
     return campaign
 

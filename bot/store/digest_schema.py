@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base
-from bot.store.schema import utcnow
+from bot.store.schema import CAMPAIGN_WIDTH, utcnow
 
 
 class DigestSubscription(Base):
@@ -20,7 +20,7 @@ class DigestSubscription(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
     channel_id: Mapped[str] = mapped_column(String(32))
-    campaign: Mapped[str] = mapped_column(String(200))
+    campaign: Mapped[str] = mapped_column(String(CAMPAIGN_WIDTH))
     frequency: Mapped[str] = mapped_column(String(8))  # daily | weekly
     at_time: Mapped[str] = mapped_column(String(5), default="09:00")  # HH:MM local
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")

@@ -24,6 +24,8 @@ def _aware_utc(moment: datetime) -> datetime:
 # A timestamp read back from the database: UTC with its offset on SQLite and PostgreSQL
 # alike, so the JSON the CLI prints has one format.
 UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc)]
+# A campaign's key (bot.store.shortlists.normalise_campaign), in every table that has one.
+CAMPAIGN_WIDTH = 200
 
 
 class ShortlistEntry(Base):
@@ -34,7 +36,7 @@ class ShortlistEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
-    campaign: Mapped[str] = mapped_column(String(200))
+    campaign: Mapped[str] = mapped_column(String(CAMPAIGN_WIDTH))
     handle: Mapped[str] = mapped_column(String(80))
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -49,7 +51,7 @@ class ShortlistChange(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(String(32))
-    campaign: Mapped[str] = mapped_column(String(200))
+    campaign: Mapped[str] = mapped_column(String(CAMPAIGN_WIDTH))
     handle: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(16))  # added | removed | score_move
     actor: Mapped[str] = mapped_column(String(64))

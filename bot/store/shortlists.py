@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.schema import ShortlistChange, ShortlistEntry, UtcDateTime
+from bot.store.schema import CAMPAIGN_WIDTH, ShortlistChange, ShortlistEntry, UtcDateTime
 
 
 class ShortlistItem(BaseModel):
@@ -36,10 +36,29 @@ class ChangeRecord(BaseModel):
     created_at: UtcDateTime
 
 
+# Invisible characters a paste carries into a name (zero-width space, joiners, word joiner, BOM).
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+MAX_CAMPAIGN_LENGTH = 80
+
+
 def normalise_campaign(campaign: str) -> str:
-    """Campaign names compare case- and space-insensitively ("Spring Launch" == "spring launch"),
-    and an accent typed as its own character ("e" + U+0301) is the accented letter ("é")."""
-    return unicodedata.normalize("NFC", " ".join(campaign.split()).lower())
+    """The key a campaign is stored and compared by: case-, space- and width-insensitive
+    ("Spring Launch" == "spring  launch", "Straße" == "STRASSE", "ｓｐｒｉｎｇ" == "spring"), and an
+    accent typed as its own character ("e" + U+0301) is the accented letter ("é")."""
+    folded = unicodedata.normalize("NFKC", campaign.translate(_ZERO_WIDTH)).casefold()
+    # Folding can undo NFKC ("ǰ" folds to "ǰ" decomposed); the second pass composes it again.
+    return " ".join(unicodedata.normalize("NFKC", folded).split())
+
+
+def campaign_fits(campaign: str) -> bool:
+    """A name of 1 to 80 characters as the user sees them (spaces collapsed, invisible
+    characters and accents typed on their own not counted), whatever folding does to its key
+    ("İ" folds to "i" and a dot), and a key that fits its column (NFKC spells a few ligatures
+    out: "ﷺ" is 18 letters)."""
+    key = normalise_campaign(campaign)
+    shown = " ".join(unicodedata.normalize("NFC", campaign.translate(_ZERO_WIDTH)).split())
+    length = sum(not unicodedata.combining(char) for char in shown)
+    return bool(key) and length <= MAX_CAMPAIGN_LENGTH and len(key) <= CAMPAIGN_WIDTH
 
 
 class ShortlistStore:

@@ -173,3 +173,14 @@ def test_list_json_says_for_every_creator_whether_it_is_in_the_roster(
         (first, True, True),
         (second, False, False),
     ]
+
+
+def test_names_that_fold_alike_are_one_shortlist_and_length_counts_as_typed(
+    handles: list[str],
+) -> None:
+    first, second = handles
+    assert _json("shortlist", "add", "Straße", first)["campaign"] == "strasse"
+    assert _json("shortlist", "add", "STRASSE", first)["already"] == [first]
+    # 80 characters typed; lower() made it 160 and the name was refused as too long.
+    assert _json("shortlist", "add", "İ" * 80, second)["added"] == [second]
+    assert [c["handle"] for c in _json("shortlist", "list", "i̇" * 80)["creators"]] == [second]
