@@ -98,7 +98,8 @@ def list_(
 
     name = parse_campaign(campaign)  # normalised; a blank name is refused
     deps = Deps(config)
-    items = deps.shortlists.entries(team or config.scout_team_id, name)
+    team_id = team or config.scout_team_id
+    items = deps.shortlists.entries(team_id, name)
     # A roster that cannot be read is its own error, not "not in roster" for everyone.
     scout = deps.scout if items else None
     on_roster = set(scout.handles()) if scout is not None else set()
@@ -112,6 +113,12 @@ def list_(
         creators.append(row)
     if as_json:
         print_json({"campaign": name, "creators": creators})
+        return
+    if not items and not deps.shortlists.has_history(team_id, name):
+        # Usually a typo: "is empty" read as though the shortlist had been cleared.
+        from bot.store.shortlists import no_such_campaign
+
+        typer.echo(no_such_campaign(name, deps.shortlists.campaigns(team_id)))
         return
     _print_table(name, creators)
 

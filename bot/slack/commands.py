@@ -29,7 +29,12 @@ from bot.slack.blocks import (
     with_share_button,
 )
 from bot.slack.respond import RetryingRespond
-from bot.store.shortlists import MAX_CAMPAIGN_LENGTH, campaign_fits, normalise_campaign
+from bot.store.shortlists import (
+    MAX_CAMPAIGN_LENGTH,
+    campaign_fits,
+    no_such_campaign,
+    normalise_campaign,
+)
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
@@ -241,6 +246,10 @@ def shortlist(args: list[str], who: Invocation, deps: Deps) -> Block:
         # Nothing follows a campaign in `list`, so unquoted words are all its name.
         campaign = parse_campaign(" ".join(args[1:]))
         items = store.entries(who.team_id, campaign)
+        if not items and not store.has_history(who.team_id, campaign):
+            # Usually a typo: "Nobody yet" read as though the shortlist had been cleared.
+            missing = no_such_campaign(campaign, store.campaigns(who.team_id))
+            return build_text_message(escape(missing))
         cards: dict[str, ScoreCard] = {}
         for item in items:
             try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -39,6 +40,8 @@ class ChangeRecord(BaseModel):
 # Invisible characters a paste carries into a name (zero-width space, joiners, word joiner, BOM).
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 MAX_CAMPAIGN_LENGTH = 80
+# How many existing campaigns a "no shortlist by that name" reply lists when none is close.
+_LISTED_CAMPAIGNS = 5
 
 
 def normalise_campaign(campaign: str) -> str:
@@ -59,6 +62,19 @@ def campaign_fits(campaign: str) -> bool:
     shown = " ".join(unicodedata.normalize("NFC", campaign.translate(_ZERO_WIDTH)).split())
     length = sum(not unicodedata.combining(char) for char in shown)
     return bool(key) and length <= MAX_CAMPAIGN_LENGTH and len(key) <= CAMPAIGN_WIDTH
+
+
+def no_such_campaign(campaign: str, existing: list[str]) -> str:
+    """Why a campaign lists nobody when no shortlist has that name, with the closest names
+    (usually a typo) or, when none is close, the workspace's few campaigns."""
+    note = f"No shortlist named {campaign!r} yet."
+    if close := difflib.get_close_matches(campaign, existing, n=3):
+        return f"{note} Did you mean {' or '.join(map(repr, close))}?"
+    if not existing:
+        return f"{note} This workspace has no shortlists yet."
+    shown = ", ".join(map(repr, existing[:_LISTED_CAMPAIGNS]))
+    more = len(existing) - _LISTED_CAMPAIGNS
+    return f"{note} Shortlists so far: {shown}" + (f" and {more} more." if more > 0 else ".")
 
 
 class ShortlistStore:
@@ -158,6 +174,21 @@ class ShortlistStore:
                     .group_by(ShortlistEntry.campaign)
                     .order_by(func.min(ShortlistEntry.id))
                 ).all()
+            )
+
+    def has_history(self, team_id: str, campaign: str) -> bool:
+        """Whether this workspace ever shortlisted anyone for the campaign (it may be empty now)."""
+        campaign = normalise_campaign(campaign)
+        with Session(self._engine) as session:
+            return bool(
+                session.scalar(
+                    select(
+                        exists().where(
+                            ShortlistChange.team_id == team_id,
+                            ShortlistChange.campaign == campaign,
+                        )
+                    )
+                )
             )
 
     def changes_since(self, team_id: str, campaign: str, after_id: int) -> list[ChangeRecord]:

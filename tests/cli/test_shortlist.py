@@ -184,3 +184,25 @@ def test_names_that_fold_alike_are_one_shortlist_and_length_counts_as_typed(
     # 80 characters typed; lower() made it 160 and the name was refused as too long.
     assert _json("shortlist", "add", "İ" * 80, second)["added"] == [second]
     assert [c["handle"] for c in _json("shortlist", "list", "i̇" * 80)["creators"]] == [second]
+
+
+def test_listing_a_misspelt_campaign_names_the_closest_one(handles: list[str]) -> None:
+    # It printed "Shortlist 'sprng-launch' is empty." as if the shortlist had been cleared.
+    _json("shortlist", "add", "spring-launch", handles[0])
+    result = runner.invoke(app, ["shortlist", "list", "sprng-launch"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "No shortlist named 'sprng-launch' yet. Did you mean 'spring-launch'?"
+    )
+    assert _json("shortlist", "list", "sprng-launch") == {
+        "campaign": "sprng-launch",
+        "creators": [],
+    }
+
+
+def test_a_shortlist_emptied_since_is_still_called_empty(handles: list[str]) -> None:
+    _json("shortlist", "add", "launch", handles[0])
+    _json("shortlist", "remove", "launch", handles[0])
+    result = runner.invoke(app, ["shortlist", "list", "launch"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Shortlist 'launch' is empty."

@@ -185,9 +185,24 @@ def test_another_workspace_cannot_read_a_shortlist(app: ServedApp, handles: list
     _run(app, f"shortlist add secret-launch {handles[2]}", key="xw-add")
     other = _run(app, "shortlist list secret-launch", key="xw-list", team_id="T999")
     assert handles[2] not in _text(other)
-    assert "0 creator(s)" in _text(other)
+    # Not even as a suggestion: to T999 there is no shortlist at all.
+    assert _text(other) == (
+        "No shortlist named 'secret-launch' yet. This workspace has no shortlists yet."
+    )
     assert "secret-launch" not in _text(_run(app, "shortlist", key="xw-all", team_id="T999"))
     assert app.deps.shortlists.entries("T999", "secret-launch") == []
+
+
+def test_listing_a_misspelt_campaign_names_the_closest_one(
+    app: ServedApp, handles: list[str]
+) -> None:
+    # It answered "Shortlist 'autumn-lanch': 0 creator(s)" and "Nobody yet".
+    _run(app, f"shortlist add autumn-launch {handles[0]}", key="typo-add")
+    reply = _run(app, "shortlist list autumn-lanch", key="typo-list")
+    assert "No shortlist named 'autumn-lanch' yet. Did you mean 'autumn-launch'" in _text(reply)
+    _run(app, f"shortlist remove autumn-launch {handles[0]}", key="typo-remove")
+    emptied = _run(app, "shortlist list autumn-launch", key="typo-emptied")
+    assert "Shortlist 'autumn-launch': 0 creator(s)" in _text(emptied)
 
 
 def test_digest_is_routed_to_the_digest_handler(app: ServedApp) -> None:

@@ -17,7 +17,7 @@ from bot.store.db import MIGRATIONS_DIR, migrate
 from bot.store.digest_schema import DigestPost, DigestSubscription
 from bot.store.digests import DigestStore
 from bot.store.schema import ShortlistChange, ShortlistEntry
-from bot.store.shortlists import ShortlistStore, campaign_fits, normalise_campaign
+from bot.store.shortlists import ShortlistStore, campaign_fits, no_such_campaign, normalise_campaign
 
 
 def test_add_list_remove_logs_each_change(engine: Engine) -> None:
@@ -114,6 +114,27 @@ def test_a_name_is_measured_as_typed_not_as_folded() -> None:
 def test_a_key_is_its_own_key(name: str) -> None:
     # The migration to these keys and every lookup rely on folding a key changing nothing.
     assert normalise_campaign(normalise_campaign(name)) == normalise_campaign(name)
+
+
+def test_no_such_campaign_names_the_closest_or_the_few_there_are() -> None:
+    assert no_such_campaign("sprng-launch", ["spring-launch", "fall"]) == (
+        "No shortlist named 'sprng-launch' yet. Did you mean 'spring-launch'?"
+    )
+    assert no_such_campaign("zzz", ["spring", "fall"]) == (
+        "No shortlist named 'zzz' yet. Shortlists so far: 'spring', 'fall'."
+    )
+    many = [f"campaign {n}" for n in "abcdefg"]
+    assert no_such_campaign("zzz", many).endswith("'campaign e' and 2 more.")
+    assert no_such_campaign("zzz", []).endswith("This workspace has no shortlists yet.")
+
+
+def test_has_history_counts_a_shortlist_emptied_since(engine: Engine) -> None:
+    store = ShortlistStore(engine)
+    store.add("T1", "launch", "@a", "U1")
+    store.remove("T1", "launch", "@a", "U1")
+    assert store.has_history("T1", "Launch")
+    assert not store.has_history("T1", "lunch")
+    assert not store.has_history("T2", "launch")
 
 
 def _downgrade(engine: Engine, revision: str) -> None:
