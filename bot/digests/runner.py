@@ -14,6 +14,7 @@ How each change is posted exactly once (see DigestStore for the locking):
 from __future__ import annotations
 
 import logging
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from bot.digests.compose import TopEntry, build_digest, net_changes, rank_top
 from bot.digests.schedule import as_utc
 from bot.digests.score_moves import ROSTER_UPDATE_ACTOR, record_score_moves
 from bot.store.db import database_problem
-from bot.store.digests import Claim, DigestStore
+from bot.store.digests import Claim, DigestStore, SubscriptionInfo
 from bot.store.schema import utcnow
 from bot.store.shortlists import ShortlistStore
 
@@ -45,11 +46,13 @@ CardLookup = Callable[[str], "ScoreCard | None"]
 ChartPoster = Callable[[str, list["ScoreCard"], str, str], None]
 
 _TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
-# What to do about a refusal that retrying alone will not fix.
+# What to do about a refusal that retrying alone will not fix. A subscription to a channel
+# the app left, or that is gone, fails every run until it is stopped: say how ({stop}; an
+# archived channel takes no commands, so only the CLI can: {stop_cli}).
 _REMEDIES = {
-    "not_in_channel": "invite the app to the channel (/invite @Creator Scout)",
-    "channel_not_found": "the channel is gone or private: invite the app, or unsubscribe",
-    "is_archived": "the channel is archived: unsubscribe it",
+    "not_in_channel": "invite the app to the channel (/invite @Creator Scout), or {stop}",
+    "channel_not_found": "the channel is gone or private: invite the app, or {stop}",
+    "is_archived": "the channel is archived: {stop_cli}",
     # The bot token itself: nothing a rerun fixes until SLACK_BOT_TOKEN does.
     "invalid_auth": "Slack refused SLACK_BOT_TOKEN: check it, or reinstall the app",
     "not_authed": "Slack refused SLACK_BOT_TOKEN: check it, or reinstall the app",
@@ -83,7 +86,18 @@ class _Failure:
     retry_after_s: float | None = None
 
 
-def _classify(exc: Exception) -> _Failure:
+def _stop_hints(sub: SubscriptionInfo) -> dict[str, str]:
+    """How to stop a subscription: from the CLI, or also by /scout in its channel."""
+    command = (
+        f"scout digest unsubscribe {shlex.quote(sub.campaign)} "
+        f"--channel {sub.channel_id} --team {sub.team_id}"
+    )
+    stop_cli = f"stop this digest with `{command}`"
+    in_slack = f"/scout digest unsubscribe {sub.campaign}"
+    return {"stop_cli": stop_cli, "stop": f"{stop_cli} (or {in_slack} in that channel)"}
+
+
+def _classify(exc: Exception, sub: SubscriptionInfo) -> _Failure:
     """Slack 5xx/429 and network errors are worth retrying soon; anything else, later."""
     from slack_sdk.errors import SlackApiError
 
@@ -95,7 +109,7 @@ def _classify(exc: Exception) -> _Failure:
             "retry-after"
         )
         transient = status >= 500 or status == 429 or error in _TRANSIENT_ERRORS
-        remedy = f": {_REMEDIES[error]}" if error in _REMEDIES else ""
+        remedy = f": {_REMEDIES[error].format(**_stop_hints(sub))}" if error in _REMEDIES else ""
         return _Failure(
             f"Slack {status} {error}".strip() + remedy,
             transient,
@@ -223,7 +237,7 @@ class DigestRunner:
                 unfurl_links=False,
             )
         except Exception as exc:
-            failure = _classify(exc)
+            failure = _classify(exc, sub)
             wait_s = failure.retry_after_s or min(2.0 ** (claim.attempt - 1), 60.0)
             retry_at = self.clock() + (
                 timedelta(seconds=wait_s) if failure.transient else self.permanent_retry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -166,6 +167,27 @@ def test_a_refused_post_fails_the_run_and_says_what_to_do(db_url: str, slack: Fa
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith("scout: 1 of 1 digest(s) failed to post; first: launch -> C7:")
     assert "invite the app to the channel" in last
+
+
+def test_a_deleted_channel_fails_the_run_with_the_command_that_stops_it(
+    db_url: str, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = on_shortlist(db_url, slack, monkeypatch, "spring launch")
+    assert cli("digest", "subscribe", "spring launch", "--channel", "C7").exit_code == 0
+    ShortlistStore(engine).add("T111", "spring launch", "@bruno", "U1")
+    slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": "channel_not_found"})
+
+    # It said only "unsubscribe", run after run, without saying how.
+    failed = cli("digest", "run", "--now")
+    assert failed.exit_code == 1
+    stop = "scout digest unsubscribe 'spring launch' --channel C7 --team T111"
+    assert f"stop this digest with `{stop}`" in str(failed.exception)
+    assert "(or /scout digest unsubscribe spring launch in that channel)" in str(failed.exception)
+
+    # The command it names works as written, and the next run has nothing left to fail.
+    assert cli(*shlex.split(stop)[1:]).exit_code == 0
+    assert cli("digest", "run", "--now").exit_code == 0
+    engine.dispose()
 
 
 def test_a_database_that_refuses_writes_fails_the_run_and_loses_nothing(

@@ -243,6 +243,34 @@ def test_a_refused_bot_token_names_slack_bot_token(
     assert "SLACK_BOT_TOKEN" in (failed.error or "")
 
 
+@pytest.mark.parametrize(
+    ("error", "in_slack"),
+    [("channel_not_found", True), ("not_in_channel", True), ("is_archived", False)],
+)
+def test_a_channel_that_is_gone_or_left_says_how_to_stop_its_digest(
+    engine: Engine,
+    slack: FakeSlack,
+    clock: FakeClock,
+    runner: DigestRunner,
+    error: str,
+    in_slack: bool,
+) -> None:
+    # These fail every run until someone unsubscribes; the error said "unsubscribe" at best.
+    ShortlistStore(engine).add(TEAM, "women's launch", "@alba", "U1")
+    subscribe(engine, clock, "women's launch")
+    ShortlistStore(engine).add(TEAM, "women's launch", "@bruno", "U1")
+    slack.fail_next("chat.postMessage", 200, body={"ok": False, "error": error})
+
+    [failed] = runner.run(manual=True)
+
+    assert failed.status == "failed"
+    message = failed.error or ""
+    command = "scout digest unsubscribe 'women'\"'\"'s launch' --channel C111 --team T111"
+    assert f"stop this digest with `{command}`" in message
+    in_channel = "(or /scout digest unsubscribe women's launch in that channel)"
+    assert (in_channel in message) is in_slack  # an archived channel takes no commands
+
+
 def test_a_refusal_waits_an_hour_unless_someone_reruns_by_hand(
     engine: Engine, slack: FakeSlack, clock: FakeClock, runner: DigestRunner
 ) -> None:
