@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -38,25 +39,43 @@ def schedule_digests(
     )
 
 
-def digest_tick(deps: Deps, watch: RosterWatch | None = None) -> None:
-    """One pass of `digest run`, logged; a failure is logged and the clock keeps going.
-    `watch` carries what the roster looked like from one tick to the next."""
-    from bot.digests.runner import build_runner
+@dataclass
+class DatabaseOutage:
+    """Whether the last tick found the database down, so an outage is logged once when it
+    starts and once when it ends, not with a traceback every minute in between."""
 
+    down: bool = False
+
+
+def digest_tick(
+    deps: Deps, watch: RosterWatch | None = None, outage: DatabaseOutage | None = None
+) -> None:
+    """One pass of `digest run`, logged; a failure is logged and the clock keeps going.
+    `watch` and `outage` carry the roster's look and the database's state between ticks."""
+    from bot.digests.runner import build_runner
+    from bot.store.db import database_problem
+
+    outage = outage or DatabaseOutage()
     try:
         outcomes = build_runner(deps, watch).run()
-    except Exception:
-        logger.exception("digest run failed; the next tick retries")
+    except Exception as exc:
+        problem = database_problem(exc)
+        if problem is None:
+            logger.exception("digest run failed; the next tick retries")
+        elif not outage.down:
+            outage.down = True
+            logger.warning("%s; digests wait until it is back, checking every tick", problem)
         return
+    if outage.down:
+        outage.down = False
+        logger.info("the database is back; digests run again")
     for outcome in outcomes:
-        logger.info(
-            "digest %s for %s in %s: %s (%d changes)",
-            outcome.status,
-            outcome.campaign,
-            outcome.channel_id,
-            outcome.period_key,
-            outcome.changes,
-        )
+        period = f" ({outcome.period_key})" if outcome.period_key else ""
+        where = f"{outcome.campaign} in {outcome.channel_id}{period}"
+        if outcome.status == "failed":
+            logger.warning("digest for %s failed: %s", where, outcome.error)
+        else:
+            logger.info("digest %s for %s: %d change(s)", outcome.status, where, outcome.changes)
 
 
 def run_clock(deps: Deps, interval_s: float) -> None:
@@ -68,7 +87,7 @@ def run_clock(deps: Deps, interval_s: float) -> None:
     slack_client(deps)  # fail fast, naming SLACK_BOT_TOKEN, before the first tick
     deps.engine  # noqa: B018 - open and migrate the database now
     scheduler = BlockingScheduler(timezone=UTC)
-    watch = RosterWatch()
-    schedule_digests(scheduler, lambda: digest_tick(deps, watch), interval_s)
+    watch, outage = RosterWatch(), DatabaseOutage()
+    schedule_digests(scheduler, lambda: digest_tick(deps, watch, outage), interval_s)
     logger.info("digest clock started: every %ss", interval_s)
     scheduler.start()
