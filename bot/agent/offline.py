@@ -871,10 +871,16 @@ class OfflinePlanner:
 
     def _rates(self, routed: Route, box: ToolBox) -> Draft:
         """What to pay a creator: what comparable creators on the roster charge per post
-        (unflagged, with a rate on file, of about the size, platform and niche asked about),
-        said plainly when they are too few, then what the guidance says about cost."""
+        (unflagged, with a rate on file, of about the size, platform, audience country and
+        niche asked about, none of those ruled out), said plainly when they are too few, then
+        what the guidance says about cost."""
         rates = box.typical_rates(
-            routed.niche, routed.platform, routed.min_followers, routed.max_followers
+            routed.niche,
+            routed.platform,
+            routed.min_followers,
+            routed.max_followers,
+            routed.country,
+            routed.exclude,
         )
         one = rates.comparable <= 1  # "no creator", "only 1 creator"
         platform = platform_names(routed)
@@ -887,6 +893,9 @@ class OfflinePlanner:
             which += f" with up to {rates.max_followers:,} followers"
         elif rates.min_followers is not None:
             which += f" with {rates.min_followers:,} followers or more"
+        audience = audience_in(routed)  # "... followers and audiences mostly in the UK"
+        which += audience.replace(" with", " and", 1) if " with " in which else audience
+        which += excluding(routed) + ("," if routed.exclude else "")
         if rates.median_rate is None or rates.min_rate is None or rates.max_rate is None:
             parts = [
                 f"**No {which} on your roster has a rate on file**, so the roster can't say "

@@ -1217,17 +1217,7 @@ def route(
             total=True,
         )
     if not handles and _GOING_RATE.search(text):
-        # Only what this question says: "what should we pay a 10k creator?" after a thread
-        # about creators under 50k is about 10k creators.
-        low, high = _rate_sizes(text, *parse_follower_bounds(question))
-        return Route(
-            intent=Intent.GUIDANCE,
-            rates=True,
-            niche=niche,
-            platform=_as_filter(find_platforms(question)),
-            min_followers=low,
-            max_followers=high,
-        )
+        return _rates_route(question, text, niche, known_niches)
     if len(handles) >= 2:
         # "who's cheaper, @a or @b?" weighs them by rate, like "which one is cheaper?" does.
         # "compare @a and @b on cost" too.
@@ -1441,6 +1431,23 @@ def route(
     if _TOPIC_WORDS.search(text):
         return Route(intent=Intent.GUIDANCE)
     return Route(intent=Intent.HELP)
+
+
+def _rates_route(question: str, text: str, niche: str | None, known_niches: Sequence[str]) -> Route:
+    """What comparable creators charge, narrowed by only what this question says: "what
+    should we pay a 10k creator?" after a thread about creators under 50k is about 10k
+    creators."""
+    low, high = _rate_sizes(text, *parse_follower_bounds(question))
+    return Route(
+        intent=Intent.GUIDANCE,
+        rates=True,
+        niche=niche,
+        platform=_as_filter(find_platforms(question)),
+        country=_as_filter(find_countries(question)),
+        exclude=find_exclusions(question, known_niches),
+        min_followers=low,
+        max_followers=high,
+    )
 
 
 def _rate_sizes(text: str, low: int | None, high: int | None) -> tuple[int | None, int | None]:

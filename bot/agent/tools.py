@@ -116,6 +116,8 @@ class ScoutService(Protocol):
         platform: str | Sequence[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        country: str | Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RateSummary: ...
 
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal: ...
@@ -389,6 +391,8 @@ class ToolBox:
         platform: str | Sequence[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        country: str | Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RateSummary:
         return self._run(
             "typical_rates",
@@ -397,9 +401,16 @@ class ToolBox:
                 "platform": platform,
                 "min_followers": min_followers,
                 "max_followers": max_followers,
+                "country": country,
+                "exclude": list(exclude),
             },
             lambda: self.scout.rates(
-                niche, platform=platform, min_followers=min_followers, max_followers=max_followers
+                niche,
+                platform=platform,
+                min_followers=min_followers,
+                max_followers=max_followers,
+                country=country,
+                exclude=exclude,
             ),
         )
 
@@ -762,6 +773,8 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         platform: str | list[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        country: str | list[str] | None = None,
+        exclude: list[str] | None = None,
     ) -> str:
         """What comparable creators on the roster charge per post: how many unflagged
         creators with a rate on file are within the limits, the median, lowest and highest
@@ -777,8 +790,16 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
                 of them (any will do).
             min_followers: Only creators with at least this many followers.
             max_followers: Only creators with at most this many followers.
+            country: Only creators whose audience is mostly in this country (ISO code, e.g.
+                "GB"), or a list of them (any will do).
+            exclude: Optional platforms, audience countries (ISO codes) or niche tags to
+                leave out, for "not on TikTok", "not fitness".
         """
-        return _guarded(lambda: box.typical_rates(niche, platform, min_followers, max_followers))
+        return _guarded(
+            lambda: box.typical_rates(
+                niche, platform, min_followers, max_followers, country, exclude or ()
+            )
+        )
 
     @tool(parse_docstring=True)
     def total_cost(handles: list[str], niche: str | None = None) -> str:

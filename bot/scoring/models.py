@@ -164,8 +164,8 @@ class RosterView(BaseModel):
 
 class RateSummary(BaseModel):
     """What comparable creators on the roster charge per post: the unflagged ones with a
-    rate on file, within the follower bounds, platform and niche asked about. `enough` is
-    False when there are too few of them to call a going rate."""
+    rate on file, within the filters and niche asked about. `enough` is False when there
+    are too few of them to call a going rate."""
 
     comparable: int  # unflagged creators within the filters who have a rate on file
     enough: bool
@@ -175,6 +175,8 @@ class RateSummary(BaseModel):
     median_cost_per_engagement: float | None = None  # USD
     niche: str | None = None
     platform: OneOrMore | None = None
+    country: OneOrMore | None = None
+    exclude: list[str] = Field(default_factory=list)
     min_followers: int | None = None
     max_followers: int | None = None
 

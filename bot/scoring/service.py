@@ -482,12 +482,16 @@ class Scout:
         platform: str | Sequence[str] | None = None,
         min_followers: int | None = None,
         max_followers: int | None = None,
+        country: str | Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RateSummary:
         """What the unflagged creators with a rate on file charge per post, within the
-        follower bounds (inclusive), on `platform` and fitting `niche` when given: how many,
-        the median and range of their rates, and their median cost per engagement."""
+        filters given (as in `browse`) and fitting `niche` when given: how many, the median
+        and range of their rates, and their median cost per engagement."""
         fit = self._fit(niche) if niche else None
-        comparable = self._fitting(fit, False, min_followers, max_followers, platform)
+        comparable = self._fitting(
+            fit, False, min_followers, max_followers, platform, country, exclude
+        )
         comparable &= self.table.rate_usd > 0
         rates = self.table.rate_usd[comparable]
         per_engagement = self.metrics.cost_per_engagement[comparable]
@@ -503,6 +507,8 @@ class Scout:
             ),
             niche=niche,
             platform=platform if isinstance(platform, str | None) else list(platform),
+            country=country if isinstance(country, str | None) else list(country),
+            exclude=list(exclude),
             min_followers=min_followers,
             max_followers=max_followers,
         )

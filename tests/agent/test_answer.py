@@ -1254,6 +1254,32 @@ def test_what_to_pay_says_when_the_roster_has_too_few_comparable_creators(
     assert_grounded(result, summary)
 
 
+def test_what_to_pay_keeps_to_the_audience_country_and_exclusions_asked_about(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: "in the UK" and "not on tiktok" were dropped, and the rates were everyone's.
+    uk = answerer.ask("what should we pay a 10k creator in the UK?")
+    summary = scout.rates(min_followers=5_000, max_followers=15_000, country="GB")
+    everyone = scout.rates(min_followers=5_000, max_followers=15_000)
+    assert 0 < summary.comparable < everyone.comparable
+    assert summary.median_rate is not None
+    assert "with 5,000 to 15,000 followers and audiences mostly in the UK on your roster" in (
+        uk.answer
+    )
+    assert usd(summary.median_rate) in uk.answer
+    assert_grounded(uk, summary)
+    not_tiktok = answerer.ask("fair rate for a 20k creator not on tiktok")
+    summary = scout.rates(min_followers=10_000, max_followers=30_000, exclude=["tiktok"])
+    assert summary.median_rate is not None
+    assert summary.comparable < scout.rates(min_followers=10_000, max_followers=30_000).comparable
+    assert not_tiktok.answer.startswith(
+        f"**{summary.comparable} unflagged creators with 10,000 to 30,000 followers, excluding "
+        f"TikTok, on your roster have a rate on file: the median is {usd(summary.median_rate)} "
+        "a post**"
+    )
+    assert_grounded(not_tiktok, summary)
+
+
 def test_how_much_all_of_them_cost_adds_up_the_list_just_given(
     answerer: Answerer, scout: Scout
 ) -> None:

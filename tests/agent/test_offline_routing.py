@@ -98,6 +98,9 @@ def rates(
     platform: str | None = None,
     min_followers: int | None = None,
     max_followers: int | None = None,
+    *,
+    country: str | None = None,
+    exclude: list[str] | None = None,
 ) -> Expected:
     """What comparable creators charge, then what the guidance says about cost."""
     args = {
@@ -105,6 +108,8 @@ def rates(
         "platform": platform,
         "min_followers": min_followers,
         "max_followers": max_followers,
+        "country": country,
+        "exclude": exclude or [],
     }
     return [("typical_rates", args), (G, {})]
 
@@ -578,6 +583,15 @@ CASES: list[tuple[str, Expected]] = [
         rates("fitness", min_followers=10_000, max_followers=30_000),
     ),
     ("what do threads creators for pets charge?", rates("pets", platform="threads")),
+    # ... in the audience country asked about, without what is ruled out (both were dropped)
+    (
+        "what should we pay a 10k creator in the UK?",
+        rates(min_followers=5_000, max_followers=15_000, country="GB"),
+    ),
+    (
+        "fair rate for a 20k creator not on tiktok",
+        rates(min_followers=10_000, max_followers=30_000, exclude=["tiktok"]),
+    ),
     # the roster's own figures, not the published benchmarks (which "on tiktok" still gets)
     ("what's the average engagement rate on our roster?", stats()),
     ("what's our roster's median engagement rate?", stats()),
@@ -701,6 +715,11 @@ def test_what_to_pay_in_a_thread_is_about_the_size_the_question_names(
     routed = planner.route("what should we pay a 10k creator?", turns)
     assert (routed.intent, routed.rates) == (Intent.GUIDANCE, True)
     assert (routed.min_followers, routed.max_followers, routed.platform) == (5_000, 15_000, None)
+    uk = [("user", "fitness creators in the UK, not on tiktok"), ("assistant", "...")]
+    thread = planner.route(uk[0][1])
+    assert (thread.country, thread.exclude) == ("GB", ["tiktok"])
+    routed = planner.route("what should we pay a 10k creator?", uk)
+    assert (routed.rates, routed.country, routed.exclude) == (True, None, [])
 
 
 def test_how_much_all_of_them_cost_is_the_creators_the_last_answer_listed(

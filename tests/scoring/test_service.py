@@ -562,6 +562,22 @@ def test_rates_keep_to_the_size_platform_and_niche_asked_about(sample_scout: Sco
         sample_scout.rates(platform="myspace")
 
 
+def test_rates_keep_to_the_audience_country_and_exclusions_asked_about(
+    sample_scout: Scout,
+) -> None:
+    summary = sample_scout.rates(max_followers=50_000, country="GB", exclude=["tiktok"])
+    comparable = sample_scout.browse(
+        n=1_000, max_rate=1e9, max_followers=50_000, country="GB", exclude=["tiktok"]
+    ).creators
+    everyone = sample_scout.rates(max_followers=50_000)
+    assert 0 < summary.comparable == len(comparable) < everyone.comparable
+    assert summary.median_rate == statistics.median(c.rate_usd for c in comparable)
+    assert (summary.country, summary.exclude) == ("GB", ["tiktok"])
+    either = sample_scout.rates(country=["GB", "US"])
+    assert either.comparable > sample_scout.rates(country="GB").comparable
+    assert either.country == ["GB", "US"]
+
+
 @settings(max_examples=40, deadline=None)
 @given(rates=st.lists(st.sampled_from([0, 0.1, 0.2, 50, 999.99, 2_500]), min_size=1, max_size=6))
 def test_total_cost_adds_up_the_rates_on_file_in_the_order_asked(
