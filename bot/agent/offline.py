@@ -24,6 +24,7 @@ from bot.scoring.models import (
     FlaggedCreators,
     PlanResult,
     PlatformStats,
+    RateSummary,
     RosterView,
     ScoreCard,
     one_or_more,
@@ -238,6 +239,35 @@ def _bounds(routed: Route) -> Limits:
 def band_range(band: BenchmarkBand) -> str:
     """ "0.84% to 1.11% per follower" """
     return f"{band.low * 100:.2f}% to {band.high * 100:.2f}% per {band.definition}"
+
+
+def weighed_rate(rates: RateSummary) -> str | None:
+    """Where the rate asked about falls among what comparable creators charge ("**$300 a
+    post is more than most comparable creators on your roster charge:** 38 of the 46 charge
+    less, 5 charge more."), or None when no rate was asked about."""
+    if rates.rate is None or rates.charging_less is None or rates.charging_more is None:
+        return None
+    asked = f"{usd(rates.rate)} a post"
+    less, more = rates.charging_less, rates.charging_more
+    if rates.comparable == 1:
+        than = "more than" if less else "less than" if more else "exactly what"
+        return f"**{asked} is {than} the one comparable creator on your roster charges.**"
+    if rates.comparable in (less, more):
+        than = "more" if less else "less"
+        return (
+            f"**{asked} is {than} than any of the {rates.comparable:,} comparable creators on "
+            "your roster charges.**"
+        )
+    if less > rates.comparable / 2:
+        verdict = "more than most comparable creators on your roster charge"
+    elif more > rates.comparable / 2:
+        verdict = "less than most comparable creators on your roster charge"
+    else:
+        verdict = "about the middle of what comparable creators on your roster charge"
+    return (
+        f"**{asked} is {verdict}:** {less:,} of the {rates.comparable:,} charge less, "
+        f"{more:,} charge more."
+    )
 
 
 def roster_filters(routed: Route) -> tuple[str, str]:
@@ -872,8 +902,8 @@ class OfflinePlanner:
     def _rates(self, routed: Route, box: ToolBox) -> Draft:
         """What to pay a creator: what comparable creators on the roster charge per post
         (unflagged, with a rate on file, of about the size, platform, audience country and
-        niche asked about, none of those ruled out), said plainly when they are too few, then
-        what the guidance says about cost."""
+        niche asked about, none of those ruled out), said plainly when they are too few, and
+        where a rate asked about falls among theirs; then what the guidance says about cost."""
         rates = box.typical_rates(
             routed.niche,
             routed.platform,
@@ -881,6 +911,7 @@ class OfflinePlanner:
             routed.max_followers,
             routed.country,
             routed.exclude,
+            routed.asked_rate,
         )
         one = rates.comparable <= 1  # "no creator", "only 1 creator"
         platform = platform_names(routed)
@@ -928,6 +959,9 @@ class OfflinePlanner:
                 "These are the rates on your roster, not market prices; what a post is worth "
                 "shows in its cost per engagement, not in the rate alone."
             )
+            weighed = weighed_rate(rates)
+            if weighed:
+                parts.insert(0, weighed)
         quotes, note = self.guidance(box, _PRICING_QUERY, limit=2)
         if quotes:
             parts.append("What the guidance says about cost:\n" + quote_block(quotes))

@@ -73,8 +73,10 @@ class Route(BaseModel):
     # GUIDANCE about how the score is made ("how is the score calculated?").
     scoring: bool = False
     # GUIDANCE about what to pay ("what's a fair rate for a 50k instagram creator?"): the
-    # roster's rates for creators within the follower bounds, on `platform`, fitting `niche`.
+    # roster's rates for creators within the follower bounds, on `platform`, fitting `niche`;
+    # `asked_rate`: a rate per post to weigh against theirs ("is $300 fair for a 20k creator?").
     rates: bool = False
+    asked_rate: float | None = None
     # COMPARE: what one post from each of `handles` costs in total ("how much would all of
     # them cost?").
     total: bool = False
@@ -191,6 +193,19 @@ _CREATOR_COUNT = re.compile(
 _PER_POST = re.compile(
     r"\b(?:a|per|/)\s?(?:post|video|reel|story)\b"
     r"|\b(?:charg(?:e|es|ing)|rates?|fees?)\b(?:\s+[a-z]+){0,2}\s+(?:\$|usd\b)"
+)
+# "is $300 a fair rate for a 20k creator?", "is $1,500 too much for a 50k instagram
+# creator?", "is $200 a post reasonable?": an amount weighed as one creator's rate, not a
+# budget to plan.
+_WEIGHS_PRICE = re.compile(
+    r"\btoo\s+(?:much|little|high|low|steep|expensive|cheap|pricey)\b"
+    r"|\b(?:over|under)[- ]?(?:priced|pay(?:ing)?)\b"
+    r"|\b(?:fair|reasonable|ok|okay|normal|typical|standard)(?:\s+(?:rates?|prices?|fees?))?\b"
+    r"|\b(?:good|decent)\s+(?:rates?|prices?|fees?|deal)\b"
+)
+_ONE_CREATOR = re.compile(
+    r"\b(?:a|an|one|per|each)\s+(?:[\w&'-]+\s+){0,3}?"
+    r"(?:creator|influencer|account|tiktoker|youtuber)\b"
 )
 _CHEAPEST_COUNT = re.compile(
     r"\b(\d+|two|three|four|five)\s+(?:cheapest|most affordable|least expensive)\b"
@@ -1183,6 +1198,16 @@ def route(
         return Route(intent=intent, handles=handles, campaign=campaign)
     # A named creator comes first: "is $300 a post for @greenrunner reasonable?" is about
     # @greenrunner, not a plan for $300.
+    if (
+        budget is not None
+        and not handles
+        and _WEIGHS_PRICE.search(text)
+        and (_ONE_CREATOR.search(text) or _PER_POST.search(text))
+        and not _ASKS_WHO.search(text)
+    ):
+        # "fair", "ok" and "too little" are no niche.
+        weighed_niche = find_niche(_WEIGHS_PRICE.sub(_HANDLE_GAP, text), known_niches, dictionary)
+        return _rates_route(question, text, weighed_niche, known_niches, asked_rate=budget)
     if budget is not None and not handles and _PER_POST.search(text):
         # "creators under $300 a post", "our top skincare creator under $1000 a post": the
         # creators within that rate (for the niche, if any), cheapest first unless the best
@@ -1433,7 +1458,13 @@ def route(
     return Route(intent=Intent.HELP)
 
 
-def _rates_route(question: str, text: str, niche: str | None, known_niches: Sequence[str]) -> Route:
+def _rates_route(
+    question: str,
+    text: str,
+    niche: str | None,
+    known_niches: Sequence[str],
+    asked_rate: float | None = None,
+) -> Route:
     """What comparable creators charge, narrowed by only what this question says: "what
     should we pay a 10k creator?" after a thread about creators under 50k is about 10k
     creators."""
@@ -1447,6 +1478,7 @@ def _rates_route(question: str, text: str, niche: str | None, known_niches: Sequ
         exclude=find_exclusions(question, known_niches),
         min_followers=low,
         max_followers=high,
+        asked_rate=asked_rate,
     )
 
 

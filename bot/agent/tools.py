@@ -118,6 +118,7 @@ class ScoutService(Protocol):
         max_followers: int | None = None,
         country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
+        rate: float | None = None,
     ) -> RateSummary: ...
 
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal: ...
@@ -393,6 +394,7 @@ class ToolBox:
         max_followers: int | None = None,
         country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
+        rate: float | None = None,
     ) -> RateSummary:
         return self._run(
             "typical_rates",
@@ -403,6 +405,7 @@ class ToolBox:
                 "max_followers": max_followers,
                 "country": country,
                 "exclude": list(exclude),
+                "rate": rate,
             },
             lambda: self.scout.rates(
                 niche,
@@ -411,6 +414,7 @@ class ToolBox:
                 max_followers=max_followers,
                 country=country,
                 exclude=exclude,
+                rate=rate,
             ),
         )
 
@@ -775,14 +779,17 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
         max_followers: int | None = None,
         country: str | list[str] | None = None,
         exclude: list[str] | None = None,
+        rate: float | None = None,
     ) -> str:
         """What comparable creators on the roster charge per post: how many unflagged
         creators with a rate on file are within the limits, the median, lowest and highest
         rate_usd, and the median cost per engagement (all in USD). `enough` is false when
-        too few are comparable to call a going rate: say so.
+        too few are comparable to call a going rate: say so. Given a rate, also how many of
+        them charge less (charging_less) and how many more (charging_more).
 
-        Use it for "what should we pay a 10k creator?" or "what's a fair rate for a 50k
-        Instagram creator?". For a creator of about N followers, ask for N/2 to 3N/2.
+        Use it for "what should we pay a 10k creator?", "what's a fair rate for a 50k
+        Instagram creator?" or "is $300 too much for a 20k creator?". For a creator of
+        about N followers, ask for N/2 to 3N/2.
 
         Args:
             niche: Optional niche the creators should fit, e.g. "skincare".
@@ -794,10 +801,11 @@ def langchain_tools(box: ToolBox) -> list[BaseTool]:
                 "GB"), or a list of them (any will do).
             exclude: Optional platforms, audience countries (ISO codes) or niche tags to
                 leave out, for "not on TikTok", "not fitness".
+            rate: Optional rate per post in USD to weigh against theirs ("is $300 fair?").
         """
         return _guarded(
             lambda: box.typical_rates(
-                niche, platform, min_followers, max_followers, country, exclude or ()
+                niche, platform, min_followers, max_followers, country, exclude or (), rate
             )
         )
 

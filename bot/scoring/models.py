@@ -165,7 +165,8 @@ class RosterView(BaseModel):
 class RateSummary(BaseModel):
     """What comparable creators on the roster charge per post: the unflagged ones with a
     rate on file, within the filters and niche asked about. `enough` is False when there
-    are too few of them to call a going rate."""
+    are too few of them to call a going rate. Given a `rate` to weigh ("is $300 fair?"),
+    how many of them charge less and how many more (the rest charge exactly that)."""
 
     comparable: int  # unflagged creators within the filters who have a rate on file
     enough: bool
@@ -179,6 +180,9 @@ class RateSummary(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     min_followers: int | None = None
     max_followers: int | None = None
+    rate: float | None = None  # USD per post, the rate asked about
+    charging_less: int | None = None  # None: no rate asked about
+    charging_more: int | None = None
 
 
 class PlatformStats(BaseModel):

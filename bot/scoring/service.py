@@ -484,10 +484,14 @@ class Scout:
         max_followers: int | None = None,
         country: str | Sequence[str] | None = None,
         exclude: Sequence[str] = (),
+        rate: float | None = None,
     ) -> RateSummary:
         """What the unflagged creators with a rate on file charge per post, within the
         filters given (as in `browse`) and fitting `niche` when given: how many, the median
-        and range of their rates, and their median cost per engagement."""
+        and range of their rates, and their median cost per engagement. With `rate` (USD per
+        post, "is $300 fair?"), also how many of them charge less and how many more."""
+        if rate is not None and not (np.isfinite(rate) and rate >= 0):
+            raise ScoutError(f"a rate must be an amount in USD of 0 or more, got {rate}")
         fit = self._fit(niche) if niche else None
         comparable = self._fitting(
             fit, False, min_followers, max_followers, platform, country, exclude
@@ -511,6 +515,9 @@ class Scout:
             exclude=list(exclude),
             min_followers=min_followers,
             max_followers=max_followers,
+            rate=rate,
+            charging_less=None if rate is None else int((rates < rate).sum()),
+            charging_more=None if rate is None else int((rates > rate).sum()),
         )
 
     def stats(

@@ -1280,6 +1280,37 @@ def test_what_to_pay_keeps_to_the_audience_country_and_exclusions_asked_about(
     assert_grounded(not_tiktok, summary)
 
 
+def test_a_rate_asked_about_is_weighed_against_what_comparable_creators_charge(
+    answerer: Answerer, scout: Scout
+) -> None:
+    # Before: "is $300 a fair rate for a 20k creator?" was read as a $300 budget to plan
+    # and asked which niche to plan it for.
+    result = answerer.ask("is $300 a fair rate for a 20k creator?")
+    summary = scout.rates(min_followers=10_000, max_followers=30_000, rate=300)
+    assert summary.charging_less is not None and summary.charging_more is not None
+    assert summary.charging_less > summary.comparable / 2
+    assert result.answer.startswith(
+        "**$300 a post is more than most comparable creators on your roster charge:** "
+        f"{summary.charging_less} of the {summary.comparable} charge less, "
+        f"{summary.charging_more} charge more."
+    )
+    assert f"{summary.comparable} unflagged creators with 10,000 to 30,000 followers" in (
+        result.answer
+    )
+    assert result.creators == []  # no plan
+    assert_grounded(result, summary)
+    steep = answerer.ask("is $1,500 too much for a 50k instagram creator?")
+    summary = scout.rates(
+        platform="instagram", min_followers=25_000, max_followers=75_000, rate=1_500
+    )
+    assert summary.max_rate is not None and summary.max_rate < 1_500
+    assert steep.answer.startswith(
+        f"**$1,500 a post is more than any of the {summary.comparable} comparable creators "
+        "on your roster charges.**"
+    )
+    assert_grounded(steep, summary)
+
+
 def test_how_much_all_of_them_cost_adds_up_the_list_just_given(
     answerer: Answerer, scout: Scout
 ) -> None:

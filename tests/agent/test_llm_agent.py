@@ -486,3 +486,42 @@ def test_the_models_roster_figures_keep_to_the_follower_limit_and_country(
     expected = scout.stats(max_followers=50_000, country=["GB", "US"])
     assert 0 < expected.creators < scout.stats().creators
     assert result.answer.startswith(f"**{expected.creators} of your creators are that size.**")
+
+
+def test_the_model_weighs_a_rate_against_comparable_creators_in_a_country(
+    make_answerer: MakeAnswerer, scout: Scout
+) -> None:
+    def final(messages: list[BaseMessage]) -> AIMessage:
+        rates = tool_outputs(messages)["typical_rates"]
+        return AIMessage(
+            content=f"**{rates['charging_less']} of {rates['comparable']} comparable creators "
+            f"charge less than ${rates['rate']:,.0f} a post.** Most brands pay $9,999."
+        )
+
+    typical_rates = call(
+        "typical_rates",
+        min_followers=10_000,
+        max_followers=30_000,
+        country=["GB", "US"],
+        exclude=["tiktok"],
+        rate=300,
+    )
+    model = ScriptedChatModel(script=[typical_rates, final])
+    result = llm_answerer(make_answerer, model).ask(
+        "is $300 fair for a 20k creator in the UK or US, not on tiktok?"
+    )
+    summary = scout.rates(
+        min_followers=10_000,
+        max_followers=30_000,
+        country=["GB", "US"],
+        exclude=["tiktok"],
+        rate=300,
+    )
+    everyone = scout.rates(min_followers=10_000, max_followers=30_000, rate=300)
+    assert 0 < summary.comparable < everyone.comparable
+    assert result.answer.startswith(
+        f"**{summary.charging_less} of {summary.comparable} comparable creators charge less "
+        "than $300 a post.**"
+    )
+    assert "9,999" not in result.answer  # not from a tool: dropped
+    assert_grounded(result, summary)

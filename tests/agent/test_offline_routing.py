@@ -101,8 +101,10 @@ def rates(
     *,
     country: str | None = None,
     exclude: list[str] | None = None,
+    rate: float | None = None,
 ) -> Expected:
-    """What comparable creators charge, then what the guidance says about cost."""
+    """What comparable creators charge (and where a rate asked about falls among theirs),
+    then what the guidance says about cost."""
     args = {
         "niche": niche,
         "platform": platform,
@@ -110,6 +112,7 @@ def rates(
         "max_followers": max_followers,
         "country": country,
         "exclude": exclude or [],
+        "rate": rate,
     }
     return [("typical_rates", args), (G, {})]
 
@@ -592,6 +595,25 @@ CASES: list[tuple[str, Expected]] = [
         "fair rate for a 20k creator not on tiktok",
         rates(min_followers=10_000, max_followers=30_000, exclude=["tiktok"]),
     ),
+    # an amount weighed as one creator's rate is a pricing question, not a budget to plan
+    (
+        "is $300 a fair rate for a 20k creator?",
+        rates(min_followers=10_000, max_followers=30_000, rate=300.0),
+    ),
+    (
+        "is $1,500 too much for a 50k instagram creator?",
+        rates(platform="instagram", min_followers=25_000, max_followers=75_000, rate=1500.0),
+    ),
+    (
+        "is $300 a good price for a fitness creator?",
+        rates("fitness", rate=300.0),
+    ),
+    ("is $200 ok for a 20k fitness creator?", rates("fitness", None, 10_000, 30_000, rate=200.0)),
+    ("is $200 a post reasonable?", rates(rate=200.0)),
+    # ... while a budget weighed for a campaign or a niche stays a plan
+    ("plan vegan with $2,000", plan("vegan", 2000.0)),
+    ("is $5k too much for a skincare campaign?", plan("skincare", 5000.0)),
+    ("is $2,000 enough for vegan creators?", plan("vegan", 2000.0)),
     # the roster's own figures, not the published benchmarks (which "on tiktok" still gets)
     ("what's the average engagement rate on our roster?", stats()),
     ("what's our roster's median engagement rate?", stats()),

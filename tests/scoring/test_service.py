@@ -578,6 +578,37 @@ def test_rates_keep_to_the_audience_country_and_exclusions_asked_about(
     assert either.country == ["GB", "US"]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    rates=st.lists(st.sampled_from([0, 50, 120.5, 300, 999, 2_500]), min_size=1, max_size=9),
+    asked=st.sampled_from([0, 50, 120.5, 200, 300, 2_500, 10_000]),
+    raise_by=st.floats(min_value=0, max_value=5_000),
+)
+def test_a_rate_asked_about_counts_the_comparable_creators_charging_less_and_more(
+    embedder: WordLlamaEmbedder, rates: list[float], asked: float, raise_by: float
+) -> None:
+    roster = [make_creator(handle=f"@c{i}", rate_usd=rate) for i, rate in enumerate(rates)]
+    scout = Scout.from_creators(roster, embedder)
+    comparable = [rate for rate in rates if rate]  # no rate on file: not comparable
+    summary = scout.rates(rate=asked)
+    assert summary.rate == asked
+    assert summary.charging_less == sum(rate < asked for rate in comparable)
+    assert summary.charging_more == sum(rate > asked for rate in comparable)
+    # A higher rate has at least as many creators charging less, and no more charging more.
+    higher = scout.rates(rate=asked + raise_by)
+    assert higher.charging_less is not None and higher.charging_more is not None
+    assert higher.charging_less >= summary.charging_less
+    assert higher.charging_more <= summary.charging_more
+    unasked = scout.rates()
+    assert (unasked.rate, unasked.charging_less, unasked.charging_more) == (None, None, None)
+
+
+@pytest.mark.parametrize("rate", [-1, float("nan"), float("inf")])
+def test_a_rate_asked_about_must_be_an_amount(sample_scout: Scout, rate: float) -> None:
+    with pytest.raises(ScoutError, match="a rate must be an amount in USD"):
+        sample_scout.rates(rate=rate)
+
+
 @settings(max_examples=40, deadline=None)
 @given(rates=st.lists(st.sampled_from([0, 0.1, 0.2, 50, 999.99, 2_500]), min_size=1, max_size=6))
 def test_total_cost_adds_up_the_rates_on_file_in_the_order_asked(
