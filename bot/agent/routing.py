@@ -554,6 +554,7 @@ _TOPIC_WORDS = re.compile(
 # creators?": the roster's own figures. Without "our" or "roster" ("the average engagement
 # rate on TikTok") it asks for the published benchmarks.
 _AVERAGE_OF = re.compile(r"\b(?:(?P<mean>on average|average|avg|mean)|median|typical)\b")
+_HOW_ENGAGED = re.compile(r"\bhow (?:engaged|engaging)\b")  # "how engaged is our roster?"
 _OUR_ROSTER = re.compile(
     r"\broster(?:'s)?\b|\b(?:our|my)\s+(?:[a-z&'-]+\s+){0,2}(?:creators?|influencers?|accounts"
     r"|people|partners)\b|\bwe (?:have|work with)\b"
@@ -1294,13 +1295,17 @@ def route(
             ascending=bool(more and more["less"]),
         )
     average = _AVERAGE_OF.search(text)
-    if average and _ROSTER_STAT.search(text) and _OUR_ROSTER.search(text):
+    if (
+        (average or _HOW_ENGAGED.search(text))
+        and _ROSTER_STAT.search(text)
+        and _OUR_ROSTER.search(text)
+    ):
         # The roster's figures, for the niche the question names besides them.
         engaged = any(m["engagement"] for m in _ROSTER_STAT.finditer(text))
         return Route(
             intent=Intent.ROSTER,
             stats=True,
-            mean=bool(average["mean"]),
+            mean=bool(average and average["mean"]),
             sort_by="engagement_rate" if engaged else "followers",
             niche=find_niche(_STAT_WORDS.sub(_HANDLE_GAP, text), known_niches, dictionary),
             **sizes,

@@ -1385,6 +1385,26 @@ def test_the_average_engagement_rate_on_our_roster_is_the_rosters_own(
     assert_grounded(result, stats)
 
 
+@pytest.mark.parametrize(
+    "question", ["how engaged is our roster?", "how engaged are our creators?"]
+)
+def test_how_engaged_our_roster_is_the_rosters_median_engagement(
+    answerer: Answerer, scout: Scout, question: str
+) -> None:
+    # Before: "I'm not sure what you're asking", or guidance with no figure of the roster's.
+    result = answerer.ask(question)
+    stats = scout.stats()
+    assert result.answer.startswith(
+        f"**The median engagement rate per post across your {stats.creators} creators, by "
+        "platform:**"
+    )
+    for row in stats.platforms:
+        assert row.median_engagement_rate is not None
+        assert f"median {small_percent(row.median_engagement_rate)} per follower" in (result.answer)
+    assert "mean" not in result.answer
+    assert_grounded(result, stats)
+
+
 def test_the_rosters_median_engagement_for_a_niche_leaves_the_mean_out(
     answerer: Answerer, scout: Scout
 ) -> None:

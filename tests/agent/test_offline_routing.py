@@ -619,6 +619,10 @@ CASES: list[tuple[str, Expected]] = [
     ("what's our roster's median engagement rate?", stats()),
     ("average followers of our creators?", stats()),
     ("how engaged is our roster on average?", stats()),
+    # "how engaged": the roster's figures too (it said "not sure what you're asking")
+    ("how engaged is our roster?", stats()),
+    ("how engaged are our creators?", stats()),
+    ("how engaged are our fitness creators?", stats("fitness")),
     ("what's the typical engagement rate of our vegan creators?", stats("vegan")),
     ("median engagement rate of our tiktok creators", stats(platform="tiktok")),
     ("average engagement for our skincare creators on instagram?", stats("skincare", "instagram")),
@@ -728,6 +732,10 @@ def test_a_question_about_the_roster_figures_says_which_figures(
     assert (average.stats, average.mean, average.sort_by) == (True, True, "engagement_rate")
     assert (median.stats, median.mean, median.sort_by) == (True, False, "engagement_rate")
     assert (followers.stats, followers.mean, followers.sort_by) == (True, True, "followers")
+    engaged = planner.route("how engaged is our roster?")
+    on_average = planner.route("how engaged is our roster on average?")
+    assert (engaged.stats, engaged.mean, engaged.sort_by) == (True, False, "engagement_rate")
+    assert (on_average.stats, on_average.mean) == (True, True)
 
 
 def test_what_to_pay_in_a_thread_is_about_the_size_the_question_names(
