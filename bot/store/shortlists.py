@@ -37,8 +37,10 @@ class ChangeRecord(BaseModel):
     created_at: UtcDateTime
 
 
-# Invisible characters a paste carries into a name (zero-width space, joiners, word joiner, BOM).
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Invisible characters a paste carries into a name (zero-width space, word joiner, BOM).
+# Not the joiners U+200C and U+200D: they are part of emoji sequences (a family emoji)
+# and of words in Persian and other scripts.
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 MAX_CAMPAIGN_LENGTH = 80
 # How many existing campaigns a "no shortlist by that name" reply lists when none is close.
 _LISTED_CAMPAIGNS = 5

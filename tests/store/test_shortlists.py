@@ -107,6 +107,11 @@ def test_a_name_is_measured_as_typed_not_as_folded() -> None:
     assert campaign_fits("x\u200b" * 80)
     assert not campaign_fits("x" * 81)
     assert not campaign_fits(" \u200b ")
+    # Joiners are part of what is written: a family emoji, a Persian word.
+    assert "\u200d" in normalise_campaign("launch \U0001f468\u200d\U0001f469\u200d\U0001f467")
+    assert normalise_campaign("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") != (
+        normalise_campaign("\u0645\u06cc\u062e\u0648\u0627\u0647\u0645")
+    )
     assert not campaign_fits("ﷺ" * 12)  # 12 typed, but 216 once NFKC spells them out
 
 

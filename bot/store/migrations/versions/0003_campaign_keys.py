@@ -19,7 +19,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
 
 
 def _key(campaign: str) -> str:
