@@ -264,9 +264,11 @@ def weighed_rate(rates: RateSummary) -> str | None:
         verdict = "less than most comparable creators on your roster charge"
     else:
         verdict = "about the middle of what comparable creators on your roster charge"
+    same = rates.charging_same or 0
+    same_text = f", {same:,} {'charges' if same == 1 else 'charge'} exactly that" if same else ""
     return (
         f"**{asked} is {verdict}:** {less:,} of the {rates.comparable:,} charge less, "
-        f"{more:,} charge more."
+        f"{more:,} charge more{same_text}."
     )
 
 

@@ -183,6 +183,7 @@ class RateSummary(BaseModel):
     rate: float | None = None  # USD per post, the rate asked about
     charging_less: int | None = None  # None: no rate asked about
     charging_more: int | None = None
+    charging_same: int | None = None  # exactly the rate asked about
 
 
 class PlatformStats(BaseModel):

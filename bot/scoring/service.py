@@ -518,6 +518,7 @@ class Scout:
             rate=rate,
             charging_less=None if rate is None else int((rates < rate).sum()),
             charging_more=None if rate is None else int((rates > rate).sum()),
+            charging_same=None if rate is None else int((rates == rate).sum()),
         )
 
     def stats(

@@ -1289,10 +1289,11 @@ def test_a_rate_asked_about_is_weighed_against_what_comparable_creators_charge(
     summary = scout.rates(min_followers=10_000, max_followers=30_000, rate=300)
     assert summary.charging_less is not None and summary.charging_more is not None
     assert summary.charging_less > summary.comparable / 2
+    assert summary.charging_same == 1  # one creator charges exactly $300
     assert result.answer.startswith(
         "**$300 a post is more than most comparable creators on your roster charge:** "
         f"{summary.charging_less} of the {summary.comparable} charge less, "
-        f"{summary.charging_more} charge more."
+        f"{summary.charging_more} charge more, 1 charges exactly that."
     )
     assert f"{summary.comparable} unflagged creators with 10,000 to 30,000 followers" in (
         result.answer

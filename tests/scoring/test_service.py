@@ -594,6 +594,7 @@ def test_a_rate_asked_about_counts_the_comparable_creators_charging_less_and_mor
     assert summary.rate == asked
     assert summary.charging_less == sum(rate < asked for rate in comparable)
     assert summary.charging_more == sum(rate > asked for rate in comparable)
+    assert summary.charging_same == sum(rate == asked for rate in comparable)
     # A higher rate has at least as many creators charging less, and no more charging more.
     higher = scout.rates(rate=asked + raise_by)
     assert higher.charging_less is not None and higher.charging_more is not None
