@@ -140,7 +140,18 @@ class FlaggedCreators(BaseModel):
     rules: dict[str, str] = Field(default_factory=dict)  # what raises each of those flags
 
 
-class RosterView(BaseModel):
+class Narrowed(BaseModel):
+    """The niche and filters a roster answer keeps to, echoed back with it."""
+
+    niche: str | None = None
+    platform: OneOrMore | None = None
+    country: OneOrMore | None = None
+    exclude: list[str] = Field(default_factory=list)
+    min_followers: int | None = None
+    max_followers: int | None = None
+
+
+class RosterView(Narrowed):
     """The roster as a whole, or the part matching some filters: how many creators, how
     they split by platform, and the first few in the order asked for (flagged creators are
     counted, but listed only when asked for)."""
@@ -153,20 +164,14 @@ class RosterView(BaseModel):
     sort_by: RosterSort = "score"
     ascending: bool = False
     creators: list[ScoreCard]
-    niche: str | None = None
-    platform: OneOrMore | None = None
-    country: OneOrMore | None = None
-    exclude: list[str] = Field(default_factory=list)
-    min_followers: int | None = None
-    max_followers: int | None = None
     max_rate: float | None = None
 
 
-class RateSummary(BaseModel):
+class RateSummary(Narrowed):
     """What comparable creators on the roster charge per post: the unflagged ones with a
     rate on file, within the filters and niche asked about. `enough` is False when there
     are too few of them to call a going rate. Given a `rate` to weigh ("is $300 fair?"),
-    how many of them charge less and how many more (the rest charge exactly that)."""
+    how many of them charge less, more and exactly that."""
 
     comparable: int  # unflagged creators within the filters who have a rate on file
     enough: bool
@@ -174,12 +179,6 @@ class RateSummary(BaseModel):
     min_rate: float | None = None
     max_rate: float | None = None
     median_cost_per_engagement: float | None = None  # USD
-    niche: str | None = None
-    platform: OneOrMore | None = None
-    country: OneOrMore | None = None
-    exclude: list[str] = Field(default_factory=list)
-    min_followers: int | None = None
-    max_followers: int | None = None
     rate: float | None = None  # USD per post, the rate asked about
     charging_less: int | None = None  # None: no rate asked about
     charging_more: int | None = None
@@ -210,7 +209,7 @@ class PlatformStats(BaseModel):
     median_benchmark_ratio: float | None = None
 
 
-class RosterStats(BaseModel):
+class RosterStats(Narrowed):
     """The roster's own figures (or those of the creators fitting a niche, on a platform):
     how many creators, their followers overall, and per platform the figures above,
     platforms with the most creators first. Flagged creators are counted in."""
@@ -221,12 +220,6 @@ class RosterStats(BaseModel):
     median_followers: float | None = None
     mean_followers: float | None = None
     platforms: list[PlatformStats]
-    niche: str | None = None
-    platform: OneOrMore | None = None
-    country: OneOrMore | None = None
-    exclude: list[str] = Field(default_factory=list)
-    min_followers: int | None = None
-    max_followers: int | None = None
 
 
 class CostTotal(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -69,6 +69,25 @@ _FIT_CACHE_SIZE = 64
 CLOSEST_MIN_FIT = 0.4
 # Below this many comparable creators, a median rate says little about a going rate.
 MIN_RATE_SAMPLE = 5
+
+
+def _narrowed(
+    niche: str | None,
+    min_followers: int | None,
+    max_followers: int | None,
+    platform: str | Sequence[str] | None,
+    country: str | Sequence[str] | None,
+    exclude: Sequence[str],
+) -> dict[str, Any]:
+    """The niche and filters an answer kept to, as its model (Narrowed) echoes them."""
+    return {
+        "niche": niche,
+        "platform": platform if isinstance(platform, str | None) else list(platform),
+        "country": country if isinstance(country, str | None) else list(country),
+        "exclude": list(exclude),
+        "min_followers": min_followers,
+        "max_followers": max_followers,
+    }
 
 
 def _none_if_nan(value: float) -> float | None:
@@ -466,12 +485,7 @@ class Scout:
             sort_by=sort_by,
             ascending=ascending,
             creators=[self._card(int(i), fit, float(all_scores[i])) for i in listed[order][:n]],
-            niche=niche,
-            platform=platform if isinstance(platform, str | None) else list(platform),
-            country=country if isinstance(country, str | None) else list(country),
-            exclude=list(exclude),
-            min_followers=min_followers,
-            max_followers=max_followers,
+            **_narrowed(niche, min_followers, max_followers, platform, country, exclude),
             max_rate=max_rate,
         )
 
@@ -509,12 +523,7 @@ class Scout:
             median_cost_per_engagement=(
                 float(np.median(per_engagement)) if len(per_engagement) else None
             ),
-            niche=niche,
-            platform=platform if isinstance(platform, str | None) else list(platform),
-            country=country if isinstance(country, str | None) else list(country),
-            exclude=list(exclude),
-            min_followers=min_followers,
-            max_followers=max_followers,
+            **_narrowed(niche, min_followers, max_followers, platform, country, exclude),
             rate=rate,
             charging_less=None if rate is None else int((rates < rate).sum()),
             charging_more=None if rate is None else int((rates > rate).sum()),
@@ -577,12 +586,7 @@ class Scout:
             median_followers=_median(followers[known]),
             mean_followers=_mean(followers[known]),
             platforms=per_platform,
-            niche=niche,
-            platform=platform if isinstance(platform, str | None) else list(platform),
-            country=country if isinstance(country, str | None) else list(country),
-            exclude=list(exclude),
-            min_followers=min_followers,
-            max_followers=max_followers,
+            **_narrowed(niche, min_followers, max_followers, platform, country, exclude),
         )
 
     def total_cost(self, handles: list[str], niche: str | None = None) -> CostTotal:
