@@ -748,6 +748,12 @@ _TIER_NAMED = re.compile(
 )
 
 
+def names_foreign_budget(text: str) -> bool:
+    """True when `text` gives an amount in a currency we don't convert ("€2000", "2000 EUR")."""
+    lowered = text.lower()
+    return any(pattern.search(lowered) for pattern in _FOREIGN_BUDGET_PATTERNS)
+
+
 def _tier_named(text: str) -> str | None:
     match = _TIER_NAMED.search(_plain(text))
     return match.group(1) if match else None
@@ -1225,7 +1231,7 @@ def route(
         )
     if budget is not None and not handles:
         return Route(intent=Intent.PLAN, niche=inherited_niche, budget=budget, **sizes)
-    if not handles and any(pattern.search(text) for pattern in _FOREIGN_BUDGET_PATTERNS):
+    if not handles and names_foreign_budget(text):
         # Planning €3000 as $3000 would be wrong, and silently dropping it misleading.
         return Route(intent=Intent.RECOMMEND, niche=inherited_niche, foreign_budget=True)
     if (

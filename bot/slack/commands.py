@@ -9,6 +9,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.agent.routing import names_foreign_budget
 from bot.deps import Deps
 from bot.errors import ScoutError
 from bot.scoring.models import ScoreCard
@@ -123,7 +124,13 @@ def parse_budget(word: str) -> float:
 
 def parse_plan(words: list[str]) -> tuple[str, float]:
     """`vegan fitness $2000`, `vegan fitness 2000 USD`, `$2000 vegan fitness` ->
-    ("vegan fitness", 2000.0): the budget is the last word, the last two, or the first."""
+    ("vegan fitness", 2000.0): the budget is the last word, the last two, or the first.
+    A budget in another currency (`€2000`, `2000 EUR`) is refused, never read as dollars."""
+    if names_foreign_budget(" ".join(words)):
+        raise ScoutError(
+            "I plan budgets in US dollars and don't convert currencies: give the budget in "
+            "USD, e.g. `/scout plan vegan fitness $2000`."
+        )
     readings = [(words[:-1], words[-1]), (words[:-2], " ".join(words[-2:])), (words[1:], words[0])]
     for niche, amount in readings:
         if niche:

@@ -246,6 +246,14 @@ def test_plan_reads_the_budget_as_marketers_write_it(app: ServedApp, text: str) 
     assert "of $2,000" in _text(reply).splitlines()[0]
 
 
+@pytest.mark.parametrize("text", ["plan vegan fitness €2000", "plan vegan fitness 2000 EUR"])
+def test_plan_in_another_currency_says_budgets_are_in_dollars(app: ServedApp, text: str) -> None:
+    # '€2000' was 'not a budget', and '2000 EUR' planned $2,000 for a niche 'vegan fitness EUR'.
+    reply = _run(app, text, key=f"plan-currency-{abs(hash(text))}")
+    assert "US dollars and don't convert currencies" in _text(reply)
+    assert "Plan for" not in _text(reply)
+
+
 @pytest.mark.parametrize("joined", ["{a},{b}", "{a} vs {b}", "{a} and {b}", "{a}, & {b}"])
 def test_compare_reads_a_list_of_handles_as_typed(
     app: ServedApp, handles: list[str], joined: str
