@@ -9,7 +9,12 @@ import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.agent.routing import names_foreign_budget
+from bot.agent.routing import (
+    find_countries,
+    find_exclusions,
+    find_platforms,
+    names_foreign_budget,
+)
 from bot.deps import Deps
 from bot.errors import ScoutError
 from bot.scoring.models import ScoreCard
@@ -158,6 +163,16 @@ def parse_rank(words: list[str]) -> tuple[str, int]:
     return " ".join(words), int(count)
 
 
+def narrowing(niche: str) -> dict[str, Any]:
+    """The platforms, audience countries and exclusions a niche names, as filters, the way a
+    question's are read: `skincare on instagram or tiktok` keeps to those two platforms."""
+    return {
+        "platform": find_platforms(niche) or None,
+        "country": find_countries(niche) or None,
+        "exclude": find_exclusions(niche),
+    }
+
+
 def parse_campaign(word: str) -> str:
     if not campaign_fits(word):
         raise UsageError(f"Campaign names are 1 to {MAX_CAMPAIGN_LENGTH} characters.")
@@ -205,7 +220,7 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
     if sub == "rank":
         niche, n = parse_rank(rest)
-        cards = deps.scout.rank(niche, n)
+        cards = deps.scout.rank(niche, n, **narrowing(niche))
         title = f"Best for {clip(niche)}"
         if not cards and (closest := deps.scout.closest(niche, n)):
             # Nobody fits the whole brief: who fits part of it ("eco fitness": eco or fitness).
@@ -217,7 +232,8 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
                 "`plan` needs a niche and a budget, e.g. `/scout plan vegan fitness $2000`."
             )
         niche, budget = parse_plan(rest)
-        return Reply(build_plan_message(deps.scout.plan(niche, budget), niche))
+        plan = deps.scout.plan(niche, budget, **narrowing(niche))
+        return Reply(build_plan_message(plan, niche))
     if sub == "shortlist":
         # Sharing re-runs the command, which must never repeat an add or a remove.
         read_only = not rest or rest[0].lower() == "list"

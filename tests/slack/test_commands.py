@@ -254,6 +254,20 @@ def test_plan_in_another_currency_says_budgets_are_in_dollars(app: ServedApp, te
     assert "Plan for" not in _text(reply)
 
 
+def test_rank_keeps_to_the_platforms_named(app: ServedApp) -> None:
+    # "on instagram or tiktok" was only part of the niche text: YouTube creators ranked too.
+    reply = _run(app, "rank skincare on instagram or tiktok n=50", key="rank-platforms")
+    shown = [c for c in app.deps.scout.rank("skincare", 50) if f"*{c.handle}*" in _text(reply)]
+    assert shown, "the sample roster has Instagram and TikTok skincare creators"
+    assert {c.platform for c in shown} == {"instagram", "tiktok"}
+
+
+def test_plan_keeps_to_the_platform_named(app: ServedApp) -> None:
+    reply = _run(app, "plan skincare on tiktok $2000", key="plan-platform")
+    chosen = [c for c in app.deps.scout.rank("skincare", 50) if f"*{c.handle}*" in _text(reply)]
+    assert chosen and {c.platform for c in chosen} == {"tiktok"}
+
+
 @pytest.mark.parametrize("joined", ["{a},{b}", "{a} vs {b}", "{a} and {b}", "{a}, & {b}"])
 def test_compare_reads_a_list_of_handles_as_typed(
     app: ServedApp, handles: list[str], joined: str
