@@ -46,15 +46,9 @@ def _cost(card: ScoreCard, value: float | None) -> str:
 
 
 def _money(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if 0 < value < 0.01:
-        from bot.scoring.metrics import sub_cent
+    from bot.scoring.metrics import dollars  # numpy: not loaded for `scout --help`
 
-        return sub_cent(value)
-    # Whole dollars above $10 drop the cents; other amounts keep them, or a budget of
-    # $99.99 would read "$100" beside a $100 creator it cannot afford.
-    return f"${value:,.0f}" if value >= 10 and value == round(value) else f"${value:,.2f}"
+    return dollars(value)
 
 
 # Below this terminal width the "why" column would be squeezed to a word per line, so

@@ -243,6 +243,17 @@ def money(value: float) -> str:
     return f"${value:,.0f}" if value >= 100 or value == int(value) else f"${value:,.2f}"
 
 
+def dollars(value: float | None) -> str:
+    """An amount as `scout score|rank|plan` print it: "-" for none on file, whole dollars
+    from $10 up, cents otherwise, so a budget of $99.99 never reads "$100" beside a $100
+    creator it cannot afford."""
+    if value is None:
+        return "-"
+    if 0 < value < 0.01:
+        return sub_cent(value)
+    return f"${value:,.0f}" if value >= 10 and value == round(value) else f"${value:,.2f}"
+
+
 def flag_rules(config: ScoringConfig) -> dict[str, str]:
     """What raises each flag, with the configured thresholds, in a marketer's words."""
     flags = config.flags

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.agent.models import AskResult, Citation
 from bot.agent.offline import usd
+from bot.scoring.metrics import dollars
 from bot.scoring.models import PlanResult, ScoreCard
 from bot.store.shortlists import ShortlistItem
 
@@ -299,11 +300,14 @@ def build_breakdown_block(card: ScoreCard) -> Block:
         f"• {escape(c.name)}: {c.value:.2f} × {c.weight:.2f} — {escape(c.reason)}"
         for c in card.breakdown
     ]
-    extra = [f"rate ${card.rate_usd:,.0f}"]
+    # As `scout score` prints them: "-" where no rate is on file (a rate of 0 is an empty
+    # cell), and the costs derived from it are then unknown too, not $0.
+    rated = card.rate_usd > 0
+    extra = [f"rate {dollars(card.rate_usd if rated else None)}"]
     if card.cost_per_engagement is not None:
-        extra.append(f"{usd(card.cost_per_engagement)} per engagement")
+        extra.append(f"{dollars(card.cost_per_engagement if rated else None)} per engagement")
     if card.cpm is not None:
-        extra.append(f"CPM ${card.cpm:.2f}")
+        extra.append(f"CPM {dollars(card.cpm if rated else None)}")
     text = "\n".join([*lines, " · ".join(extra)])
     return _section(text[:MAX_SECTION_TEXT])
 
@@ -312,7 +316,7 @@ def build_plan_message(plan: PlanResult, niche: str) -> Block:
     """The chosen set, what it costs and what it should return."""
     title = (
         f"Plan for {escape(clip(niche))}: {len(plan.creators)} creator(s), "
-        f"${plan.total_cost:,.0f} of ${plan.budget:,.0f}, "
+        f"{dollars(plan.total_cost)} of {dollars(plan.budget)}, "
         f"about {plan.expected_engagements:,.0f} engagements per post"
     )
     blocks = [_section(f"*{title}*"), *build_creator_list(plan.creators)]
@@ -321,7 +325,7 @@ def build_plan_message(plan: PlanResult, niche: str) -> Block:
         blocks.append(
             _section(
                 f"None of the {plan.candidates} unflagged creators with a rate who fit "
-                f"*{escape(clip(niche))}* is affordable within ${plan.budget:,.0f}. "
+                f"*{escape(clip(niche))}* is affordable within {dollars(plan.budget)}. "
                 f"See their rates with `/scout rank {escape(clip(niche))}`."
             )
         )

@@ -171,6 +171,32 @@ def test_a_cost_per_engagement_under_a_cent_is_not_shown_as_free() -> None:
     assert "$0.004 per engagement" in blocks[-1]["text"]["text"]
 
 
+def test_the_breakdown_prints_money_as_scout_score_does() -> None:
+    # It read "rate $0 · $0.00 per engagement · CPM $0.00" for a creator with no rate on
+    # file, where `scout score` prints "-", and "CPM $1234.50" without the thousands comma.
+    unrated = make_card().model_copy(update={"rate_usd": 0.0, "cost_per_engagement": 0.0})
+    unrated = unrated.model_copy(update={"cpm": 0.0})
+    text = build_cards_message([unrated], "Score card")["blocks"][-1]["text"]["text"]
+    assert text.endswith("rate - · - per engagement · CPM -")
+    pricey = make_card().model_copy(update={"rate_usd": 2500.0, "cpm": 1234.5})
+    text = build_cards_message([pricey], "Score card")["blocks"][-1]["text"]["text"]
+    assert text.endswith("rate $2,500 · $0.29 per engagement · CPM $1,234.50")
+
+
+def test_a_plan_budget_in_cents_is_not_rounded_up() -> None:
+    # "within $50" for a $49.99 budget read as though $50 creators were out of reach.
+    plan = PlanResult(
+        creators=[],
+        total_cost=0.0,
+        expected_engagements=0.0,
+        budget=49.99,
+        remaining=49.99,
+        candidates=3,
+    )
+    texts = _texts(build_plan_message(plan, "vegan")["blocks"])
+    assert "of $49.99" in texts[0] and "affordable within $49.99." in texts[1]
+
+
 def test_plan_message_names_creators_left_out_and_why() -> None:
     plan = PlanResult(
         creators=[make_card()],
