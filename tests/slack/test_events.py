@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bot.agent.offline import usd
 from bot.slack.events import strip_mention
 from tests.slack.conftest import ServedApp, assert_within_block_kit_limits, posts_in_thread
 from tests.support.slack_http import mention_event
@@ -233,6 +234,90 @@ def test_thread_follow_ups_narrow_the_cheapest_and_keep_it_for_a_new_niche(
         assert handles == [c.handle for c in expected], question
         assert "the cheapest fit" in _answer_sections(answer)[0]
     assert "(within your follower limit)" in _answer_sections(answer)[0]
+
+
+def _assert_mrkdwn_answer(answer: dict[str, Any]) -> str:
+    """Within Block Kit's limits, in mrkdwn Slack renders (no `**bold**` or `# heading`),
+    ending in the feedback buttons; returns the answer's own text."""
+    assert_within_block_kit_limits(answer)
+    text = "\n".join(_answer_sections(answer))
+    assert text.startswith("*")
+    assert "**" not in str(answer["blocks"]) and "\n#" not in text
+    assert answer["blocks"][-1]["block_id"] == "feedback"
+    return text
+
+
+def _dm(text: str, ts: str, **extra: str) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "D111",
+        "user": "U222",
+        "text": text,
+        "ts": ts,
+        **extra,
+    }
+
+
+def test_pricing_answers_in_a_thread_cite_sources_and_name_no_creators(app: ServedApp) -> None:
+    turns = ["what should we pay a 10k creator?", "is $300 a fair rate for a 20k creator?"]
+    for i, question in enumerate(turns):
+        extra = {"thread_ts": "213.0001"} if i else {}
+        app.send_event(mention_event(question, ts=f"213.000{i + 1}", **extra), event_id=f"EvPay{i}")
+        answer = _wait_for_posts(app, "C111", "213.0001", count=i + 1)[-1]
+        text = _assert_mrkdwn_answer(answer)
+        assert " a post" in text, question
+        # No creator is named, so no creator sections and no shortlist pickers.
+        assert _creator_blocks(answer) == [] and "*Creators*" not in str(answer["blocks"])
+        assert "shortlist_add" not in str(answer["blocks"])
+        [sources] = [b for b in answer["blocks"] if b["type"] == "context"]
+        assert sources["elements"][0]["text"].startswith(":page_facing_up: *")
+    assert "$300 a post" in text
+
+
+def test_what_all_of_them_cost_prices_the_creators_the_thread_named(app: ServedApp) -> None:
+    app.send_event(mention_event(QUESTION, ts="214.0001"), event_id="EvAllCost0")
+    first = _wait_for_post(app, "C111", "214.0001")
+    named = [b["block_id"].removeprefix("creator:") for b in _creator_blocks(first)]
+    assert named
+    event = mention_event("how much would all of them cost?", ts="214.0002", thread_ts="214.0001")
+    app.send_event(event, event_id="EvAllCost1")
+    answer = _wait_for_posts(app, "C111", "214.0001", count=2)[-1]
+    text = _assert_mrkdwn_answer(answer)
+    assert [b["block_id"].removeprefix("creator:") for b in _creator_blocks(answer)] == named
+    total = sum(app.deps.scout.card(handle).rate_usd for handle in named)
+    assert f"costs {usd(total)} in total*" in text
+    assert all(b["accessory"]["action_id"] == "shortlist_add" for b in _creator_blocks(answer))
+
+
+def test_roster_figures_then_most_views_in_a_direct_message_thread(app: ServedApp) -> None:
+    app.send_event(
+        _dm("what's the average engagement rate on our roster?", "215.0001"), event_id="EvStats"
+    )
+    figures = _wait_for_post(app, "D111", "215.0001")
+    text = _assert_mrkdwn_answer(figures)
+    assert "\n• *Instagram* (" in text and "mean" in text
+    assert _creator_blocks(figures) == []
+    app.send_event(
+        _dm("who has the most views?", "215.0002", thread_ts="215.0001"), event_id="EvViews"
+    )
+    views = _wait_for_posts(app, "D111", "215.0001", count=2)[-1]
+    text = _assert_mrkdwn_answer(views)
+    expected = app.deps.scout.browse(sort_by="avg_views", n=5).creators
+    assert [b["block_id"] for b in _creator_blocks(views)] == [
+        f"creator:{c.handle}" for c in expected
+    ]
+    assert " views a post" in text
+
+
+def test_an_either_or_platform_lists_only_those_platforms_creators(app: ServedApp) -> None:
+    question = "skincare creators on instagram or tiktok"
+    app.send_event(mention_event(question, ts="216.0001"), event_id="EvEitherOr")
+    answer = _wait_for_post(app, "C111", "216.0001")
+    _assert_mrkdwn_answer(answer)
+    handles = [b["block_id"].removeprefix("creator:") for b in _creator_blocks(answer)]
+    assert handles
+    assert {app.deps.scout.card(h).platform for h in handles} <= {"instagram", "tiktok"}
 
 
 def _wait_for_post(app: ServedApp, channel: str, thread_ts: str) -> dict[str, Any]:
