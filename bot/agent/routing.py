@@ -990,6 +990,14 @@ def _clean_phrase(phrase: str) -> str | None:
     return " ".join(kept) or None
 
 
+def without_filters(text: str) -> str:
+    """A brief without the platforms and audience countries it names, which filter instead
+    ("skincare on instagram or tiktok": "skincare"); the brief as given when that would
+    leave nothing."""
+    lowered = _PLATFORM.sub(_HANDLE_GAP, _plain(_without_countries(text)))
+    return _clean_phrase(_COUNTRY.sub(_HANDLE_GAP, lowered)) or text
+
+
 def find_niche(
     text: str, known_niches: Iterable[str] = (), dictionary: Collection[str] = frozenset()
 ) -> str | None:

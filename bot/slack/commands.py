@@ -14,6 +14,7 @@ from bot.agent.routing import (
     find_exclusions,
     find_platforms,
     names_foreign_budget,
+    without_filters,
 )
 from bot.deps import Deps
 from bot.errors import ScoutError
@@ -163,14 +164,16 @@ def parse_rank(words: list[str]) -> tuple[str, int]:
     return " ".join(words), int(count)
 
 
-def narrowing(niche: str) -> dict[str, Any]:
-    """The platforms, audience countries and exclusions a niche names, as filters, the way a
-    question's are read: `skincare on instagram or tiktok` keeps to those two platforms."""
-    return {
+def narrowing(niche: str) -> tuple[str, dict[str, Any]]:
+    """The brief less the platforms, audience countries and exclusions it names, and those
+    as filters, the way a question's are read: `skincare on instagram or tiktok` is skincare
+    on those two platforms (so no fit reason says it ignored "instagram")."""
+    filters = {
         "platform": find_platforms(niche) or None,
         "country": find_countries(niche) or None,
         "exclude": find_exclusions(niche),
     }
+    return (without_filters(niche) if any(filters.values()) else niche), filters
 
 
 def parse_campaign(word: str) -> str:
@@ -220,9 +223,10 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
     if sub == "rank":
         niche, n = parse_rank(rest)
-        cards = deps.scout.rank(niche, n, **narrowing(niche))
+        brief, filters = narrowing(niche)
+        cards = deps.scout.rank(brief, n, **filters)
         title = f"Best for {clip(niche)}"
-        if not cards and (closest := deps.scout.closest(niche, n)):
+        if not cards and (closest := deps.scout.closest(brief, n)):
             # Nobody fits the whole brief: who fits part of it ("eco fitness": eco or fitness).
             cards, title = closest, f"No creator fits all of {clip(niche)}; closest"
         return Reply(build_cards_message(cards, title), chart=cards, chart_title=title)
@@ -232,7 +236,8 @@ def execute(text: str, who: Invocation, deps: Deps, client: WebClient) -> Reply:
                 "`plan` needs a niche and a budget, e.g. `/scout plan vegan fitness $2000`."
             )
         niche, budget = parse_plan(rest)
-        plan = deps.scout.plan(niche, budget, **narrowing(niche))
+        brief, filters = narrowing(niche)
+        plan = deps.scout.plan(brief, budget, **filters)
         return Reply(build_plan_message(plan, niche))
     if sub == "shortlist":
         # Sharing re-runs the command, which must never repeat an add or a remove.

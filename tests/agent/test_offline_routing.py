@@ -24,6 +24,7 @@ from bot.agent.routing import (
     find_niche,
     parse_budget,
     parse_follower_bounds,
+    without_filters,
 )
 from bot.agent.tools import ToolBox
 from bot.knowledge.retriever import Retriever
@@ -1062,3 +1063,17 @@ def test_find_campaign() -> None:
     assert find_campaign("show me the shortlist") is None
     assert find_campaign("what's the status of our shortlist?") is None
     assert find_campaign("what's the status of the holiday shortlist?") == "holiday"
+
+
+@pytest.mark.parametrize(
+    ("brief", "niche"),
+    [
+        ("skincare on instagram or tiktok", "skincare"),
+        ("vegan fitness in the uk", "vegan fitness"),
+        ("tiktok skincare", "skincare"),
+        ("budget travel", "budget travel"),
+        ("on tiktok", "on tiktok"),  # nothing else left: the brief as given
+    ],
+)
+def test_without_filters_leaves_the_niche_a_brief_names(brief: str, niche: str) -> None:
+    assert without_filters(brief) == niche

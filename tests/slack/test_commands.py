@@ -260,6 +260,8 @@ def test_rank_keeps_to_the_platforms_named(app: ServedApp) -> None:
     shown = [c for c in app.deps.scout.rank("skincare", 50) if f"*{c.handle}*" in _text(reply)]
     assert shown, "the sample roster has Instagram and TikTok skincare creators"
     assert {c.platform for c in shown} == {"instagram", "tiktok"}
+    # The platforms filter; they are not niche words the creators fail to match.
+    assert "ignored" not in _text(reply).lower()
 
 
 def test_plan_keeps_to_the_platform_named(app: ServedApp) -> None:
