@@ -359,6 +359,9 @@ CASES: list[tuple[str, Expected]] = [
     ("fastest-growing fitness creators", roster(niche="fitness", sort_by="follower_growth_30d")),
     ("who grew the least?", roster(sort_by="follower_growth_30d", ascending=True)),
     ("creators by follower growth", roster(sort_by="follower_growth_30d", ascending=False)),
+    ("rank our roster by follower growth", roster(sort_by="follower_growth_30d")),
+    ("which creators grew their followers fastest?", roster(sort_by="follower_growth_30d")),
+    ("rank the roster by views", roster(sort_by="avg_views")),
     ("who has the most views?", roster(niche=None, sort_by="avg_views", ascending=False)),
     ("highest average views", roster(niche=None, sort_by="avg_views", ascending=False)),
     (
