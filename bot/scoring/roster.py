@@ -377,10 +377,29 @@ def _percent_scale(raw: object, in_percent: bool) -> Decimal | int:
     return Decimal("0.01") if in_percent and not _has_percent_sign(raw) else 1
 
 
+def _percent_without_sign(
+    raw: object, value: float, in_percent: bool, what: str
+) -> _CellError | None:
+    """The error for a plain number above 1 (or below -1) in a fraction column, or None.
+
+    "12" there most likely means 12%, but 12.0 would flag every creator: a unit is
+    never guessed, so the cell is rejected with both ways to write what it meant.
+    """
+    if in_percent or _has_percent_sign(raw) or abs(value) <= 1:
+        return None
+    percent = Decimal(repr(value)).normalize()
+    return _CellError(
+        f"must be {what}, got {_shown(raw)}: for {percent:f}% write {percent / 100:f} "
+        f"or {percent:f}%, or put % in the column's name"
+    )
+
+
 def _fraction(raw: object, *, in_percent: bool = False, **kwargs: Any) -> float:
     value = _number(raw, percent_ok=True, scale=_percent_scale(raw, in_percent), **kwargs)
     if value is None:
         return 0.0
+    if error := _percent_without_sign(raw, value, in_percent, "a fraction from 0 to 1"):
+        raise error
     if not 0 <= value <= 1:
         allowed = (
             "a percentage from 0 to 100 (the header says %)"
@@ -391,10 +410,20 @@ def _fraction(raw: object, *, in_percent: bool = False, **kwargs: Any) -> float:
     return value
 
 
-def _growth(raw: object, *, in_percent: bool = False, **kwargs: Any) -> float:
+def _growth(
+    raw: object, *, in_percent: bool = False, from_scout: bool = False, **kwargs: Any
+) -> float:
+    """A 30-day growth as a fraction. Above 100% it needs its % sign ("150%"), except in
+    Scout's own copy of an imported roster (`from_scout`), which stores it as 1.5."""
     value = _number(raw, percent_ok=True, scale=_percent_scale(raw, in_percent), **kwargs)
     if value is None:
         return 0.0
+    if not from_scout and (
+        error := _percent_without_sign(
+            raw, value, in_percent, "a fraction from -1 to 1 or a percentage with its % sign"
+        )
+    ):
+        raise error
     if value < -1:
         allowed = (
             "a percentage of at least -100 (the header says %)"
@@ -875,9 +904,10 @@ class ParsedRoster:
     decimal_comma_columns: list[str]  # number columns read the European way ("3,5")
 
 
-def parse_roster(data: bytes, name: str) -> ParsedRoster:
+def parse_roster(data: bytes, name: str, *, from_scout: bool = False) -> ParsedRoster:
     """Validate a whole roster file: creators, header mapping, ignored columns.
 
+    `from_scout`: the file is Scout's own copy of an imported roster (see `_growth`).
     Raises RosterError listing every problem when any row is bad.
     """
     text = _decode(data, name)
@@ -940,6 +970,8 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
         **_PARSERS,
         "engagement_rate": partial(_engagement_rate, in_percent=in_percent),
     }
+    if from_scout:
+        parsers["follower_growth_30d"] = partial(_growth, from_scout=True)
     for column in percent_columns - {"engagement_rate"}:
         fraction_parser: Callable[..., object] = parsers[column]
         parsers[column] = partial(fraction_parser, in_percent=True)
@@ -970,19 +1002,20 @@ def parse_roster(data: bytes, name: str) -> ParsedRoster:
     return ParsedRoster(creators, mapping, ignored, sorted(comma_columns))
 
 
-def load_roster(path: Path) -> list[Creator]:
-    """Read and validate a roster file (CSV or JSON)."""
+def load_roster(path: Path, *, from_scout: bool = False) -> list[Creator]:
+    """Read and validate a roster file (CSV or JSON); `from_scout` as in `parse_roster`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RosterError([f"{path}: cannot read the roster: {exc.strerror}"]) from None
-    return parse_roster(data, str(path)).creators
+    return parse_roster(data, str(path), from_scout=from_scout).creators
 
 
 def load_roster_in_use(settings: Settings) -> list[Creator]:
     """The roster `settings.roster_path` names; a bad file set by SCOUT_ROSTER says so."""
+    path = settings.roster_path
     try:
-        return load_roster(settings.roster_path)
+        return load_roster(path, from_scout=path == settings.scout_data_dir / "roster.json")
     except RosterError as exc:
         if settings.scout_roster is None:
             raise

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 from bot.config import SAMPLE_ROSTER, load_settings
 from bot.scoring.models import Creator
-from bot.scoring.roster import RosterError, closest_handle, import_roster, load_roster
+from bot.scoring.roster import (
+    RosterError,
+    closest_handle,
+    import_roster,
+    load_roster,
+    load_roster_in_use,
+)
 
 GOOD = "handle,platform,followers,avg_likes\n@ok,instagram,1000,50\n"
 FULL_HEADER = (
@@ -56,8 +62,8 @@ def test_every_bad_row_is_listed_with_line_column_and_reason() -> None:
     assert problems(roster) == [
         'roster.csv:3: followers: must be a whole number, got "12.5"',
         'roster.csv:4: avg_likes: must not be negative, got "-5"',
-        "roster.csv:5: sponsored_ratio: must be a fraction from 0 to 1 (e.g. 0.35 or 35%), "
-        'got "1.4"',
+        'roster.csv:5: sponsored_ratio: must be a fraction from 0 to 1, got "1.4": for 1.4% '
+        "write 0.014 or 1.4%, or put % in the column's name",
         "roster.csv:6: handle: @ok duplicates line 2",
         'roster.csv:7: platform: must be one of instagram, threads, tiktok, youtube, got "myspace"',
         'roster.csv:7: followers: must be a whole number, got "abc"',
@@ -644,6 +650,87 @@ def test_a_percent_header_names_its_unit_when_a_cell_is_out_of_range() -> None:
         'says %), got "-120"',
         "export.csv: 2 problems; nothing was imported",
     ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(hundredths=st.integers(min_value=101, max_value=100_000), negative=st.booleans())
+def test_a_plain_number_above_1_in_a_fraction_column_is_rejected_not_guessed(
+    hundredths: int, negative: bool
+) -> None:
+    # "12" once read as the fraction 12.0: every creator flagged growth_spike / over_sponsored.
+    growth = Decimal(hundredths) / 100 * (-1 if negative else 1)
+    sponsored = abs(growth)
+
+    def fix(percent: Decimal) -> str:
+        written = percent.normalize()
+        return (
+            f"for {written:f}% write {(percent / 100).normalize():f} or {written:f}%, "
+            "or put % in the column's name"
+        )
+
+    growth_allowed = "must be a fraction from -1 to 1 or a percentage with its % sign"
+    csv_file = write(
+        Path("roster.csv"),
+        "handle,platform,followers,sponsored_ratio,follower_growth_30d\n"
+        f"@ok,instagram,10,0.1,0.1\n@a,instagram,10,{sponsored},{growth}\n",
+    )
+    assert problems(csv_file) == [
+        f'roster.csv:3: sponsored_ratio: must be a fraction from 0 to 1, got "{sponsored}": '
+        + fix(sponsored),
+        f'roster.csv:3: follower_growth_30d: {growth_allowed}, got "{growth}": {fix(growth)}',
+        "roster.csv: 2 problems; nothing was imported",
+    ]
+    item = {"handle": "@a", "platform": "tiktok", "followers": 10}
+    json_file = write(
+        Path("roster.json"),
+        json.dumps({"creators": [{**item, "follower_growth_30d": float(growth)}]}),
+    )
+    assert problems(json_file) == [
+        f"roster.json:1: item 1 (@a): follower_growth_30d: {growth_allowed}, got "
+        f"{float(growth)}: {fix(growth)}; nothing was imported"
+    ]
+    assert not Path(".scout/roster.json").exists()
+
+
+@settings(max_examples=100, deadline=None)
+@given(hundredths=st.integers(min_value=-10_000, max_value=100_000))
+def test_a_percentage_with_its_sign_reads_as_its_fraction_in_csv_and_json(hundredths: int) -> None:
+    percent = Decimal(hundredths) / 100
+    sponsored = abs(percent) if abs(percent) <= 100 else Decimal(35)
+    csv_file = write(
+        Path("roster.csv"),
+        "handle,platform,followers,sponsored_ratio,follower_growth_30d\n"
+        f"@a,instagram,10,{sponsored}%,{percent}%\n",
+    )
+    json_file = write(
+        Path("roster.json"),
+        json.dumps(
+            [
+                {
+                    "handle": "@a",
+                    "platform": "instagram",
+                    "followers": 10,
+                    "sponsored_ratio": f"{sponsored}%",
+                    "follower_growth_30d": f"{percent}%",
+                }
+            ]
+        ),
+    )
+    for path in (csv_file, json_file):
+        [creator] = load_roster(path)
+        assert creator.sponsored_ratio == float(sponsored / 100)
+        assert creator.follower_growth_30d == float(percent / 100)
+
+
+def test_growth_above_100_percent_survives_being_stored_and_read_back() -> None:
+    # The imported copy stores "150%" as 1.5, which a file from a user must write with its %.
+    roster = write(
+        Path("roster.csv"), "handle,platform,followers,follower_growth_30d\n@a,tiktok,10,150%\n"
+    )
+    config = load_settings()
+    import_roster(roster, config)
+    [creator] = load_roster_in_use(config)
+    assert creator.follower_growth_30d == 1.5
 
 
 def test_a_count_under_an_engagement_rate_header_is_rejected_not_read_as_a_rate() -> None:
