@@ -379,20 +379,20 @@ def roster_import(
     from bot.scoring.roster import import_roster
 
     report = import_roster(file, config)
+    creators = plural(report.creators, "creator")
     try:
         moves = record_roster_score_moves(Deps(config))
     except ScoutError as exc:
         # The roster is stored and in use; say so, or the user would think it was not.
         raise ScoutError(
-            f"imported {report.creators} creators into {report.stored_at}, but could not log "
+            f"imported {creators} into {report.stored_at}, but could not log "
             f"the shortlisted creators' score moves for digests ({exc}); the next import will"
         ) from None
     if as_json:
         print_json({**report.model_dump(mode="json"), "score_moves": len(moves)})
         return
-    creators = plural(report.creators, "creator")
     typer.echo(f"Imported {creators} from {report.source} into {report.stored_at}")
-    typer.echo("  " + ", ".join(f"{count} {name}" for name, count in report.platforms.items()))
+    typer.echo("  " + ", ".join(f"{count:,} {name}" for name, count in report.platforms.items()))
     for header, column in report.mapped_headers.items():
         typer.echo(f"  read column {header!r} as {column}")
     if report.ignored_columns:

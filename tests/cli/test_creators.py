@@ -312,7 +312,7 @@ def test_an_import_whose_digest_log_fails_says_the_roster_was_still_imported(
         app, ["roster", "import", "mine.csv"], env={"DATABASE_URL": database}
     )
     message = str(result.exception)
-    assert message.startswith(f"imported 1 creators into {isolated_env / 'roster.json'}, but ")
+    assert message.startswith(f"imported 1 creator into {isolated_env / 'roster.json'}, but ")
     assert "cannot open the database (DATABASE_URL)" in message
     assert message.endswith("the next import will")
     assert run_json("score", "@a")["followers"] == 10  # in use all the same
@@ -327,6 +327,15 @@ def test_an_imported_roster_is_the_one_scored_next() -> None:
     assert result.exit_code == 0, result.output
     assert "Imported 1 creator from" in result.stdout
     assert run_json("score", "newface")["rate_usd"] == 90
+
+
+def test_roster_import_counts_a_large_roster_with_thousands_separators() -> None:
+    rows = "".join(f"@c{i},{'instagram' if i % 4 else 'tiktok'},{1000 + i}\n" for i in range(4800))
+    Path("mine.csv").write_text(f"handle,platform,followers\n{rows}", encoding="utf-8")
+    result = CliRunner().invoke(app, ["roster", "import", "mine.csv"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 4,800 creators from mine.csv" in result.stdout
+    assert "\n  3,600 instagram, 1,200 tiktok\n" in result.stdout
 
 
 def test_roster_import_names_a_blank_ignored_column() -> None:
