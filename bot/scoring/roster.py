@@ -825,14 +825,16 @@ def _json_items(text: str, name: str) -> list[tuple[int, object]]:
     if isinstance(items, list):
         return list(zip(_item_lines(text, text.index("[")), items, strict=True))
     if isinstance(items, dict):
-        # APIs and some tools wrap the list: {"creators": [...]} or {"data": [...], "total": 3}.
+        # APIs and some tools wrap the list: {"creators": [...]} or {"data": [...], "total": 3};
+        # an export that found nobody wraps an empty one: {"creators": []}.
         lists = [
             key
             for key, value in items.items()
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+            if isinstance(value, list) and all(isinstance(v, dict) for v in value)
         ]
-        if len(lists) == 1:
-            [key] = lists
+        filled = [key for key in lists if items[key]]
+        if len(filled) == 1 or (not filled and len(lists) == 1):
+            [key] = filled or lists
             start = _member_start(text, key)
             return list(zip(_item_lines(text, start), items[key], strict=True))
         keys = ", ".join(json.dumps(key, ensure_ascii=False) for key in items) or "none"

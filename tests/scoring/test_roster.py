@@ -877,6 +877,25 @@ def test_a_json_list_wrapped_in_an_object_is_read_with_its_lines(name: str) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"creators": []}', "no creators found (the list is empty)"),
+        ('{"data": [], "total": 0}', "no creators found (the list is empty)"),
+        (
+            '{"data": [], "errors": []}',  # which of two empty lists would hold them is unknown
+            "expected a JSON list of creator objects (or an object with one such list), "
+            'got an object with keys: "data", "errors"',
+        ),
+    ],
+)
+def test_an_export_that_found_nobody_is_no_creators_found(text: str, problem: str) -> None:
+    # {"creators": []} was "expected a JSON list of creator objects (or an object with one
+    # such list), got an object with keys: "creators"".
+    roster = write(Path("export.json"), text)
+    assert problems(roster) == [f"export.json: {problem}; nothing was imported"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_excels_unicode_text_utf16_with_a_bom_is_read(encoding: str) -> None:
     # Excel's "Unicode Text" export; it was rejected as "not UTF-8 text (byte 0xff)".
